@@ -1,0 +1,255 @@
+//! Resolves flags, environment and the store into a [`Ctx`] once, then runs
+//! the chosen command. Like ripgrep's `HiArgs`: everything downstream gets
+//! validated settings, never raw flags.
+
+use futures_util::future::BoxFuture;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::api::{self, ApiConfig, Hooks, SessionRef};
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::handlers;
+use crate::secret::Secret;
+use crate::store::{self, Paths, Project, Store, StoredToken, TokenOrigin};
+use crate::ui::{Out, OutOptions};
+
+/// The public NemoVideo API (PROTOCOL.md, configuration table).
+pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
+pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
+
+/// Everything a command needs.
+pub struct Ctx {
+    pub api: Arc<api::Client>,
+    pub store: Arc<Store>,
+    pub out: Out,
+    /// Multiplies every built-in wait (`IMG2YT_TIME_SCALE`).
+    pub time_scale: f64,
+}
+
+impl Ctx {
+    pub fn scaled(&self, d: Duration) -> Duration {
+        d.mul_f64(self.time_scale)
+    }
+}
+
+/// Run the parsed command line; the exit code comes from the error.
+pub async fn run(cli: Cli) -> Result<()> {
+    let color = !cli.global.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let out = Out::new(OutOptions {
+        json: cli.global.json,
+        color,
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+    });
+    if let Some(Command::Serve(args)) = &cli.command {
+        return crate::server::run_cli(args.clone(), &out).await;
+    }
+    // `--local`: an in-process offline backend on a loopback port.
+    let mut api_url = cli.global.api_url.clone();
+    let _local = if cli.global.local {
+        let (url, handle) = crate::server::spawn_local()
+            .await
+            .map_err(|e| Error::Server(format!("Could not start the offline backend: {e}")))?;
+        out.debug(format!("offline backend at {url}"));
+        api_url = Some(url);
+        Some(handle)
+    } else {
+        None
+    };
+    let ctx = build_ctx(&cli, api_url, out)?;
+    for w in ctx.store.take_warnings() {
+        ctx.out.warn(w);
+    }
+    match cli.command {
+        None => {
+            ctx.out.line("img2yt: try `img2yt --help`. The interactive editor arrives in a later version.");
+            Ok(())
+        }
+        Some(Command::Credits) => handlers::credits::run(&ctx).await,
+        Some(Command::Status) => handlers::status::run(&ctx).await,
+        Some(Command::New) => handlers::project::new(&ctx).await,
+        Some(Command::Open { browser }) => handlers::project::open(&ctx, browser).await,
+        Some(Command::Serve(_)) => unreachable!("handled above"),
+    }
+}
+
+/// The time scale from `IMG2YT_TIME_SCALE` (default 1.0; bad values ignored).
+pub fn time_scale() -> f64 {
+    std::env::var("IMG2YT_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .unwrap_or(1.0)
+}
+
+/// The session language: `--lang`, else from `LANG` (`zh*` → zh, else en).
+pub fn language(flag: Option<&str>) -> String {
+    if let Some(l) = flag.filter(|l| !l.is_empty()) {
+        return l.to_string();
+    }
+    let lang = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LANG").ok())
+        .unwrap_or_default();
+    if lang.to_ascii_lowercase().starts_with("zh") {
+        "zh".into()
+    } else {
+        "en".into()
+    }
+}
+
+/// `X-Skill-Platform`: `SKILL_SOURCE`, else detected from the install path.
+pub fn platform() -> String {
+    if let Ok(s) = std::env::var("SKILL_SOURCE") {
+        if !s.trim().is_empty() {
+            return s.trim().to_string();
+        }
+    }
+    let exe = std::env::current_exe()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    if exe.contains("/.clawhub/") {
+        "clawhub".into()
+    } else if exe.contains("/.cursor/skills/") {
+        "cursor".into()
+    } else {
+        "unknown".into()
+    }
+}
+
+/// Read the shared client id, creating it (a fresh UUID v4) when missing or
+/// unreadable. `NEMO_CLIENT_ID` wins.
+pub fn client_id(file: &Path) -> String {
+    if let Ok(id) = std::env::var("NEMO_CLIENT_ID") {
+        if !id.trim().is_empty() {
+            return id.trim().to_string();
+        }
+    }
+    if let Ok(s) = std::fs::read_to_string(file) {
+        let s = s.trim();
+        if uuid::Uuid::parse_str(s).is_ok() {
+            return s.to_string();
+        }
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let _ = write_client_id(file, &id);
+    id
+}
+
+fn write_client_id(file: &Path, id: &str) -> std::io::Result<()> {
+    store::atomic::write_atomic(file, format!("{id}\n").as_bytes())
+}
+
+pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
+    let g = &cli.global;
+    let paths = Paths::resolve(g.config_dir.clone())
+        .map_err(|e| Error::Io(format!("Cannot find a folder for img2yt's settings: {e}")))?;
+    let store = Arc::new(Store::new(paths.clone()));
+    let data = store.load();
+    let time_scale = time_scale();
+    let cfg = ApiConfig {
+        api_url: api_url
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_API_URL.into())
+            .trim_end_matches('/')
+            .to_string(),
+        web_url: g
+            .web_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_WEB_URL.into()),
+        version: env!("CARGO_PKG_VERSION").into(),
+        platform: platform(),
+        language: language(g.lang.as_deref()),
+        time_scale,
+    };
+    let env_token = std::env::var("NEMO_TOKEN").ok().filter(|t| !t.trim().is_empty());
+    let token = match env_token {
+        Some(t) => Some((Secret::new(t.trim()), TokenOrigin::Env)),
+        None => data
+            .token
+            .filter(|t| t.origin == TokenOrigin::Anonymous && !t.is_stale(store::now_secs()))
+            .map(|t| (t.value, TokenOrigin::Anonymous)),
+    };
+    let session = data.project.as_ref().map(|p| SessionRef {
+        session_id: p.session_id.clone(),
+        task_id: p.task_id.clone(),
+        bind_id: p.bind_id.clone(),
+    });
+    let hooks = Arc::new(AppHooks {
+        store: store.clone(),
+        out: out.clone(),
+        client_id_file: paths.client_id_file.clone(),
+    });
+    let client_id = client_id(&paths.client_id_file);
+    let api = Arc::new(api::Client::new(cfg, token, client_id, session, hooks));
+    Ok(Ctx {
+        api,
+        store,
+        out,
+        time_scale,
+    })
+}
+
+/// What the API client reports, shown through `ui` and saved in the store.
+struct AppHooks {
+    store: Arc<Store>,
+    out: Out,
+    client_id_file: PathBuf,
+}
+
+impl AppHooks {
+    fn save(&self, f: impl FnOnce(&mut store::StoreData)) {
+        if let Err(e) = self.store.update(f) {
+            self.out.warn(format!("{e} (continuing without saving)"));
+        }
+    }
+}
+
+impl Hooks for AppHooks {
+    fn wait<'a>(&'a self, message: &'a str, duration: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(self.out.countdown(message, duration))
+    }
+
+    fn notice(&self, message: &str) {
+        self.out.status(message);
+    }
+
+    fn debug(&self, line: &str) {
+        self.out.debug(line);
+    }
+
+    fn token_obtained(&self, token: &Secret) {
+        let token = token.clone();
+        self.save(move |d| {
+            d.token = Some(StoredToken {
+                value: token,
+                obtained_at: store::now_secs(),
+                origin: TokenOrigin::Anonymous,
+            })
+        });
+    }
+
+    fn session_created(&self, s: &SessionRef, replaced_lost: bool) {
+        if replaced_lost {
+            self.out.warn("Your project had expired on the server; img2yt started a new, empty one.");
+        }
+        let project = Project {
+            session_id: s.session_id.clone(),
+            task_id: s.task_id.clone(),
+            bind_id: s.bind_id.clone(),
+            created: store::now_secs(),
+            ..Default::default()
+        };
+        self.save(move |d| d.switch_project(project));
+    }
+
+    fn client_id_replaced(&self, client_id: &str) {
+        if let Err(e) = write_client_id(&self.client_id_file, client_id) {
+            self.out.warn(format!("Could not save the new client id: {e}"));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! Command-line flags and subcommands (clap derive). Parsing only: what the
+//! flags mean together is resolved in `app`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  img2yt                                   start the interactive editor
+  img2yt make photos/*.jpg -p \"turn these into a YouTube video with music\" -o trip.mp4
+  img2yt upload ~/trip/                    upload a folder of photos
+  img2yt send \"slower transitions\"         ask the editor for a change
+  img2yt status                            show the timeline
+  img2yt export -o trip.mp4                render and download the MP4
+  img2yt serve --port 8787                 run the offline backend
+  img2yt --local                           use an in-process offline backend
+
+Exit codes: 0 ok, 1 error, 2 usage, 3 file refused, 4 token invalid, 5 out of
+credits, 6 export needs registration, 7 network, 8 service error, 9 render
+failed, 10 nothing to export, 130 interrupted.";
+
+#[derive(Debug, Parser)]
+#[command(name = "img2yt", version, about = "Turn your photos into a finished YouTube video, from the terminal.", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// NemoVideo API base URL.
+    #[arg(long, env = "NEMO_API_URL", global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Web app base URL (browser links).
+    #[arg(long, env = "NEMO_WEB_URL", global = true, value_name = "URL")]
+    pub web_url: Option<String>,
+    /// Keep settings, history and the client id in this folder.
+    #[arg(long, env = "IMG2YT_CONFIG_DIR", global = true, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Language of the editing session (default from LANG: zh* → zh, else en).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Show technical details (requests, codes); the token stays redacted.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Only results and errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// No colour (also NO_COLOR).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Newline-delimited JSON results on stdout, for scripts.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Use an in-process offline backend instead of the cloud.
+    #[arg(long, global = true, conflicts_with = "api_url")]
+    pub local: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show your credit balance.
+    Credits,
+    /// Show the timeline of the current project.
+    #[command(alias = "state")]
+    Status,
+    /// Start a new, empty project.
+    New,
+    /// Print the link that opens the project in the browser.
+    Open {
+        /// Also open it in the default browser.
+        #[arg(long)]
+        browser: bool,
+    },
+    /// Run the embedded NemoVideo-compatible backend.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Enable the fault-injection control routes (for tests).
+    #[arg(long, env = "IMG2YT_SERVER_FAULTS")]
+    pub faults: bool,
+    /// Where uploads and renders are kept (default: a temporary folder).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Render size, e.g. 1920x1080 (smaller is faster for tests).
+    #[arg(long, env = "IMG2YT_SERVER_RENDER_SIZE", default_value = "1920x1080")]
+    pub render_size: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Quality {
+    High,
+    Medium,
+    Low,
+}
+
+impl Quality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Quality::High => "high",
+            Quality::Medium => "medium",
+            Quality::Low => "low",
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The top-level error: wraps each layer's error, decides the exit code,
+//! and offers a hint. Printing is left to `ui::report`.
+
+use crate::api::ApiError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Bad input from the user (a refused file, a bad argument).
+    #[error("{0}")]
+    Input(String),
+    /// There is nothing to export yet.
+    #[error("{0}")]
+    NothingToExport(String),
+    /// A render failed on the server.
+    #[error("{0}")]
+    Render(String),
+    /// A local file could not be written (download target, …).
+    #[error("{0}")]
+    Io(String),
+    /// The embedded server could not start.
+    #[error("{0}")]
+    Server(String),
+    /// The step was cancelled with Ctrl-C.
+    #[error("Cancelled.")]
+    Interrupted,
+}
+
+/// Exit codes, documented in `--help` and the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const INPUT: u8 = 3;
+    pub const AUTH: u8 = 4;
+    pub const CREDITS: u8 = 5;
+    pub const EXPORT_BLOCKED: u8 = 6;
+    pub const NETWORK: u8 = 7;
+    pub const SERVICE: u8 = 8;
+    pub const RENDER: u8 = 9;
+    pub const NOTHING_TO_EXPORT: u8 = 10;
+    pub const INTERRUPTED: u8 = 130;
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Api(e) => match e {
+                ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Broken { .. } => {
+                    exit::NETWORK
+                }
+                ApiError::TokenRejected { .. } | ApiError::Forbidden { .. } => exit::AUTH,
+                ApiError::OutOfCredits { .. } => exit::CREDITS,
+                ApiError::ExportBlocked => exit::EXPORT_BLOCKED,
+                ApiError::UnsupportedType { .. }
+                | ApiError::FileTooLarge { .. }
+                | ApiError::LocalFile { .. } => exit::INPUT,
+                ApiError::SessionLost
+                | ApiError::RateLimited
+                | ApiError::Refused { .. }
+                | ApiError::Service { .. }
+                | ApiError::Garbage { .. }
+                | ApiError::TooLarge { .. } => exit::SERVICE,
+            },
+            Error::Store(_) | Error::Io(_) | Error::Server(_) => exit::ERROR,
+            Error::Input(_) => exit::INPUT,
+            Error::NothingToExport(_) => exit::NOTHING_TO_EXPORT,
+            Error::Render(_) => exit::RENDER,
+            Error::Interrupted => exit::INTERRUPTED,
+        }
+    }
+
+    /// A second line worth showing under the message, if any.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            Error::Store(e) if e.is_disk_full() => {
+                Some("Your disk is full; free some space and try again. Nothing was lost.")
+            }
+            Error::Api(ApiError::Connect { .. }) => {
+                Some("To work offline, run img2yt with --local.")
+            }
+            _ => None,
+        }
+    }
+
+    /// Technical detail for `--verbose`.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Error::Api(e) => e.detail(),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,66 @@
+//! `new` (a fresh project) and `open` (the browser link via a claim token).
+
+use serde_json::json;
+
+use crate::app::Ctx;
+use crate::error::Result;
+
+pub async fn new(ctx: &Ctx) -> Result<()> {
+    let s = {
+        let _s = ctx.out.spinner_with("Connecting…", false);
+        ctx.api.new_session(false).await?
+    };
+    ctx.out.result(
+        "Started a new, empty project. Share your images — drag them here — or describe the video you want.",
+        json!({"type": "project", "session_id": s.session_id, "task_id": s.task_id}),
+    );
+    Ok(())
+}
+
+/// Get a claim-token link for the current project and remember the token.
+pub async fn link(ctx: &Ctx) -> Result<String> {
+    let claim = ctx.api.claim_token().await?;
+    let link = ctx.api.claim_link(&claim.claim_token);
+    let ct = claim.claim_token.clone();
+    let sid = ctx.api.session().map(|s| s.session_id);
+    ctx.store.update(|d| {
+        if let Some(p) = d.project.as_mut().filter(|p| Some(&p.session_id) == sid.as_ref()) {
+            p.claim_token = Some(ct);
+        }
+    })?;
+    Ok(link)
+}
+
+pub async fn open(ctx: &Ctx, browser: bool) -> Result<()> {
+    let link = {
+        let _s = ctx.out.spinner_with("Connecting…", false);
+        link(ctx).await?
+    };
+    ctx.out.result(
+        format!("Open your project in the browser: {link}"),
+        json!({"type": "link", "url": link}),
+    );
+    if browser {
+        if let Err(e) = open_browser(&link) {
+            ctx.out.warn(format!("Could not open a browser ({e}); copy the link above."));
+        }
+    }
+    Ok(())
+}
+
+fn open_browser(url: &str) -> std::io::Result<()> {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(cmd)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}

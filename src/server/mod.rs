@@ -1,0 +1,341 @@
+//! The embedded NemoVideo-compatible backend: `img2yt serve`, `--local`,
+//! and the server every test talks to over real HTTP on loopback.
+//!
+//! It speaks PROTOCOL.md with the same envelope, codes and event format,
+//! keeps its world in memory, stores uploads by streaming them to disk and
+//! renders real MP4s with ffmpeg. With fault injection on it also serves
+//! `/__control/*` routes (see [`faults`]). It imports `wire` only: the
+//! client never depends on it, and it never depends on the client.
+
+pub mod agent;
+mod error;
+pub mod faults;
+pub mod render;
+mod routes;
+pub mod world;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use bytes::Bytes;
+use serde_json::json;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+use crate::cli::ServeArgs;
+use crate::error::{Error, Result};
+use crate::ui::Out;
+use faults::FaultAction;
+use world::{LogEntry, World};
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Serve `/__control/*` (fault injection, scripts, request log).
+    pub faults: bool,
+    /// Where uploads and renders go (default: a temporary folder).
+    pub data_dir: Option<PathBuf>,
+    pub render_size: (u32, u32),
+    /// Print one line per request (never a token).
+    pub log: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            faults: false,
+            data_dir: None,
+            render_size: (1920, 1080),
+            log: false,
+        }
+    }
+}
+
+pub struct Shared {
+    pub(crate) world: Mutex<World>,
+    pub(crate) cfg: ServerConfig,
+    pub(crate) data_dir: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Shared {
+    pub fn new(cfg: ServerConfig) -> std::io::Result<Arc<Shared>> {
+        let (data_dir, tmp) = match &cfg.data_dir {
+            Some(d) => (d.clone(), None),
+            None => {
+                let t = tempfile::Builder::new().prefix("img2yt-server-").tempdir()?;
+                (t.path().to_path_buf(), Some(t))
+            }
+        };
+        std::fs::create_dir_all(data_dir.join("uploads"))?;
+        std::fs::create_dir_all(data_dir.join("renders"))?;
+        Ok(Arc::new(Shared {
+            world: Mutex::new(World::default()),
+            cfg,
+            data_dir,
+            _tmp: tmp,
+        }))
+    }
+}
+
+/// All routes of the protocol (and the control routes when enabled).
+pub fn router(shared: Arc<Shared>) -> Router {
+    let mut r = Router::new()
+        .route("/api/auth/anonymous-token", post(routes::anonymous_token))
+        .route("/api/tasks/me/with-session/nemo_agent", post(routes::create_session))
+        .route("/api/auth/claim-token", post(routes::claim_token))
+        .route("/api/credits/balance/simple", get(routes::credits))
+        .route("/api/state/nemo_agent/me/{sid}/latest", get(routes::state))
+        .route(
+            "/api/upload-video/nemo_agent/me/{sid}",
+            post(routes::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/run_sse", post(routes::run_sse))
+        .route("/api/render/proxy/lambda", post(routes::render_submit))
+        .route("/api/render/proxy/lambda/{id}", get(routes::render_status))
+        .route("/api/render/proxy/{id}/download", get(routes::render_download))
+        .route("/cdn/renders/{file}", get(routes::cdn))
+        .route("/workspace/claim", get(routes::claim_page));
+    if shared.cfg.faults {
+        r = r
+            .route("/__control/faults", post(routes::add_fault).delete(routes::clear_faults))
+            .route("/__control/log", get(routes::get_log))
+            .route("/__control/script", post(routes::add_script))
+            .route("/__control/account", post(routes::set_account))
+            .route("/__control/world", get(routes::get_world))
+            .route("/__control/log/clear", delete(clear_log));
+    }
+    r.layer(middleware::from_fn_with_state(shared.clone(), observe))
+        .with_state(shared)
+}
+
+async fn clear_log(State(sh): State<Arc<Shared>>) -> Response {
+    sh.world.lock().unwrap().log.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Log every request and apply injected faults before the handler runs.
+async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let method = req.method().to_string();
+    let uri = req.uri().to_string();
+    let path = req.uri().path().to_string();
+    if path.starts_with("/__control") {
+        return next.run(req).await;
+    }
+    let (user, action) = {
+        let mut w = sh.world.lock().unwrap();
+        let user = routes::user_of(&w, req.headers());
+        let mut action = None;
+        if let Some(f) = w.faults.iter_mut().find(|f| f.matches(&method, &path)) {
+            if f.skip > 0 {
+                f.skip -= 1;
+            } else {
+                f.times = f.times.saturating_sub(1);
+                action = Some(f.action.clone());
+            }
+        }
+        w.faults.retain(|f| f.times > 0);
+        (user, action)
+    };
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            let v = if k == header::AUTHORIZATION {
+                "(present)".to_string()
+            } else {
+                v.to_str().unwrap_or("").to_string()
+            };
+            (k.to_string(), v)
+        })
+        .collect();
+    let resp = match action {
+        None => next.run(req).await,
+        Some(a) => apply_fault(&sh, a, user.as_deref(), req, next).await,
+    };
+    let status = resp.status().as_u16();
+    if sh.cfg.log {
+        let who = user.as_deref().map(|u| format!(" (user {u})")).unwrap_or_default();
+        println!("{method} {path} → {status}{who}");
+    }
+    sh.world.lock().unwrap().log.push(LogEntry {
+        method,
+        uri,
+        status,
+        user,
+        headers,
+    });
+    resp
+}
+
+async fn apply_fault(sh: &Arc<Shared>, action: FaultAction, user: Option<&str>, req: Request, next: Next) -> Response {
+    let json_resp = |status: u16, body: serde_json::Value| {
+        (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), axum::Json(body)).into_response()
+    };
+    match action {
+        FaultAction::Code { code, status, message } => json_resp(
+            status.unwrap_or(200),
+            json!({"code": code, "message": message.unwrap_or_else(|| format!("injected error {code}")), "data": null}),
+        ),
+        FaultAction::Status { status, body, content_type } => Response::builder()
+            .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+            .header(header::CONTENT_TYPE, content_type.unwrap_or_else(|| "text/html".into()))
+            .body(Body::from(body.unwrap_or_default()))
+            .expect("valid response"),
+        FaultAction::Respond { status, body } => json_resp(status.unwrap_or(200), body),
+        FaultAction::Delay { ms } => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            next.run(req).await
+        }
+        FaultAction::Drop => {
+            let chunks: Vec<std::io::Result<Bytes>> = vec![
+                Ok(Bytes::from_static(b"{\"code\":0,\"da")),
+                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped")),
+            ];
+            Response::builder()
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CONTENT_LENGTH, "4096")
+                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .expect("valid response")
+        }
+        FaultAction::Garbage => Response::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("<html><body>502 Bad Gateway</body></html>\u{0}\u{1}garbage"))
+            .expect("valid response"),
+        FaultAction::Oversized { bytes } => {
+            let pad = "x".repeat(bytes);
+            Response::builder()
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(format!("{{\"code\":0,\"message\":\"ok\",\"data\":{{\"pad\":\"{pad}\"}}}}")))
+                .expect("valid response")
+        }
+        FaultAction::ExpireToken => {
+            if let Some(u) = user {
+                sh.world.lock().unwrap().tokens.retain(|_, v| v != u);
+            }
+            next.run(req).await
+        }
+        FaultAction::LoseSession => {
+            if let Some(u) = user {
+                sh.world.lock().unwrap().sessions.retain(|_, s| s.owner != u);
+            }
+            next.run(req).await
+        }
+    }
+}
+
+/// Serve on an already-bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(shared))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// A server running in this process; dropping it shuts it down.
+pub struct Handle {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Start a server on `127.0.0.1:0` in this runtime.
+pub async fn spawn(cfg: ServerConfig) -> std::io::Result<Handle> {
+    spawn_on("127.0.0.1:0", cfg).await
+}
+
+async fn spawn_on(addr: &str, cfg: ServerConfig) -> std::io::Result<Handle> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let shared = Shared::new(cfg)?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let s = shared.clone();
+    tokio::spawn(async move {
+        let _ = serve(listener, s, async {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    Ok(Handle {
+        url: format!("http://{addr}"),
+        addr,
+        shared,
+        stop: Some(tx),
+    })
+}
+
+/// `--local`: an in-process server for this run.
+pub async fn spawn_local() -> std::io::Result<(String, Handle)> {
+    let h = spawn(ServerConfig {
+        render_size: render_size_from_env(),
+        ..ServerConfig::default()
+    })
+    .await?;
+    Ok((h.url.clone(), h))
+}
+
+fn render_size_from_env() -> (u32, u32) {
+    std::env::var("IMG2YT_SERVER_RENDER_SIZE")
+        .ok()
+        .and_then(|s| parse_size(&s))
+        .unwrap_or((1920, 1080))
+}
+
+/// "1920x1080" → (1920, 1080); sizes are made even for H.264.
+pub fn parse_size(s: &str) -> Option<(u32, u32)> {
+    let (w, h) = s.trim().split_once(['x', 'X'])?;
+    let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    (w >= 16 && h >= 16 && w <= 7680 && h <= 7680).then_some((w & !1, h & !1))
+}
+
+/// `img2yt serve`: print the URL, log requests, stop on Ctrl-C.
+pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
+    let render_size = parse_size(&args.render_size)
+        .ok_or_else(|| Error::Input(format!("--render-size must look like 1920x1080, not {:?}", args.render_size)))?;
+    let cfg = ServerConfig {
+        faults: args.faults,
+        data_dir: args.data_dir.clone(),
+        render_size,
+        log: true,
+    };
+    let addr = format!("{}:{}", args.host, args.port);
+    let listener = TcpListener::bind(&addr)
+        .await
+        .map_err(|e| Error::Server(format!("Cannot listen on {addr}: {e}")))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Error::Server(e.to_string()))?;
+    let shared = Shared::new(cfg).map_err(|e| Error::Server(format!("Cannot create the data folder: {e}")))?;
+    out.line(format!("img2yt offline backend listening on http://{local}"));
+    out.status(format!(
+        "Use it from another shell with: NEMO_API_URL=http://{local} img2yt …{}",
+        if args.faults { "  (fault injection on)" } else { "" }
+    ));
+    if !local.ip().is_loopback() {
+        out.warn("listening beyond loopback: anyone who can reach this port can use it");
+    }
+    serve(listener, shared, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| Error::Server(e.to_string()))
+}

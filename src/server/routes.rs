@@ -1,0 +1,455 @@
+//! The protocol's endpoints, as the embedded server answers them.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use futures_util::stream;
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tower::ServiceExt;
+
+use super::agent::{self, Frame};
+use super::error::{ok, Reply, ServerError};
+use super::render;
+use super::world::{Media, Phase, RenderJob, Session, UserId, World};
+use super::Shared;
+use crate::wire::{codes, lenient, RunSseRequest, MAX_UPLOAD_BYTES};
+
+/// The caller's user, from the bearer token.
+pub fn user_of(world: &World, headers: &HeaderMap) -> Option<UserId> {
+    let auth = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = auth.strip_prefix("Bearer ")?.trim();
+    world.tokens.get(token).cloned()
+}
+
+fn auth(world: &World, headers: &HeaderMap) -> Result<UserId, ServerError> {
+    user_of(world, headers).ok_or_else(ServerError::token)
+}
+
+fn session_of<'a>(world: &'a mut World, user: &str, sid: &str) -> Result<&'a mut Session, ServerError> {
+    world
+        .sessions
+        .get_mut(sid)
+        .filter(|s| s.owner == user)
+        .ok_or_else(ServerError::session)
+}
+
+pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    let client_id = headers
+        .get("x-client-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ServerError::bad("missing X-Client-Id"))?
+        .to_string();
+    let mut w = sh.world.lock().unwrap();
+    // One starter token per client id while it is valid.
+    if let Some(t) = w.client_tokens.get(&client_id).cloned() {
+        if w.tokens.contains_key(&t) {
+            let user = w.tokens[&t].clone();
+            let credits = w.credits(&user)["available"].clone();
+            return ok(json!({"token": t, "credits": credits, "expires_in": 604800}));
+        }
+    }
+    let (_, token) = w.new_user(true);
+    w.client_tokens.insert(client_id, token.clone());
+    ok(json!({"token": token, "credits": 100, "expires_in": 604800}))
+}
+
+pub async fn create_session(State(sh): State<Arc<Shared>>, headers: HeaderMap, body: Option<Json<Value>>) -> Reply {
+    let mut w = sh.world.lock().unwrap();
+    let user = auth(&w, &headers)?;
+    let language = body
+        .as_ref()
+        .and_then(|b| lenient::first_string(b, &["language"]))
+        .unwrap_or_else(|| "en".into());
+    let id = format!("sess_{}", uuid::Uuid::new_v4().simple());
+    let task_id = w.next("task_");
+    let bind_id = format!("bind_{}", &id[5..13]);
+    w.sessions.insert(
+        id.clone(),
+        Session {
+            id: id.clone(),
+            task_id: task_id.clone(),
+            bind_id: bind_id.clone(),
+            owner: user,
+            language,
+            draft: json!({"t": [], "d": 0}),
+            media: Vec::new(),
+            generated: Vec::new(),
+        },
+    );
+    ok(json!({"task_id": task_id, "session_id": id, "bind_id": bind_id}))
+}
+
+pub async fn claim_token(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(body): Json<Value>) -> Reply {
+    let mut w = sh.world.lock().unwrap();
+    let user = auth(&w, &headers)?;
+    let sid = lenient::first_string(&body, &["session_id"]).unwrap_or_default();
+    session_of(&mut w, &user, &sid)?;
+    ok(json!({"claim_token": format!("clm_{}", uuid::Uuid::new_v4().simple()), "expires_in": 604800}))
+}
+
+pub async fn credits(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
+    let w = sh.world.lock().unwrap();
+    let user = auth(&w, &headers)?;
+    ok(w.credits(&user))
+}
+
+pub async fn state(State(sh): State<Arc<Shared>>, headers: HeaderMap, Path(sid): Path<String>) -> Reply {
+    let mut w = sh.world.lock().unwrap();
+    let user = auth(&w, &headers)?;
+    ok(session_of(&mut w, &user, &sid)?.state())
+}
+
+fn kind_of(name: &str) -> Option<&'static str> {
+    let ext = name.rsplit('.').next()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" | "png" | "gif" | "webp" | "heic" => "image",
+        "mp4" | "mov" | "avi" | "webm" | "mkv" => "video",
+        "mp3" | "wav" | "m4a" | "aac" => "audio",
+        _ => return None,
+    })
+}
+
+fn unsupported(name: &str) -> ServerError {
+    ServerError::Code(codes::UNSUPPORTED_TYPE, StatusCode::OK, format!("unsupported file type: {name}"))
+}
+
+fn too_large() -> ServerError {
+    ServerError::Code(codes::FILE_TOO_LARGE, StatusCode::OK, "file too large (max 200MB)".into())
+}
+
+/// Multipart `files` parts streamed to disk, or `{"urls": […]}`.
+pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req: Request) -> Reply {
+    let headers = req.headers().clone();
+    {
+        let mut w = sh.world.lock().unwrap();
+        let user = auth(&w, &headers)?;
+        session_of(&mut w, &user, &sid)?;
+    }
+    let is_multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/"));
+    let mut added = Vec::new();
+    if is_multipart {
+        let mut mp = Multipart::from_request(req, &()).await.map_err(|e| ServerError::bad(e.body_text()))?;
+        while let Some(mut field) = mp.next_field().await.map_err(|e| ServerError::bad(e.body_text()))? {
+            if field.name() != Some("files") {
+                continue;
+            }
+            let name = field.file_name().unwrap_or("upload").rsplit(['/', '\\']).next().unwrap_or("upload").to_string();
+            let kind = kind_of(&name).ok_or_else(|| unsupported(&name))?;
+            let file_id = format!("file_{}", uuid::Uuid::new_v4().simple());
+            let path = sh.data_dir.join("uploads").join(format!("{file_id}-{}", sanitize(&name)));
+            let mut f = tokio::fs::File::create(&path).await.map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            let mut size = 0u64;
+            while let Some(chunk) = field.chunk().await.map_err(|e| ServerError::bad(e.body_text()))? {
+                size += chunk.len() as u64;
+                if size > MAX_UPLOAD_BYTES {
+                    drop(f);
+                    let _ = tokio::fs::remove_file(&path).await;
+                    return Err(too_large());
+                }
+                f.write_all(&chunk).await.map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            }
+            f.flush().await.ok();
+            added.push(Media {
+                name,
+                kind: kind.into(),
+                size,
+                path: Some(path),
+                url: None,
+                file_id,
+            });
+        }
+    } else {
+        let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.map_err(|_| ServerError::bad("body too large"))?;
+        let v: Value = serde_json::from_slice(&body).map_err(|_| ServerError::bad("expected JSON or multipart"))?;
+        for url in v["urls"].as_array().into_iter().flatten().filter_map(|u| u.as_str()) {
+            let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().unwrap_or(url).to_string();
+            let kind = kind_of(&name).unwrap_or("image");
+            added.push(Media {
+                name,
+                kind: kind.into(),
+                size: 0,
+                path: None,
+                url: Some(url.to_string()),
+                file_id: format!("file_{}", uuid::Uuid::new_v4().simple()),
+            });
+        }
+    }
+    if added.is_empty() {
+        return Err(ServerError::bad("no files or urls in the request"));
+    }
+    let mut w = sh.world.lock().unwrap();
+    let user = auth(&w, &headers)?;
+    let s = session_of(&mut w, &user, &sid)?;
+    let out: Vec<Value> = added
+        .iter()
+        .map(|m| json!({"file_id": m.file_id, "filename": m.name, "size": m.size, "url": m.url.clone().unwrap_or_else(|| format!("/media/{}", m.file_id))}))
+        .collect();
+    s.media.extend(added);
+    ok(if out.len() == 1 { out[0].clone() } else { json!({"files": out}) })
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+/// `POST /run_sse`: a scripted or planned turn written frame by frame.
+pub async fn run_sse(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(req): Json<RunSseRequest>) -> Reply {
+    let text: String = req.new_message.parts.iter().filter_map(|p| p.text.as_deref()).collect();
+    let frames = {
+        let mut w = sh.world.lock().unwrap();
+        let user = auth(&w, &headers)?;
+        session_of(&mut w, &user, &req.session_id)?;
+        let scripted = w.scripts.pop_front();
+        let invocation = w.next("e-");
+        match scripted {
+            Some(s) => s.frames,
+            None => {
+                let session = w.sessions.get_mut(&req.session_id).expect("checked");
+                let mut probe = session.clone();
+                let turn = agent::plan_turn(&mut probe, &text, &invocation);
+                if turn.cost > 0.0 && !w.charge(&user, turn.cost) {
+                    return Err(ServerError::Code(codes::OUT_OF_CREDITS, StatusCode::OK, "insufficient credits".into()));
+                }
+                w.sessions.insert(req.session_id.clone(), probe);
+                turn.frames
+            }
+        }
+    };
+    let ops: VecDeque<Op> = frames.into_iter().map(Op::Frame).collect();
+    let body = stream::unfold((sh.clone(), req.session_id.clone(), ops), |(sh, sid, mut q)| async move {
+        loop {
+            let bytes = match q.pop_front()? {
+                Op::Write(b) => b,
+                Op::Frame(frame) => match frame {
+                    Frame::Event { event } => Bytes::from(format!("data: {event}\n\n")),
+                    Frame::Raw { text } => Bytes::from(text),
+                    Frame::Comment { text } => Bytes::from(format!(": {text}\n\n")),
+                    Frame::Heartbeat => Bytes::from_static(b"event: heartbeat\ndata:\n\n"),
+                    Frame::Empty => Bytes::from_static(b"data:\n\n"),
+                    Frame::Sleep { ms } => {
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                        continue;
+                    }
+                    Frame::Drop => {
+                        let err = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped by fault injection");
+                        return Some((Err(err), (sh, sid, VecDeque::new())));
+                    }
+                    Frame::SetDraft { draft } => {
+                        if let Some(s) = sh.world.lock().unwrap().sessions.get_mut(&sid) {
+                            s.draft = draft;
+                        }
+                        continue;
+                    }
+                    Frame::Split { event, at } => {
+                        // Two separate writes with a pause between them; the
+                        // cut may fall inside a multi-byte character.
+                        let full = Bytes::from(format!("data: {event}\n\n"));
+                        let at = at.min(full.len());
+                        q.push_front(Op::Write(full.slice(at..)));
+                        q.push_front(Op::Frame(Frame::Sleep { ms: 30 }));
+                        full.slice(..at)
+                    }
+                    Frame::Repeat { times, frame } => {
+                        if times > 0 {
+                            q.push_front(Op::Frame(Frame::Repeat { times: times - 1, frame: frame.clone() }));
+                            q.push_front(Op::Frame(*frame));
+                        }
+                        continue;
+                    }
+                },
+            };
+            if bytes.is_empty() {
+                continue;
+            }
+            return Some((Ok::<Bytes, std::io::Error>(bytes), (sh, sid, q)));
+        }
+    });
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from_stream(body))
+        .expect("valid response"))
+}
+
+/// What the SSE writer does next: a frame still to expand, or raw bytes.
+enum Op {
+    Frame(Frame),
+    Write(Bytes),
+}
+
+/// `POST /api/render/proxy/lambda`: queue a job and render it in the
+/// background.
+pub async fn render_submit(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(body): Json<Value>) -> Reply {
+    let id = lenient::first_string(&body, &["id"]).ok_or_else(|| ServerError::bad("missing id"))?;
+    let sid = lenient::first_string(&body, &["sessionId"]).ok_or_else(|| ServerError::bad("missing sessionId"))?;
+    let draft = body.get("draft").cloned().unwrap_or(Value::Null);
+    let media = {
+        let mut w = sh.world.lock().unwrap();
+        let user = auth(&w, &headers)?;
+        if w.export_blocked {
+            return Err(ServerError::Status(StatusCode::PAYMENT_REQUIRED, "free plan cannot export".into()));
+        }
+        let media = session_of(&mut w, &user, &sid)?.media.clone();
+        if w.renders.contains_key(&id) {
+            return Err(ServerError::bad("a render with this id exists"));
+        }
+        let (width, height) = sh.cfg.render_size;
+        w.renders.insert(
+            id.clone(),
+            RenderJob { id: id.clone(), session: sid.clone(), phase: Phase::Pending, progress: 0.0, output: None, size: None, duration_s: None, width, height, error: None },
+        );
+        media
+    };
+    let (width, height) = sh.cfg.render_size;
+    let out = sh.data_dir.join("renders").join(format!("{}.mp4", sanitize(&id)));
+    let shared = sh.clone();
+    let job_id = id.clone();
+    tokio::spawn(async move {
+        let set = |f: &dyn Fn(&mut RenderJob)| {
+            if let Some(j) = shared.world.lock().unwrap().renders.get_mut(&job_id) {
+                f(j);
+            }
+        };
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        set(&|j| j.phase = Phase::Processing);
+        let result = match render::plan(&draft, &media, width, height, &out) {
+            Ok(plan) => {
+                let secs = plan.duration_ms as f64 / 1000.0;
+                render::run(&plan, |p| set(&|j| j.progress = p)).await.map(|path| (path, secs))
+            }
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok((path, secs)) => {
+                let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+                set(&|j| {
+                    j.phase = Phase::Completed;
+                    j.progress = 100.0;
+                    j.output = Some(path.clone());
+                    j.size = size;
+                    j.duration_s = Some(secs);
+                });
+            }
+            Err(e) => set(&|j| {
+                j.phase = Phase::Failed;
+                j.error = Some(e.clone());
+            }),
+        }
+    });
+    ok(json!({"id": id, "status": "pending"}))
+}
+
+/// `GET /api/render/proxy/lambda/<id>`: `status` top-level, as §8 says.
+pub async fn render_status(State(sh): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
+    let w = sh.world.lock().unwrap();
+    auth(&w, &headers)?;
+    let job = w.renders.get(&id).ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "no such render".into()))?;
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 10.0});
+    if job.phase == Phase::Completed {
+        v["output"] = json!({
+            "url": format!("http://{host}/cdn/renders/{}.mp4", sanitize(&job.id)),
+            "size": job.size, "duration": job.duration_s, "width": job.width, "height": job.height, "format": "mp4",
+        });
+    }
+    if let Some(e) = &job.error {
+        v["error"] = json!(e.lines().next().unwrap_or("render failed"));
+    }
+    v["data"] = json!({"status": job.phase.as_str(), "session": job.session});
+    Ok(Json(v).into_response())
+}
+
+/// `GET /api/render/proxy/<id>/download` (auth; Range supported).
+pub async fn render_download(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Request) -> Reply {
+    let path = {
+        let w = sh.world.lock().unwrap();
+        auth(&w, req.headers())?;
+        w.renders.get(&id).and_then(|j| j.output.clone()).ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "render not ready".into()))?
+    };
+    serve_file(path, req).await
+}
+
+/// `GET /cdn/renders/<file>`: the "foreign" host of `output.url` (no auth).
+pub async fn cdn(State(sh): State<Arc<Shared>>, Path(file): Path<String>, req: Request) -> Reply {
+    let path = sh.data_dir.join("renders").join(sanitize(&file));
+    if !path.is_file() {
+        return Err(ServerError::Status(StatusCode::NOT_FOUND, "not found".into()));
+    }
+    serve_file(path, req).await
+}
+
+async fn serve_file(path: std::path::PathBuf, req: Request) -> Reply {
+    let resp = tower_http::services::ServeFile::new_with_mime(path, &"video/mp4".parse().expect("static mime"))
+        .oneshot(req)
+        .await
+        .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(resp.map(Body::new))
+}
+
+/// The web app's claim page, so `open` links lead somewhere offline too.
+pub async fn claim_page() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><title>img2yt offline</title><p>This project lives in the offline img2yt backend; use the terminal to edit and export it.</p>",
+    )
+        .into_response()
+}
+
+// ---- control routes (only with --faults) ----
+
+pub async fn add_fault(State(sh): State<Arc<Shared>>, Json(f): Json<super::faults::Fault>) -> Response {
+    sh.world.lock().unwrap().faults.push(f);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub async fn clear_faults(State(sh): State<Arc<Shared>>) -> Response {
+    sh.world.lock().unwrap().faults.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub async fn get_log(State(sh): State<Arc<Shared>>) -> Response {
+    Json(sh.world.lock().unwrap().log.clone()).into_response()
+}
+
+pub async fn add_script(State(sh): State<Arc<Shared>>, Json(s): Json<agent::Script>) -> Response {
+    sh.world.lock().unwrap().scripts.push_back(s);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Set account facts: `{"available": N}` for every user, `{"export_blocked": bool}`.
+pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) -> Response {
+    let mut w = sh.world.lock().unwrap();
+    if let Some(b) = v["export_blocked"].as_bool() {
+        w.export_blocked = b;
+    }
+    if let Some(n) = v["available"].as_f64() {
+        for a in w.accounts.values_mut() {
+            a.used = a.total - a.frozen - n;
+        }
+    }
+    if let Some(n) = v["frozen"].as_f64() {
+        for a in w.accounts.values_mut() {
+            a.frozen = n;
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The state of one session, for tests that need to look behind the API.
+pub async fn get_world(State(sh): State<Arc<Shared>>) -> Response {
+    let w = sh.world.lock().unwrap();
+    let sessions: Vec<Value> = w.sessions.values().map(|s| json!({"id": s.id, "owner": s.owner, "media": s.media.len(), "draft": s.draft})).collect();
+    Json(json!({"sessions": sessions, "users": w.accounts.len(), "renders": w.renders.len()})).into_response()
+}

@@ -1,0 +1,57 @@
+//! Where img2yt keeps its files.
+//!
+//! Everything lives in one config dir: `--config-dir` / `IMG2YT_CONFIG_DIR`
+//! when given (tests and isolated setups), else the platform's config dir
+//! (`~/.config/img2yt` on Linux). The client id is shared with every other
+//! NemoVideo tool (`<config>/nemovideo/client_id`), except in an isolated
+//! config dir, where it lives inside it too.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+    pub client_id_file: PathBuf,
+}
+
+impl Paths {
+    /// Resolve the paths; `explicit` is `--config-dir` or `IMG2YT_CONFIG_DIR`.
+    pub fn resolve(explicit: Option<PathBuf>) -> io::Result<Paths> {
+        if let Some(dir) = explicit.filter(|d| !d.as_os_str().is_empty()) {
+            return Ok(Paths {
+                client_id_file: dir.join("nemovideo").join("client_id"),
+                config_dir: dir,
+            });
+        }
+        let base = directories::BaseDirs::new().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "cannot find your home folder; set IMG2YT_CONFIG_DIR",
+            )
+        })?;
+        let config_dir = directories::ProjectDirs::from("", "", "img2yt")
+            .map(|p| p.config_dir().to_path_buf())
+            .unwrap_or_else(|| base.config_dir().join("img2yt"));
+        Ok(Paths {
+            client_id_file: base.config_dir().join("nemovideo").join("client_id"),
+            config_dir,
+        })
+    }
+
+    pub fn store_file(&self) -> PathBuf {
+        self.config_dir.join("store.json")
+    }
+
+    pub fn lock_file(&self) -> PathBuf {
+        self.config_dir.join("store.lock")
+    }
+
+    pub fn history_file(&self) -> PathBuf {
+        self.config_dir.join("history.txt")
+    }
+
+    pub fn downloads_dir(&self) -> &Path {
+        &self.config_dir
+    }
+}

@@ -1,0 +1,186 @@
+//! All terminal output goes through here: stdout is data (results, the
+//! agent's replies), stderr is status and progress. Colour, spinners and
+//! progress bars appear only on a terminal; `--json` turns results into one
+//! JSON object per line; `--quiet` keeps results and errors only.
+
+pub mod progress;
+pub mod report;
+
+use serde_json::Value;
+use std::fmt::Display;
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+
+pub use progress::Spinner;
+
+#[derive(Debug, Clone, Copy)]
+pub struct OutOptions {
+    pub json: bool,
+    pub color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+/// The one handle to the terminal, cheap to clone.
+#[derive(Clone)]
+pub struct Out {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    opts: OutOptions,
+    stdout_tty: bool,
+    stderr_tty: bool,
+}
+
+/// Test hook read by the real binary: pretend both streams are terminals
+/// (progress bars stay hidden; only the choice of layout changes).
+fn pretend_term() -> bool {
+    std::env::var_os("IMG2YT_TEST_PRETEND_TERM").is_some()
+}
+
+impl Out {
+    pub fn new(mut opts: OutOptions) -> Out {
+        let stdout_tty = io::stdout().is_terminal() || pretend_term();
+        let stderr_tty = io::stderr().is_terminal() || pretend_term();
+        if !stderr_tty && !stdout_tty {
+            opts.color = false;
+        }
+        Out {
+            inner: Arc::new(Inner {
+                opts,
+                stdout_tty,
+                stderr_tty,
+            }),
+        }
+    }
+
+    pub fn opts(&self) -> OutOptions {
+        self.inner.opts
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.inner.opts.json
+    }
+
+    pub fn is_verbose(&self) -> bool {
+        self.inner.opts.verbose
+    }
+
+    /// stdout is a terminal (layout choices such as the timeline chart).
+    pub fn stdout_is_tty(&self) -> bool {
+        self.inner.stdout_tty
+    }
+
+    /// Spinners and bars may be drawn (stderr is a real terminal).
+    pub fn animate(&self) -> bool {
+        self.inner.stderr_tty
+            && io::stderr().is_terminal()
+            && !self.inner.opts.quiet
+            && !self.inner.opts.json
+    }
+
+    /// A human result line on stdout (nothing in `--json` mode).
+    pub fn line(&self, text: impl Display) {
+        if !self.inner.opts.json {
+            write_stdout(&format!("{text}\n"));
+        }
+    }
+
+    /// Text on stdout exactly as given, flushed at once (streamed replies).
+    pub fn text(&self, text: &str) {
+        if !self.inner.opts.json {
+            write_stdout(text);
+        }
+    }
+
+    /// One JSON object on its own line (only in `--json` mode).
+    pub fn json(&self, value: Value) {
+        if self.inner.opts.json {
+            write_stdout(&format!("{value}\n"));
+        }
+    }
+
+    /// A result: the human line, or the JSON object in `--json` mode.
+    pub fn result(&self, human: impl Display, json: Value) {
+        if self.inner.opts.json {
+            self.json(json);
+        } else {
+            self.line(human);
+        }
+    }
+
+    /// A status line on stderr (hidden by `--quiet`).
+    pub fn status(&self, text: impl Display) {
+        if !self.inner.opts.quiet {
+            write_stderr(&format!("{text}\n"));
+        }
+    }
+
+    /// A dim note on stderr, e.g. how a line was routed.
+    pub fn note(&self, text: impl Display) {
+        let t = self.dim(&text.to_string());
+        self.status(t);
+    }
+
+    /// A warning on stderr, shown even with `--quiet`.
+    pub fn warn(&self, text: impl Display) {
+        write_stderr(&format!("{} {text}\n", self.yellow("warning:")));
+    }
+
+    /// A technical line on stderr, only with `--verbose`.
+    pub fn debug(&self, text: impl Display) {
+        if self.inner.opts.verbose {
+            let t = self.dim(&format!("[debug] {text}"));
+            write_stderr(&format!("{t}\n"));
+        }
+    }
+
+    pub fn error_line(&self, text: impl Display) {
+        write_stderr(&format!("{} {text}\n", self.red("error:")));
+    }
+
+    fn paint(&self, s: &str, style: console::Style) -> String {
+        if self.inner.opts.color {
+            style.force_styling(true).apply_to(s).to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
+    pub fn dim(&self, s: &str) -> String {
+        self.paint(s, console::Style::new().dim())
+    }
+    pub fn bold(&self, s: &str) -> String {
+        self.paint(s, console::Style::new().bold())
+    }
+    pub fn green(&self, s: &str) -> String {
+        self.paint(s, console::Style::new().green())
+    }
+    pub fn red(&self, s: &str) -> String {
+        self.paint(s, console::Style::new().red().bold())
+    }
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint(s, console::Style::new().yellow())
+    }
+    pub fn cyan(&self, s: &str) -> String {
+        self.paint(s, console::Style::new().cyan())
+    }
+}
+
+/// Write to stdout and flush. A closed pipe (`img2yt status | head -1`) is
+/// not an error: the reader has all it wanted, so exit quietly with success.
+fn write_stdout(s: &str) {
+    let mut out = io::stdout().lock();
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+fn write_stderr(s: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(s.as_bytes());
+    let _ = err.flush();
+}
