@@ -64,7 +64,9 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     match cli.command {
         None => {
-            ctx.out.line("img2yt: try `img2yt --help`. The interactive editor arrives in a later version.");
+            ctx.out.line(
+                "img2yt: try `img2yt --help`. The interactive editor arrives in a later version.",
+            );
             Ok(())
         }
         Some(Command::Credits) => handlers::credits::run(&ctx).await,
@@ -166,7 +168,9 @@ pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
         language: language(g.lang.as_deref()),
         time_scale,
     };
-    let env_token = std::env::var("NEMO_TOKEN").ok().filter(|t| !t.trim().is_empty());
+    let env_token = std::env::var("NEMO_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
     let token = match env_token {
         Some(t) => Some((Secret::new(t.trim()), TokenOrigin::Env)),
         None => data
@@ -235,7 +239,8 @@ impl Hooks for AppHooks {
 
     fn session_created(&self, s: &SessionRef, replaced_lost: bool) {
         if replaced_lost {
-            self.out.warn("Your project had expired on the server; img2yt started a new, empty one.");
+            self.out
+                .warn("Your project had expired on the server; img2yt started a new, empty one.");
         }
         let project = Project {
             session_id: s.session_id.clone(),
@@ -249,7 +254,8 @@ impl Hooks for AppHooks {
 
     fn client_id_replaced(&self, client_id: &str) {
         if let Err(e) = write_client_id(&self.client_id_file, client_id) {
-            self.out.warn(format!("Could not save the new client id: {e}"));
+            self.out
+                .warn(format!("Could not save the new client id: {e}"));
         }
     }
 }

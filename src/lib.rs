@@ -19,6 +19,8 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod handlers;
+pub mod input;
+pub mod router;
 pub mod secret;
 pub mod server;
 pub mod store;

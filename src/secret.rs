@@ -33,7 +33,13 @@ impl Secret {
             String::new()
         };
         let tail: String = if s.chars().count() > 12 {
-            s.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect()
+            s.chars()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect()
         } else {
             String::new()
         };

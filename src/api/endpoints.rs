@@ -40,7 +40,9 @@ impl Client {
             session: true,
             idempotent: true,
             retry_in_new_session: true,
-            ..Spec::new(Method::GET, |sid| format!("/api/state/nemo_agent/me/{sid}/latest"))
+            ..Spec::new(Method::GET, |sid| {
+                format!("/api/state/nemo_agent/me/{sid}/latest")
+            })
         };
         self.json(spec).await
     }
@@ -52,9 +54,9 @@ impl Client {
             idempotent: true,
             ..Spec::new(Method::POST, |_| "/api/auth/claim-token".into())
         };
-        spec.body = Body::Json(Box::new(move |_| {
-            serde_json::json!({"task_id": s.task_id, "session_id": s.session_id})
-        }));
+        spec.body = Body::Json(Box::new(
+            move |_| serde_json::json!({"task_id": s.task_id, "session_id": s.session_id}),
+        ));
         decode(self.json(spec).await?)
     }
 
@@ -73,7 +75,9 @@ impl Client {
         let mut spec = Spec {
             session: true,
             retry_in_new_session: true,
-            ..Spec::new(Method::POST, |sid| format!("/api/upload-video/nemo_agent/me/{sid}"))
+            ..Spec::new(Method::POST, |sid| {
+                format!("/api/upload-video/nemo_agent/me/{sid}")
+            })
         };
         spec.body = Body::Json(Box::new(move |_| {
             serde_json::to_value(UploadUrls {
@@ -98,7 +102,9 @@ impl Client {
             session: true,
             retry_in_new_session: true,
             idempotent: true,
-            ..Spec::new(Method::POST, |sid| format!("/api/upload-video/nemo_agent/me/{sid}"))
+            ..Spec::new(Method::POST, |sid| {
+                format!("/api/upload-video/nemo_agent/me/{sid}")
+            })
         };
         spec.stream = false;
         spec.body = Body::Multipart(Box::new(move || multipart_for(&file, progress.clone())));
@@ -152,7 +158,9 @@ impl Client {
         let id = id.to_string();
         let spec = Spec {
             idempotent: true,
-            ..Spec::new(Method::GET, move |_| format!("/api/render/proxy/lambda/{id}"))
+            ..Spec::new(Method::GET, move |_| {
+                format!("/api/render/proxy/lambda/{id}")
+            })
         };
         let data = self.json(spec).await?;
         RenderStatus::from_value(&data)
@@ -174,10 +182,13 @@ impl Client {
         let mut spec = Spec {
             idempotent: true,
             stream: true,
-            ..Spec::new(Method::GET, move |_| format!("/api/render/proxy/{id}/download"))
+            ..Spec::new(Method::GET, move |_| {
+                format!("/api/render/proxy/{id}/download")
+            })
         };
         if from > 0 {
-            spec.extra_headers.push((header::RANGE, format!("bytes={from}-")));
+            spec.extra_headers
+                .push((header::RANGE, format!("bytes={from}-")));
         }
         self.stream(spec).await
     }
@@ -186,9 +197,13 @@ impl Client {
     /// a foreign host (a CDN) gets neither.
     pub fn is_api_host(&self, url: &str) -> bool {
         let origin = |u: &str| {
-            reqwest::Url::parse(u)
-                .ok()
-                .map(|u| (u.scheme().to_string(), u.host_str().map(str::to_string), u.port_or_known_default()))
+            reqwest::Url::parse(u).ok().map(|u| {
+                (
+                    u.scheme().to_string(),
+                    u.host_str().map(str::to_string),
+                    u.port_or_known_default(),
+                )
+            })
         };
         origin(url).is_some() && origin(url) == origin(&self.config().api_url)
     }
@@ -208,7 +223,10 @@ impl Client {
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
-        let resp = rb.send().await.map_err(|e| super::transport_error(&host, e))?;
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| super::transport_error(&host, e))?;
         if !resp.status().is_success() {
             return Err(ApiError::Service {
                 status: resp.status().as_u16(),
@@ -231,14 +249,15 @@ fn multipart_for(
     })?;
     let mut sent = 0u64;
     progress(0);
-    let stream = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(std_file), 64 * 1024)
-        .map(move |chunk| {
-            if let Ok(c) = &chunk {
-                sent += c.len() as u64;
-                progress(sent);
-            }
-            chunk
-        });
+    let stream =
+        tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(std_file), 64 * 1024)
+            .map(move |chunk| {
+                if let Ok(c) = &chunk {
+                    sent += c.len() as u64;
+                    progress(sent);
+                }
+                chunk
+            });
     let body = reqwest::Body::wrap_stream(stream);
     let part = reqwest::multipart::Part::stream_with_length(body, file.size)
         .file_name(file.name.clone())

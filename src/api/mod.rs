@@ -248,7 +248,10 @@ impl Client {
             let spec = Spec {
                 auth: false,
                 idempotent: true,
-                extra_headers: vec![(header::HeaderName::from_static("x-client-id"), auth.client_id.clone())],
+                extra_headers: vec![(
+                    header::HeaderName::from_static("x-client-id"),
+                    auth.client_id.clone(),
+                )],
                 ..Spec::new(Method::POST, |_| "/api/auth/anonymous-token".into())
             };
             match self.execute_once(&spec, None, "").await {
@@ -266,7 +269,8 @@ impl Client {
                             raw: "anonymous-token answer without a token".into(),
                         })?;
                     let secret = Secret::new(tok.token);
-                    self.hooks.debug(&format!("obtained a starter token {secret}"));
+                    self.hooks
+                        .debug(&format!("obtained a starter token {secret}"));
                     self.hooks.token_obtained(&secret);
                     auth.token = Some(secret.clone());
                     auth.origin = TokenOrigin::Anonymous;
@@ -288,10 +292,12 @@ impl Client {
     /// Create a new session and make it current.
     pub async fn new_session(&self, replaced_lost: bool) -> Result<SessionRef, ApiError> {
         let lang = self.cfg.language.clone();
-        let mut spec = Spec::new(Method::POST, |_| "/api/tasks/me/with-session/nemo_agent".into());
-        spec.body = Body::Json(Box::new(move |_| {
-            serde_json::json!({"task_name": "project", "language": lang})
-        }));
+        let mut spec = Spec::new(Method::POST, |_| {
+            "/api/tasks/me/with-session/nemo_agent".into()
+        });
+        spec.body = Body::Json(Box::new(
+            move |_| serde_json::json!({"task_name": "project", "language": lang}),
+        ));
         let data = self.json(spec).await?;
         let created: SessionCreated = decode(data)?;
         let s = SessionRef {
@@ -328,7 +334,11 @@ impl Client {
         let mut rate_waited = false;
         let mut transient = 0u32;
         loop {
-            let token = if spec.auth { Some(self.token().await?) } else { None };
+            let token = if spec.auth {
+                Some(self.token().await?)
+            } else {
+                None
+            };
             let sid = if spec.session {
                 // Boxed: creating a session is itself a request through here.
                 Box::pin(self.ensure_session()).await?.session_id
@@ -345,11 +355,13 @@ impl Client {
                 {
                     token_renewed = true;
                     self.hooks.debug("token rejected (1001): renewing");
-                    self.renew_token(token.as_ref().expect("auth spec has a token")).await?;
+                    self.renew_token(token.as_ref().expect("auth spec has a token"))
+                        .await?;
                 }
                 Failure::Code(codes::SESSION_NOT_FOUND, _) if spec.session && !session_replaced => {
                     session_replaced = true;
-                    self.hooks.debug("session not found (1002): creating a new one");
+                    self.hooks
+                        .debug("session not found (1002): creating a new one");
                     self.set_session(None);
                     Box::pin(self.new_session(true)).await?;
                     if !spec.retry_in_new_session {
@@ -367,7 +379,9 @@ impl Client {
                     if spec.idempotent && transient < 3 =>
                 {
                     transient += 1;
-                    let backoff = self.cfg.scaled(Duration::from_millis(500 * (1 << transient)));
+                    let backoff = self
+                        .cfg
+                        .scaled(Duration::from_millis(500 * (1 << transient)));
                     self.hooks.debug(&format!(
                         "transient failure ({}), attempt {transient} of 3 in {backoff:?}",
                         failure.describe()
@@ -412,8 +426,12 @@ impl Client {
                         excerpt(&body)
                     },
                 },
-                413 => ApiError::FileTooLarge { detail: excerpt(&body) },
-                415 => ApiError::UnsupportedType { detail: excerpt(&body) },
+                413 => ApiError::FileTooLarge {
+                    detail: excerpt(&body),
+                },
+                415 => ApiError::UnsupportedType {
+                    detail: excerpt(&body),
+                },
                 429 => ApiError::RateLimited,
                 _ => ApiError::Service {
                     status,
@@ -462,7 +480,10 @@ impl Client {
             Body::Multipart(f) => rb.multipart(f().map_err(Failure::Local)?),
         };
         if spec.stream {
-            rb = rb.header(header::ACCEPT, "text/event-stream, application/octet-stream, */*");
+            rb = rb.header(
+                header::ACCEPT,
+                "text/event-stream, application/octet-stream, */*",
+            );
         } else {
             rb = rb.timeout(self.cfg.timeout(Duration::from_secs(60)));
         }
@@ -568,7 +589,12 @@ pub(crate) fn transport_error(host: &str, e: reqwest::Error) -> ApiError {
         }
     } else {
         ApiError::Broken {
-            detail: format!("{detail} ({})", std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default()),
+            detail: format!(
+                "{detail} ({})",
+                std::error::Error::source(&e)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            ),
         }
     }
 }

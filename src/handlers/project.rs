@@ -24,7 +24,11 @@ pub async fn link(ctx: &Ctx) -> Result<String> {
     let ct = claim.claim_token.clone();
     let sid = ctx.api.session().map(|s| s.session_id);
     ctx.store.update(|d| {
-        if let Some(p) = d.project.as_mut().filter(|p| Some(&p.session_id) == sid.as_ref()) {
+        if let Some(p) = d
+            .project
+            .as_mut()
+            .filter(|p| Some(&p.session_id) == sid.as_ref())
+        {
             p.claim_token = Some(ct);
         }
     })?;
@@ -42,7 +46,9 @@ pub async fn open(ctx: &Ctx, browser: bool) -> Result<()> {
     );
     if browser {
         if let Err(e) = open_browser(&link) {
-            ctx.out.warn(format!("Could not open a browser ({e}); copy the link above."));
+            ctx.out.warn(format!(
+                "Could not open a browser ({e}); copy the link above."
+            ));
         }
     }
     Ok(())

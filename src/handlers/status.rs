@@ -36,14 +36,24 @@ pub fn show(ctx: &Ctx, state: &Value) {
     }
     ctx.out.line(timeline::summary(&tl));
     if ctx.out.stdout_is_tty() && !tl.tracks.is_empty() {
-        let width = console::Term::stdout().size_checked().map_or(80, |(_, w)| w as usize);
+        let width = console::Term::stdout()
+            .size_checked()
+            .map_or(80, |(_, w)| w as usize);
         let chart = timeline::chart(&tl, width.clamp(40, 120).saturating_sub(40));
         ctx.out.line(ctx.out.dim(chart.trim_end()));
     }
     if !uploaded.is_empty() {
-        ctx.out.line(format!("Uploaded ({}): {}", uploaded.len(), uploaded.join(", ")));
+        ctx.out.line(format!(
+            "Uploaded ({}): {}",
+            uploaded.len(),
+            uploaded.join(", ")
+        ));
     }
     if !generated.is_empty() {
-        ctx.out.line(format!("Generated ({}): {}", generated.len(), generated.join(", ")));
+        ctx.out.line(format!(
+            "Generated ({}): {}",
+            generated.len(),
+            generated.join(", ")
+        ));
     }
 }

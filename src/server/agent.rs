@@ -19,12 +19,19 @@ use crate::wire::adk::{Content, Event, FunctionCall, FunctionResponse, Part};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Frame {
     /// `data: <event JSON>`.
-    Event { event: Value },
+    Event {
+        event: Value,
+    },
     /// Bytes exactly as given (may be a partial line).
-    Raw { text: String },
+    Raw {
+        text: String,
+    },
     /// A `data:` frame written in two writes split at byte `at` (which may
     /// fall inside a multi-byte character).
-    Split { event: Value, at: usize },
+    Split {
+        event: Value,
+        at: usize,
+    },
     /// `: comment`.
     Comment {
         #[serde(default)]
@@ -34,13 +41,20 @@ pub enum Frame {
     Heartbeat,
     /// An empty `data:` line.
     Empty,
-    Sleep { ms: u64 },
+    Sleep {
+        ms: u64,
+    },
     /// Close the connection abruptly.
     Drop,
     /// Replace the session's draft at this point of the turn.
-    SetDraft { draft: Value },
+    SetDraft {
+        draft: Value,
+    },
     /// Repeat `frame` `times` times (large streams without a large script).
-    Repeat { times: u32, frame: Box<Frame> },
+    Repeat {
+        times: u32,
+        frame: Box<Frame>,
+    },
 }
 
 /// A queued script for the next `/run_sse` turn.
@@ -140,7 +154,12 @@ fn video_track(session: &Session, clip_ms: u64) -> Value {
         .collect();
     let sg: Vec<Value> = images
         .iter()
-        .map(|m| segment(clip_ms, json!({"name": m.name, "file_id": m.file_id, "transition": "crossfade"})))
+        .map(|m| {
+            segment(
+                clip_ms,
+                json!({"name": m.name, "file_id": m.file_id, "transition": "crossfade"}),
+            )
+        })
         .collect();
     let d = clip_ms * sg.len() as u64;
     json!({"tt": 0, "d": d, "sg": sg, "m": {"name": "Slideshow"}})
@@ -191,7 +210,14 @@ fn fix_durations(draft: &mut Value) {
 /// Pull `title: X`, `title "X"` or `标题：X` out of a message.
 fn title_in(msg: &str) -> Option<String> {
     let lower = msg.to_lowercase();
-    for key in ["title:", "title is", "title \"", "title '", "标题：", "标题:"] {
+    for key in [
+        "title:",
+        "title is",
+        "title \"",
+        "title '",
+        "标题：",
+        "标题:",
+    ] {
         if let Some(i) = lower.find(key) {
             let start = i + key.len() - usize::from(key.ends_with('"') || key.ends_with('\''));
             let rest = msg[start..].trim();
@@ -219,8 +245,20 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     let has_video = duration(&session.draft) > 0;
     let mut cost = 0.0;
 
-    if has(&["video", "slideshow", "视频", "turn these", "make these", "convert"]) && !has_video {
-        let images = session.media.iter().filter(|m| m.kind == "image" || m.kind == "video").count();
+    if has(&[
+        "video",
+        "slideshow",
+        "视频",
+        "turn these",
+        "make these",
+        "convert",
+    ]) && !has_video
+    {
+        let images = session
+            .media
+            .iter()
+            .filter(|m| m.kind == "image" || m.kind == "video")
+            .count();
         if images == 0 {
             say(
                 &mut frames,
@@ -230,18 +268,31 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
             return Turn { frames, cost };
         }
         cost = 50.0;
-        tool(&mut frames, inv, "understand_media", json!({"count": images}));
-        tool(&mut frames, inv, "edit_draft", json!({"action": "create_slideshow"}));
+        tool(
+            &mut frames,
+            inv,
+            "understand_media",
+            json!({"count": images}),
+        );
+        tool(
+            &mut frames,
+            inv,
+            "edit_draft",
+            json!({"action": "create_slideshow"}),
+        );
         let mut draft = json!({"t": [video_track(session, 3000)], "d": 0, "version": 1});
         let stage_two = has(&["music", "bgm", "音乐", "song"]);
         if stage_two {
             tracks_mut(&mut draft).push(json!({"tt": 1, "sg": [segment(0, json!({"name": "Lo-fi", "volume": 35}))], "m": {"name": "Lo-fi", "type": "bgm"}}));
         }
         if let Some(title) = title_in(msg) {
-            tracks_mut(&mut draft).push(json!({"tt": 7, "sg": [segment(3000, json!({"text": title}))]}));
+            tracks_mut(&mut draft)
+                .push(json!({"tt": 7, "sg": [segment(3000, json!({"text": title}))]}));
         }
         fix_durations(&mut draft);
-        frames.push(Frame::SetDraft { draft: draft.clone() });
+        frames.push(Frame::SetDraft {
+            draft: draft.clone(),
+        });
         session.draft = draft;
         let secs = duration(&session.draft) / 1000;
         let mut reply = format!(
@@ -250,7 +301,12 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         if stage_two {
             reply.push_str(" Now adding music and finishing touches…");
             say(&mut frames, inv, &reply);
-            tool(&mut frames, inv, "generate_music", json!({"style": "lo-fi"}));
+            tool(
+                &mut frames,
+                inv,
+                "generate_music",
+                json!({"style": "lo-fi"}),
+            );
             say(
                 &mut frames,
                 inv,
@@ -284,7 +340,11 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
                 if let Some(sg) = t["sg"].as_array_mut() {
                     for s in sg.iter_mut() {
                         let d = s["d"].as_u64().unwrap_or(3000);
-                        let nd = if slower { d + 1000 } else { d.saturating_sub(1000).max(1000) };
+                        let nd = if slower {
+                            d + 1000
+                        } else {
+                            d.saturating_sub(1000).max(1000)
+                        };
                         s["d"] = json!(nd);
                         total += nd;
                     }
@@ -295,7 +355,11 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         fix_durations(&mut draft);
         said = Some(format!(
             "Done — each photo now stays {} on screen.",
-            if slower { "a second longer" } else { "a second shorter" }
+            if slower {
+                "a second longer"
+            } else {
+                "a second shorter"
+            }
         ));
     } else if let Some(title) = title_in(msg) {
         let tracks = tracks_mut(&mut draft);
@@ -332,7 +396,9 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     }
     tool(&mut frames, inv, "edit_draft", json!({"message": msg}));
     if draft != session.draft {
-        frames.push(Frame::SetDraft { draft: draft.clone() });
+        frames.push(Frame::SetDraft {
+            draft: draft.clone(),
+        });
         session.draft = draft;
     }
     if let (Some(text), false) = (said, silent) {
@@ -347,8 +413,14 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(title_in("title: Iceland 2026").as_deref(), Some("Iceland 2026"));
-        assert_eq!(title_in("set the title \"Paradise Found\" please").as_deref(), Some("Paradise Found"));
+        assert_eq!(
+            title_in("title: Iceland 2026").as_deref(),
+            Some("Iceland 2026")
+        );
+        assert_eq!(
+            title_in("set the title \"Paradise Found\" please").as_deref(),
+            Some("Paradise Found")
+        );
         assert_eq!(title_in("标题：冰岛之旅").as_deref(), Some("冰岛之旅"));
         assert_eq!(title_in("make it nicer"), None);
     }

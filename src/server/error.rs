@@ -17,10 +17,18 @@ pub enum ServerError {
 
 impl ServerError {
     pub fn token() -> Self {
-        ServerError::Code(codes::TOKEN_INVALID, StatusCode::UNAUTHORIZED, "token invalid or expired".into())
+        ServerError::Code(
+            codes::TOKEN_INVALID,
+            StatusCode::UNAUTHORIZED,
+            "token invalid or expired".into(),
+        )
     }
     pub fn session() -> Self {
-        ServerError::Code(codes::SESSION_NOT_FOUND, StatusCode::NOT_FOUND, "session not found".into())
+        ServerError::Code(
+            codes::SESSION_NOT_FOUND,
+            StatusCode::NOT_FOUND,
+            "session not found".into(),
+        )
     }
     pub fn bad(msg: impl Into<String>) -> Self {
         ServerError::Status(StatusCode::BAD_REQUEST, msg.into())
@@ -31,9 +39,10 @@ impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let (status, env) = match self {
             ServerError::Code(code, status, msg) => (status, Envelope::<Value>::error(code, msg)),
-            ServerError::Status(status, msg) => {
-                (status, Envelope::<Value>::error(status.as_u16() as i64, msg))
-            }
+            ServerError::Status(status, msg) => (
+                status,
+                Envelope::<Value>::error(status.as_u16() as i64, msg),
+            ),
         };
         (status, Json(env)).into_response()
     }

@@ -70,7 +70,9 @@ impl Shared {
         let (data_dir, tmp) = match &cfg.data_dir {
             Some(d) => (d.clone(), None),
             None => {
-                let t = tempfile::Builder::new().prefix("img2yt-server-").tempdir()?;
+                let t = tempfile::Builder::new()
+                    .prefix("img2yt-server-")
+                    .tempdir()?;
                 (t.path().to_path_buf(), Some(t))
             }
         };
@@ -89,7 +91,10 @@ impl Shared {
 pub fn router(shared: Arc<Shared>) -> Router {
     let mut r = Router::new()
         .route("/api/auth/anonymous-token", post(routes::anonymous_token))
-        .route("/api/tasks/me/with-session/nemo_agent", post(routes::create_session))
+        .route(
+            "/api/tasks/me/with-session/nemo_agent",
+            post(routes::create_session),
+        )
         .route("/api/auth/claim-token", post(routes::claim_token))
         .route("/api/credits/balance/simple", get(routes::credits))
         .route("/api/state/nemo_agent/me/{sid}/latest", get(routes::state))
@@ -100,12 +105,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/run_sse", post(routes::run_sse))
         .route("/api/render/proxy/lambda", post(routes::render_submit))
         .route("/api/render/proxy/lambda/{id}", get(routes::render_status))
-        .route("/api/render/proxy/{id}/download", get(routes::render_download))
+        .route(
+            "/api/render/proxy/{id}/download",
+            get(routes::render_download),
+        )
         .route("/cdn/renders/{file}", get(routes::cdn))
         .route("/workspace/claim", get(routes::claim_page));
     if shared.cfg.faults {
         r = r
-            .route("/__control/faults", post(routes::add_fault).delete(routes::clear_faults))
+            .route(
+                "/__control/faults",
+                post(routes::add_fault).delete(routes::clear_faults),
+            )
             .route("/__control/log", get(routes::get_log))
             .route("/__control/script", post(routes::add_script))
             .route("/__control/account", post(routes::set_account))
@@ -162,7 +173,10 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
     };
     let status = resp.status().as_u16();
     if sh.cfg.log {
-        let who = user.as_deref().map(|u| format!(" (user {u})")).unwrap_or_default();
+        let who = user
+            .as_deref()
+            .map(|u| format!(" (user {u})"))
+            .unwrap_or_default();
         println!("{method} {path} → {status}{who}");
     }
     sh.world.lock().unwrap().log.push(LogEntry {
@@ -175,18 +189,39 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
     resp
 }
 
-async fn apply_fault(sh: &Arc<Shared>, action: FaultAction, user: Option<&str>, req: Request, next: Next) -> Response {
+async fn apply_fault(
+    sh: &Arc<Shared>,
+    action: FaultAction,
+    user: Option<&str>,
+    req: Request,
+    next: Next,
+) -> Response {
     let json_resp = |status: u16, body: serde_json::Value| {
-        (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), axum::Json(body)).into_response()
+        (
+            StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            axum::Json(body),
+        )
+            .into_response()
     };
     match action {
-        FaultAction::Code { code, status, message } => json_resp(
+        FaultAction::Code {
+            code,
+            status,
+            message,
+        } => json_resp(
             status.unwrap_or(200),
             json!({"code": code, "message": message.unwrap_or_else(|| format!("injected error {code}")), "data": null}),
         ),
-        FaultAction::Status { status, body, content_type } => Response::builder()
+        FaultAction::Status {
+            status,
+            body,
+            content_type,
+        } => Response::builder()
             .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-            .header(header::CONTENT_TYPE, content_type.unwrap_or_else(|| "text/html".into()))
+            .header(
+                header::CONTENT_TYPE,
+                content_type.unwrap_or_else(|| "text/html".into()),
+            )
             .body(Body::from(body.unwrap_or_default()))
             .expect("valid response"),
         FaultAction::Respond { status, body } => json_resp(status.unwrap_or(200), body),
@@ -197,7 +232,10 @@ async fn apply_fault(sh: &Arc<Shared>, action: FaultAction, user: Option<&str>, 
         FaultAction::Drop => {
             let chunks: Vec<std::io::Result<Bytes>> = vec![
                 Ok(Bytes::from_static(b"{\"code\":0,\"da")),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "dropped",
+                )),
             ];
             Response::builder()
                 .header(header::CONTENT_TYPE, "application/json")
@@ -207,13 +245,17 @@ async fn apply_fault(sh: &Arc<Shared>, action: FaultAction, user: Option<&str>, 
         }
         FaultAction::Garbage => Response::builder()
             .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from("<html><body>502 Bad Gateway</body></html>\u{0}\u{1}garbage"))
+            .body(Body::from(
+                "<html><body>502 Bad Gateway</body></html>\u{0}\u{1}garbage",
+            ))
             .expect("valid response"),
         FaultAction::Oversized { bytes } => {
             let pad = "x".repeat(bytes);
             Response::builder()
                 .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(format!("{{\"code\":0,\"message\":\"ok\",\"data\":{{\"pad\":\"{pad}\"}}}}")))
+                .body(Body::from(format!(
+                    "{{\"code\":0,\"message\":\"ok\",\"data\":{{\"pad\":\"{pad}\"}}}}"
+                )))
                 .expect("valid response")
         }
         FaultAction::ExpireToken => {
@@ -224,7 +266,11 @@ async fn apply_fault(sh: &Arc<Shared>, action: FaultAction, user: Option<&str>, 
         }
         FaultAction::LoseSession => {
             if let Some(u) = user {
-                sh.world.lock().unwrap().sessions.retain(|_, s| s.owner != u);
+                sh.world
+                    .lock()
+                    .unwrap()
+                    .sessions
+                    .retain(|_, s| s.owner != u);
             }
             next.run(req).await
         }
@@ -309,8 +355,12 @@ pub fn parse_size(s: &str) -> Option<(u32, u32)> {
 
 /// `img2yt serve`: print the URL, log requests, stop on Ctrl-C.
 pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
-    let render_size = parse_size(&args.render_size)
-        .ok_or_else(|| Error::Input(format!("--render-size must look like 1920x1080, not {:?}", args.render_size)))?;
+    let render_size = parse_size(&args.render_size).ok_or_else(|| {
+        Error::Input(format!(
+            "--render-size must look like 1920x1080, not {:?}",
+            args.render_size
+        ))
+    })?;
     let cfg = ServerConfig {
         faults: args.faults,
         data_dir: args.data_dir.clone(),
@@ -324,11 +374,18 @@ pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
     let local = listener
         .local_addr()
         .map_err(|e| Error::Server(e.to_string()))?;
-    let shared = Shared::new(cfg).map_err(|e| Error::Server(format!("Cannot create the data folder: {e}")))?;
-    out.line(format!("img2yt offline backend listening on http://{local}"));
+    let shared = Shared::new(cfg)
+        .map_err(|e| Error::Server(format!("Cannot create the data folder: {e}")))?;
+    out.line(format!(
+        "img2yt offline backend listening on http://{local}"
+    ));
     out.status(format!(
         "Use it from another shell with: NEMO_API_URL=http://{local} img2yt …{}",
-        if args.faults { "  (fault injection on)" } else { "" }
+        if args.faults {
+            "  (fault injection on)"
+        } else {
+            ""
+        }
     ));
     if !local.ip().is_loopback() {
         out.warn("listening beyond loopback: anyone who can reach this port can use it");

@@ -58,12 +58,18 @@ pub fn plan(draft: &Value, media: &[Media], w: u32, h: u32, out: &Path) -> Resul
     let mut filters = Vec::new();
     let mut total_ms = 0u64;
     for (i, seg) in segs.iter().enumerate() {
-        let d = seg["d"].as_f64().or_else(|| lenient::as_f64(&seg["d"])).unwrap_or(3000.0).max(100.0) as u64;
+        let d = seg["d"]
+            .as_f64()
+            .or_else(|| lenient::as_f64(&seg["d"]))
+            .unwrap_or(3000.0)
+            .max(100.0) as u64;
         total_ms += d;
         let secs = format!("{:.3}", d as f64 / 1000.0);
         match find_media(seg, media, i) {
             Some(m) if m.kind == "image" => {
-                args.extend(["-loop", "1", "-framerate", "30", "-t", &secs, "-i"].map(String::from));
+                args.extend(
+                    ["-loop", "1", "-framerate", "30", "-t", &secs, "-i"].map(String::from),
+                );
                 args.push(m.path.as_ref().expect("filtered").display().to_string());
             }
             Some(m) => {
@@ -72,7 +78,10 @@ pub fn plan(draft: &Value, media: &[Media], w: u32, h: u32, out: &Path) -> Resul
             }
             None => {
                 args.extend(["-f", "lavfi", "-t", &secs, "-i"].map(String::from));
-                args.push(format!("color=c={}:s={w}x{h}:r=30", COLORS[i % COLORS.len()]));
+                args.push(format!(
+                    "color=c={}:s={w}x{h}:r=30",
+                    COLORS[i % COLORS.len()]
+                ));
             }
         }
         filters.push(format!(
@@ -94,14 +103,36 @@ pub fn plan(draft: &Value, media: &[Media], w: u32, h: u32, out: &Path) -> Resul
     });
     let inputs: String = (0..n).map(|i| format!("[v{i}]")).collect();
     filters.push(format!("{inputs}concat=n={n}:v=1:a=0[v]"));
-    filters.push(format!("[{audio_in}:a]volume={:.2}[a]", music.unwrap_or(1.0)));
+    filters.push(format!(
+        "[{audio_in}:a]volume={:.2}[a]",
+        music.unwrap_or(1.0)
+    ));
     args.push("-filter_complex".into());
     args.push(filters.join(";"));
     args.extend(
         [
-            "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30",
-            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-shortest", "-movflags",
-            "+faststart", "-progress", "pipe:1", "-nostats",
+            "-map",
+            "[v]",
+            "-map",
+            "[a]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-crf",
+            "30",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+            "-progress",
+            "pipe:1",
+            "-nostats",
         ]
         .map(String::from),
     );
@@ -122,7 +153,9 @@ pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<PathBuf, String>
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| format!("cannot run ffmpeg ({e}); install it (e.g. apt-get install ffmpeg)"))?;
+        .map_err(|e| {
+            format!("cannot run ffmpeg ({e}); install it (e.g. apt-get install ffmpeg)")
+        })?;
     let mut stderr = child.stderr.take().expect("piped");
     let drain = tokio::spawn(async move {
         let mut s = String::new();
@@ -131,7 +164,10 @@ pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<PathBuf, String>
     });
     let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(us) = line.strip_prefix("out_time_us=").or_else(|| line.strip_prefix("out_time_ms=")) {
+        if let Some(us) = line
+            .strip_prefix("out_time_us=")
+            .or_else(|| line.strip_prefix("out_time_ms="))
+        {
             if let Ok(us) = us.trim().parse::<f64>() {
                 if plan.duration_ms > 0 {
                     progress((us / 1000.0 / plan.duration_ms as f64 * 100.0).clamp(0.0, 99.0));
@@ -174,8 +210,14 @@ mod tests {
         let p = plan(&draft, &media, 320, 180, Path::new("/tmp/o.mp4")).unwrap();
         assert_eq!(p.duration_ms, 3500);
         let a = p.args.join(" ");
-        assert!(a.contains("-loop 1 -framerate 30 -t 2.000 -i /data/a.jpg"), "{a}");
-        assert!(a.contains("-f lavfi -t 1.500 -i color=c=0x457b9d:s=320x180:r=30"), "{a}");
+        assert!(
+            a.contains("-loop 1 -framerate 30 -t 2.000 -i /data/a.jpg"),
+            "{a}"
+        );
+        assert!(
+            a.contains("-f lavfi -t 1.500 -i color=c=0x457b9d:s=320x180:r=30"),
+            "{a}"
+        );
         assert!(a.contains("sine=frequency=220"), "{a}");
         assert!(a.contains("volume=0.35[a]"), "{a}");
         assert!(a.contains("[v0][v1]concat=n=2:v=1:a=0[v]"), "{a}");

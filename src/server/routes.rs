@@ -19,7 +19,7 @@ use super::error::{ok, Reply, ServerError};
 use super::render;
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
 use super::Shared;
-use crate::wire::{codes, lenient, RunSseRequest, MAX_UPLOAD_BYTES};
+use crate::wire::{codes, lenient, media_kind_of, RunSseRequest, MAX_UPLOAD_BYTES};
 
 /// The caller's user, from the bearer token.
 pub fn user_of(world: &World, headers: &HeaderMap) -> Option<UserId> {
@@ -32,7 +32,11 @@ fn auth(world: &World, headers: &HeaderMap) -> Result<UserId, ServerError> {
     user_of(world, headers).ok_or_else(ServerError::token)
 }
 
-fn session_of<'a>(world: &'a mut World, user: &str, sid: &str) -> Result<&'a mut Session, ServerError> {
+fn session_of<'a>(
+    world: &'a mut World,
+    user: &str,
+    sid: &str,
+) -> Result<&'a mut Session, ServerError> {
     world
         .sessions
         .get_mut(sid)
@@ -62,7 +66,11 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
     ok(json!({"token": token, "credits": 100, "expires_in": 604800}))
 }
 
-pub async fn create_session(State(sh): State<Arc<Shared>>, headers: HeaderMap, body: Option<Json<Value>>) -> Reply {
+pub async fn create_session(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    body: Option<Json<Value>>,
+) -> Reply {
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     let language = body
@@ -88,12 +96,18 @@ pub async fn create_session(State(sh): State<Arc<Shared>>, headers: HeaderMap, b
     ok(json!({"task_id": task_id, "session_id": id, "bind_id": bind_id}))
 }
 
-pub async fn claim_token(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(body): Json<Value>) -> Reply {
+pub async fn claim_token(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Reply {
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     let sid = lenient::first_string(&body, &["session_id"]).unwrap_or_default();
     session_of(&mut w, &user, &sid)?;
-    ok(json!({"claim_token": format!("clm_{}", uuid::Uuid::new_v4().simple()), "expires_in": 604800}))
+    ok(
+        json!({"claim_token": format!("clm_{}", uuid::Uuid::new_v4().simple()), "expires_in": 604800}),
+    )
 }
 
 pub async fn credits(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
@@ -102,28 +116,30 @@ pub async fn credits(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Reply
     ok(w.credits(&user))
 }
 
-pub async fn state(State(sh): State<Arc<Shared>>, headers: HeaderMap, Path(sid): Path<String>) -> Reply {
+pub async fn state(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(sid): Path<String>,
+) -> Reply {
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     ok(session_of(&mut w, &user, &sid)?.state())
 }
 
-fn kind_of(name: &str) -> Option<&'static str> {
-    let ext = name.rsplit('.').next()?.to_ascii_lowercase();
-    Some(match ext.as_str() {
-        "jpg" | "jpeg" | "png" | "gif" | "webp" | "heic" => "image",
-        "mp4" | "mov" | "avi" | "webm" | "mkv" => "video",
-        "mp3" | "wav" | "m4a" | "aac" => "audio",
-        _ => return None,
-    })
-}
-
 fn unsupported(name: &str) -> ServerError {
-    ServerError::Code(codes::UNSUPPORTED_TYPE, StatusCode::OK, format!("unsupported file type: {name}"))
+    ServerError::Code(
+        codes::UNSUPPORTED_TYPE,
+        StatusCode::OK,
+        format!("unsupported file type: {name}"),
+    )
 }
 
 fn too_large() -> ServerError {
-    ServerError::Code(codes::FILE_TOO_LARGE, StatusCode::OK, "file too large (max 200MB)".into())
+    ServerError::Code(
+        codes::FILE_TOO_LARGE,
+        StatusCode::OK,
+        "file too large (max 200MB)".into(),
+    )
 }
 
 /// Multipart `files` parts streamed to disk, or `{"urls": […]}`.
@@ -140,25 +156,48 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         .is_some_and(|ct| ct.starts_with("multipart/"));
     let mut added = Vec::new();
     if is_multipart {
-        let mut mp = Multipart::from_request(req, &()).await.map_err(|e| ServerError::bad(e.body_text()))?;
-        while let Some(mut field) = mp.next_field().await.map_err(|e| ServerError::bad(e.body_text()))? {
+        let mut mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| ServerError::bad(e.body_text()))?;
+        while let Some(mut field) = mp
+            .next_field()
+            .await
+            .map_err(|e| ServerError::bad(e.body_text()))?
+        {
             if field.name() != Some("files") {
                 continue;
             }
-            let name = field.file_name().unwrap_or("upload").rsplit(['/', '\\']).next().unwrap_or("upload").to_string();
-            let kind = kind_of(&name).ok_or_else(|| unsupported(&name))?;
+            let name = field
+                .file_name()
+                .unwrap_or("upload")
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("upload")
+                .to_string();
+            let kind = media_kind_of(&name).ok_or_else(|| unsupported(&name))?;
             let file_id = format!("file_{}", uuid::Uuid::new_v4().simple());
-            let path = sh.data_dir.join("uploads").join(format!("{file_id}-{}", sanitize(&name)));
-            let mut f = tokio::fs::File::create(&path).await.map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            let path = sh
+                .data_dir
+                .join("uploads")
+                .join(format!("{file_id}-{}", sanitize(&name)));
+            let mut f = tokio::fs::File::create(&path).await.map_err(|e| {
+                ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+            })?;
             let mut size = 0u64;
-            while let Some(chunk) = field.chunk().await.map_err(|e| ServerError::bad(e.body_text()))? {
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|e| ServerError::bad(e.body_text()))?
+            {
                 size += chunk.len() as u64;
                 if size > MAX_UPLOAD_BYTES {
                     drop(f);
                     let _ = tokio::fs::remove_file(&path).await;
                     return Err(too_large());
                 }
-                f.write_all(&chunk).await.map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+                f.write_all(&chunk).await.map_err(|e| {
+                    ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+                })?;
             }
             f.flush().await.ok();
             added.push(Media {
@@ -171,11 +210,26 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
             });
         }
     } else {
-        let body = axum::body::to_bytes(req.into_body(), 1 << 20).await.map_err(|_| ServerError::bad("body too large"))?;
-        let v: Value = serde_json::from_slice(&body).map_err(|_| ServerError::bad("expected JSON or multipart"))?;
-        for url in v["urls"].as_array().into_iter().flatten().filter_map(|u| u.as_str()) {
-            let name = url.split(['?', '#']).next().unwrap_or(url).rsplit('/').next().unwrap_or(url).to_string();
-            let kind = kind_of(&name).unwrap_or("image");
+        let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+            .await
+            .map_err(|_| ServerError::bad("body too large"))?;
+        let v: Value = serde_json::from_slice(&body)
+            .map_err(|_| ServerError::bad("expected JSON or multipart"))?;
+        for url in v["urls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u.as_str())
+        {
+            let name = url
+                .split(['?', '#'])
+                .next()
+                .unwrap_or(url)
+                .rsplit('/')
+                .next()
+                .unwrap_or(url)
+                .to_string();
+            let kind = media_kind_of(&name).unwrap_or("image");
             added.push(Media {
                 name,
                 kind: kind.into(),
@@ -197,16 +251,37 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         .map(|m| json!({"file_id": m.file_id, "filename": m.name, "size": m.size, "url": m.url.clone().unwrap_or_else(|| format!("/media/{}", m.file_id))}))
         .collect();
     s.media.extend(added);
-    ok(if out.len() == 1 { out[0].clone() } else { json!({"files": out}) })
+    ok(if out.len() == 1 {
+        out[0].clone()
+    } else {
+        json!({"files": out})
+    })
 }
 
 fn sanitize(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' }).collect()
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `POST /run_sse`: a scripted or planned turn written frame by frame.
-pub async fn run_sse(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(req): Json<RunSseRequest>) -> Reply {
-    let text: String = req.new_message.parts.iter().filter_map(|p| p.text.as_deref()).collect();
+pub async fn run_sse(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Json(req): Json<RunSseRequest>,
+) -> Reply {
+    let text: String = req
+        .new_message
+        .parts
+        .iter()
+        .filter_map(|p| p.text.as_deref())
+        .collect();
     let frames = {
         let mut w = sh.world.lock().unwrap();
         let user = auth(&w, &headers)?;
@@ -220,7 +295,11 @@ pub async fn run_sse(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(req
                 let mut probe = session.clone();
                 let turn = agent::plan_turn(&mut probe, &text, &invocation);
                 if turn.cost > 0.0 && !w.charge(&user, turn.cost) {
-                    return Err(ServerError::Code(codes::OUT_OF_CREDITS, StatusCode::OK, "insufficient credits".into()));
+                    return Err(ServerError::Code(
+                        codes::OUT_OF_CREDITS,
+                        StatusCode::OK,
+                        "insufficient credits".into(),
+                    ));
                 }
                 w.sessions.insert(req.session_id.clone(), probe);
                 turn.frames
@@ -228,54 +307,63 @@ pub async fn run_sse(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(req
         }
     };
     let ops: VecDeque<Op> = frames.into_iter().map(Op::Frame).collect();
-    let body = stream::unfold((sh.clone(), req.session_id.clone(), ops), |(sh, sid, mut q)| async move {
-        loop {
-            let bytes = match q.pop_front()? {
-                Op::Write(b) => b,
-                Op::Frame(frame) => match frame {
-                    Frame::Event { event } => Bytes::from(format!("data: {event}\n\n")),
-                    Frame::Raw { text } => Bytes::from(text),
-                    Frame::Comment { text } => Bytes::from(format!(": {text}\n\n")),
-                    Frame::Heartbeat => Bytes::from_static(b"event: heartbeat\ndata:\n\n"),
-                    Frame::Empty => Bytes::from_static(b"data:\n\n"),
-                    Frame::Sleep { ms } => {
-                        tokio::time::sleep(Duration::from_millis(ms)).await;
-                        continue;
-                    }
-                    Frame::Drop => {
-                        let err = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped by fault injection");
-                        return Some((Err(err), (sh, sid, VecDeque::new())));
-                    }
-                    Frame::SetDraft { draft } => {
-                        if let Some(s) = sh.world.lock().unwrap().sessions.get_mut(&sid) {
-                            s.draft = draft;
+    let body = stream::unfold(
+        (sh.clone(), req.session_id.clone(), ops),
+        |(sh, sid, mut q)| async move {
+            loop {
+                let bytes = match q.pop_front()? {
+                    Op::Write(b) => b,
+                    Op::Frame(frame) => match frame {
+                        Frame::Event { event } => Bytes::from(format!("data: {event}\n\n")),
+                        Frame::Raw { text } => Bytes::from(text),
+                        Frame::Comment { text } => Bytes::from(format!(": {text}\n\n")),
+                        Frame::Heartbeat => Bytes::from_static(b"event: heartbeat\ndata:\n\n"),
+                        Frame::Empty => Bytes::from_static(b"data:\n\n"),
+                        Frame::Sleep { ms } => {
+                            tokio::time::sleep(Duration::from_millis(ms)).await;
+                            continue;
                         }
-                        continue;
-                    }
-                    Frame::Split { event, at } => {
-                        // Two separate writes with a pause between them; the
-                        // cut may fall inside a multi-byte character.
-                        let full = Bytes::from(format!("data: {event}\n\n"));
-                        let at = at.min(full.len());
-                        q.push_front(Op::Write(full.slice(at..)));
-                        q.push_front(Op::Frame(Frame::Sleep { ms: 30 }));
-                        full.slice(..at)
-                    }
-                    Frame::Repeat { times, frame } => {
-                        if times > 0 {
-                            q.push_front(Op::Frame(Frame::Repeat { times: times - 1, frame: frame.clone() }));
-                            q.push_front(Op::Frame(*frame));
+                        Frame::Drop => {
+                            let err = std::io::Error::new(
+                                std::io::ErrorKind::ConnectionReset,
+                                "dropped by fault injection",
+                            );
+                            return Some((Err(err), (sh, sid, VecDeque::new())));
                         }
-                        continue;
-                    }
-                },
-            };
-            if bytes.is_empty() {
-                continue;
+                        Frame::SetDraft { draft } => {
+                            if let Some(s) = sh.world.lock().unwrap().sessions.get_mut(&sid) {
+                                s.draft = draft;
+                            }
+                            continue;
+                        }
+                        Frame::Split { event, at } => {
+                            // Two separate writes with a pause between them; the
+                            // cut may fall inside a multi-byte character.
+                            let full = Bytes::from(format!("data: {event}\n\n"));
+                            let at = at.min(full.len());
+                            q.push_front(Op::Write(full.slice(at..)));
+                            q.push_front(Op::Frame(Frame::Sleep { ms: 30 }));
+                            full.slice(..at)
+                        }
+                        Frame::Repeat { times, frame } => {
+                            if times > 0 {
+                                q.push_front(Op::Frame(Frame::Repeat {
+                                    times: times - 1,
+                                    frame: frame.clone(),
+                                }));
+                                q.push_front(Op::Frame(*frame));
+                            }
+                            continue;
+                        }
+                    },
+                };
+                if bytes.is_empty() {
+                    continue;
+                }
+                return Some((Ok::<Bytes, std::io::Error>(bytes), (sh, sid, q)));
             }
-            return Some((Ok::<Bytes, std::io::Error>(bytes), (sh, sid, q)));
-        }
-    });
+        },
+    );
     Ok(Response::builder()
         .header(header::CONTENT_TYPE, "text/event-stream")
         .header(header::CACHE_CONTROL, "no-cache")
@@ -291,15 +379,23 @@ enum Op {
 
 /// `POST /api/render/proxy/lambda`: queue a job and render it in the
 /// background.
-pub async fn render_submit(State(sh): State<Arc<Shared>>, headers: HeaderMap, Json(body): Json<Value>) -> Reply {
+pub async fn render_submit(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Reply {
     let id = lenient::first_string(&body, &["id"]).ok_or_else(|| ServerError::bad("missing id"))?;
-    let sid = lenient::first_string(&body, &["sessionId"]).ok_or_else(|| ServerError::bad("missing sessionId"))?;
+    let sid = lenient::first_string(&body, &["sessionId"])
+        .ok_or_else(|| ServerError::bad("missing sessionId"))?;
     let draft = body.get("draft").cloned().unwrap_or(Value::Null);
     let media = {
         let mut w = sh.world.lock().unwrap();
         let user = auth(&w, &headers)?;
         if w.export_blocked {
-            return Err(ServerError::Status(StatusCode::PAYMENT_REQUIRED, "free plan cannot export".into()));
+            return Err(ServerError::Status(
+                StatusCode::PAYMENT_REQUIRED,
+                "free plan cannot export".into(),
+            ));
         }
         let media = session_of(&mut w, &user, &sid)?.media.clone();
         if w.renders.contains_key(&id) {
@@ -308,12 +404,26 @@ pub async fn render_submit(State(sh): State<Arc<Shared>>, headers: HeaderMap, Js
         let (width, height) = sh.cfg.render_size;
         w.renders.insert(
             id.clone(),
-            RenderJob { id: id.clone(), session: sid.clone(), phase: Phase::Pending, progress: 0.0, output: None, size: None, duration_s: None, width, height, error: None },
+            RenderJob {
+                id: id.clone(),
+                session: sid.clone(),
+                phase: Phase::Pending,
+                progress: 0.0,
+                output: None,
+                size: None,
+                duration_s: None,
+                width,
+                height,
+                error: None,
+            },
         );
         media
     };
     let (width, height) = sh.cfg.render_size;
-    let out = sh.data_dir.join("renders").join(format!("{}.mp4", sanitize(&id)));
+    let out = sh
+        .data_dir
+        .join("renders")
+        .join(format!("{}.mp4", sanitize(&id)));
     let shared = sh.clone();
     let job_id = id.clone();
     tokio::spawn(async move {
@@ -327,7 +437,9 @@ pub async fn render_submit(State(sh): State<Arc<Shared>>, headers: HeaderMap, Js
         let result = match render::plan(&draft, &media, width, height, &out) {
             Ok(plan) => {
                 let secs = plan.duration_ms as f64 / 1000.0;
-                render::run(&plan, |p| set(&|j| j.progress = p)).await.map(|path| (path, secs))
+                render::run(&plan, |p| set(&|j| j.progress = p))
+                    .await
+                    .map(|path| (path, secs))
             }
             Err(e) => Err(e),
         };
@@ -352,11 +464,21 @@ pub async fn render_submit(State(sh): State<Arc<Shared>>, headers: HeaderMap, Js
 }
 
 /// `GET /api/render/proxy/lambda/<id>`: `status` top-level, as §8 says.
-pub async fn render_status(State(sh): State<Arc<Shared>>, headers: HeaderMap, Path(id): Path<String>) -> Reply {
+pub async fn render_status(
+    State(sh): State<Arc<Shared>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Reply {
     let w = sh.world.lock().unwrap();
     auth(&w, &headers)?;
-    let job = w.renders.get(&id).ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "no such render".into()))?;
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let job = w
+        .renders
+        .get(&id)
+        .ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "no such render".into()))?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
     let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 10.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({
@@ -372,11 +494,18 @@ pub async fn render_status(State(sh): State<Arc<Shared>>, headers: HeaderMap, Pa
 }
 
 /// `GET /api/render/proxy/<id>/download` (auth; Range supported).
-pub async fn render_download(State(sh): State<Arc<Shared>>, Path(id): Path<String>, req: Request) -> Reply {
+pub async fn render_download(
+    State(sh): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Reply {
     let path = {
         let w = sh.world.lock().unwrap();
         auth(&w, req.headers())?;
-        w.renders.get(&id).and_then(|j| j.output.clone()).ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "render not ready".into()))?
+        w.renders
+            .get(&id)
+            .and_then(|j| j.output.clone())
+            .ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "render not ready".into()))?
     };
     serve_file(path, req).await
 }
@@ -385,16 +514,22 @@ pub async fn render_download(State(sh): State<Arc<Shared>>, Path(id): Path<Strin
 pub async fn cdn(State(sh): State<Arc<Shared>>, Path(file): Path<String>, req: Request) -> Reply {
     let path = sh.data_dir.join("renders").join(sanitize(&file));
     if !path.is_file() {
-        return Err(ServerError::Status(StatusCode::NOT_FOUND, "not found".into()));
+        return Err(ServerError::Status(
+            StatusCode::NOT_FOUND,
+            "not found".into(),
+        ));
     }
     serve_file(path, req).await
 }
 
 async fn serve_file(path: std::path::PathBuf, req: Request) -> Reply {
-    let resp = tower_http::services::ServeFile::new_with_mime(path, &"video/mp4".parse().expect("static mime"))
-        .oneshot(req)
-        .await
-        .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let resp = tower_http::services::ServeFile::new_with_mime(
+        path,
+        &"video/mp4".parse().expect("static mime"),
+    )
+    .oneshot(req)
+    .await
+    .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(resp.map(Body::new))
 }
 
@@ -409,7 +544,10 @@ pub async fn claim_page() -> Response {
 
 // ---- control routes (only with --faults) ----
 
-pub async fn add_fault(State(sh): State<Arc<Shared>>, Json(f): Json<super::faults::Fault>) -> Response {
+pub async fn add_fault(
+    State(sh): State<Arc<Shared>>,
+    Json(f): Json<super::faults::Fault>,
+) -> Response {
     sh.world.lock().unwrap().faults.push(f);
     StatusCode::NO_CONTENT.into_response()
 }
@@ -450,6 +588,11 @@ pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) ->
 /// The state of one session, for tests that need to look behind the API.
 pub async fn get_world(State(sh): State<Arc<Shared>>) -> Response {
     let w = sh.world.lock().unwrap();
-    let sessions: Vec<Value> = w.sessions.values().map(|s| json!({"id": s.id, "owner": s.owner, "media": s.media.len(), "draft": s.draft})).collect();
-    Json(json!({"sessions": sessions, "users": w.accounts.len(), "renders": w.renders.len()})).into_response()
+    let sessions: Vec<Value> = w
+        .sessions
+        .values()
+        .map(|s| json!({"id": s.id, "owner": s.owner, "media": s.media.len(), "draft": s.draft}))
+        .collect();
+    Json(json!({"sessions": sessions, "users": w.accounts.len(), "renders": w.renders.len()}))
+        .into_response()
 }

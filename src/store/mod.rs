@@ -122,7 +122,8 @@ impl StoreData {
     pub fn switch_project(&mut self, project: Project) {
         if let Some(old) = self.project.take() {
             if old.session_id != project.session_id {
-                self.earlier_projects.retain(|p| p.session_id != old.session_id);
+                self.earlier_projects
+                    .retain(|p| p.session_id != old.session_id);
                 self.earlier_projects.insert(0, old);
                 self.earlier_projects.truncate(50);
             }
@@ -263,7 +264,8 @@ mod tests {
         store
             .update(|d| d.project.as_mut().unwrap().title = Some("Iceland".into()))
             .unwrap();
-        let raw: Value = serde_json::from_slice(&fs::read(dir.path().join("store.json")).unwrap()).unwrap();
+        let raw: Value =
+            serde_json::from_slice(&fs::read(dir.path().join("store.json")).unwrap()).unwrap();
         assert_eq!(raw["future_field"]["a"], 1);
         assert_eq!(raw["project"]["later"], true);
         assert_eq!(raw["project"]["title"], "Iceland");

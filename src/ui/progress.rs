@@ -115,10 +115,12 @@ impl Out {
             tokio::time::sleep(dur).await;
             return;
         }
-        let bar = ProgressBar::with_draw_target(Some(dur.as_millis() as u64), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(
+            Some(dur.as_millis() as u64),
+            ProgressDrawTarget::stderr(),
+        );
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {prefix}s")
-                .expect("static template"),
+            ProgressStyle::with_template("{spinner} {msg} {prefix}s").expect("static template"),
         );
         bar.set_message(msg.to_string());
         let start = tokio::time::Instant::now();

@@ -35,7 +35,9 @@ pub fn first_string(obj: &Value, keys: &[&str]) -> Option<String> {
 
 /// `deserialize_with` for an optional id that may be a string or a number.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.as_ref().and_then(as_string))
+    Ok(Option::<Value>::deserialize(d)?
+        .as_ref()
+        .and_then(as_string))
 }
 
 /// `deserialize_with` for a required id that may be a string or a number.

@@ -11,6 +11,6 @@ pub mod envelope;
 pub mod lenient;
 pub mod types;
 
-pub use envelope::{codes, Envelope};
 pub use adk::RunSseRequest;
+pub use envelope::{codes, Envelope};
 pub use types::*;

@@ -194,7 +194,8 @@ impl RenderStatus {
     pub fn from_value(v: &Value) -> Option<RenderStatus> {
         let data = v.get("data").filter(|d| d.is_object());
         let find = |keys: &[&str]| {
-            lenient::first_string(v, keys).or_else(|| data.and_then(|d| lenient::first_string(d, keys)))
+            lenient::first_string(v, keys)
+                .or_else(|| data.and_then(|d| lenient::first_string(d, keys)))
         };
         let status = find(&["status", "state"])?;
         let status = match status.to_ascii_lowercase().as_str() {
@@ -207,7 +208,10 @@ impl RenderStatus {
             other => RenderPhase::Other(other.to_string()),
         };
         let num = |keys: &[&str]| {
-            let pick = |o: &Value| keys.iter().find_map(|k| o.get(*k).and_then(lenient::as_f64));
+            let pick = |o: &Value| {
+                keys.iter()
+                    .find_map(|k| o.get(*k).and_then(lenient::as_f64))
+            };
             pick(v).or_else(|| data.and_then(pick))
         };
         let progress = num(&["progress", "percent", "percentage"]).map(|p| {
@@ -219,7 +223,10 @@ impl RenderStatus {
             .or_else(|| data.and_then(|d| d.get("output")))
             .cloned()
             .unwrap_or(Value::Null);
-        let out_num = |keys: &[&str]| keys.iter().find_map(|k| output.get(*k).and_then(lenient::as_f64));
+        let out_num = |keys: &[&str]| {
+            keys.iter()
+                .find_map(|k| output.get(*k).and_then(lenient::as_f64))
+        };
         let output_url = match &output {
             Value::String(s) => Some(s.clone()),
             o => lenient::first_string(o, &["url", "download_url", "downloadUrl"]),
@@ -238,6 +245,27 @@ impl RenderStatus {
     }
 }
 
+/// File types the upload endpoint accepts (§5), as shown to users.
+pub const ACCEPTED_TYPES: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "heic", "mp4", "mov", "avi", "webm", "mkv", "mp3", "wav",
+    "m4a", "aac",
+];
+
+/// The kind of media an accepted extension names ("image", "video",
+/// "audio"), case-insensitive; `None` for anything else.
+pub fn media_kind_of(name: &str) -> Option<&'static str> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "jpg" | "jpeg" | "png" | "gif" | "webp" | "heic" => "image",
+        "mp4" | "mov" | "avi" | "webm" | "mkv" => "video",
+        "mp3" | "wav" | "m4a" | "aac" => "audio",
+        _ => return None,
+    })
+}
+
+/// The largest file the upload endpoint takes (§5).
+pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,7 +273,9 @@ mod tests {
 
     #[test]
     fn upload_shapes() {
-        let a = UploadedMedia::list_from(&json!({"file_id": 1, "filename": "a.jpg", "url": "http://x/a.jpg"}));
+        let a = UploadedMedia::list_from(
+            &json!({"file_id": 1, "filename": "a.jpg", "url": "http://x/a.jpg"}),
+        );
         assert_eq!(a[0].name, "a.jpg");
         assert_eq!(a[0].file_id.as_deref(), Some("1"));
         let b = UploadedMedia::list_from(&json!({"files": [{"url": "http://x/b.png"}, 3]}));
@@ -258,7 +288,8 @@ mod tests {
 
     #[test]
     fn render_status_shapes() {
-        let s = RenderStatus::from_value(&json!({"status": "processing", "progress": 0.4})).unwrap();
+        let s =
+            RenderStatus::from_value(&json!({"status": "processing", "progress": 0.4})).unwrap();
         assert_eq!(s.status, RenderPhase::Processing);
         assert_eq!(s.progress, Some(40.0));
         let s = RenderStatus::from_value(
@@ -274,17 +305,9 @@ mod tests {
     #[test]
     fn session_ids_may_be_numbers() {
         let s: SessionCreated =
-            serde_json::from_value(json!({"task_id": 12, "session_id": "s-1", "bind_id": "b9"})).unwrap();
+            serde_json::from_value(json!({"task_id": 12, "session_id": "s-1", "bind_id": "b9"}))
+                .unwrap();
         assert_eq!(s.task_id, "12");
         assert_eq!(s.bind_id(), "b9");
     }
 }
-
-/// File types the upload endpoint accepts (§5), as shown to users.
-pub const ACCEPTED_TYPES: &[&str] = &[
-    "jpg", "png", "webp", "heic", "gif", "mp4", "mov", "avi", "webm", "mkv", "mp3", "wav", "m4a",
-    "aac",
-];
-
-/// The largest file the upload endpoint takes (§5).
-pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;

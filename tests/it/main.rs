@@ -1,0 +1,7 @@
+//! The integration tests: one binary, one module per area. Each test starts
+//! the embedded server on a loopback port and drives the real `img2yt`
+//! binary (or the real client) against it.
+
+mod support;
+
+mod foundation;
