@@ -6,6 +6,7 @@ use futures_util::future::BoxFuture;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, ApiConfig, Hooks, SessionRef};
 use crate::cli::{Cli, Command};
@@ -62,19 +63,78 @@ pub async fn run(cli: Cli) -> Result<()> {
     for w in ctx.store.take_warnings() {
         ctx.out.warn(w);
     }
-    match cli.command {
-        None => {
-            ctx.out.line(
-                "img2yt: try `img2yt --help`. The interactive editor arrives in a later version.",
-            );
-            Ok(())
+    if !matches!(
+        cli.command,
+        Some(Command::Export(_)) | Some(Command::Make { .. }) | None
+    ) {
+        if let Some(note) = handlers::export::pending_note(&ctx) {
+            ctx.out.note(note);
         }
+    }
+    match cli.command {
+        None => crate::repl::run(&ctx, cli.global.keep_going).await,
         Some(Command::Credits) => handlers::credits::run(&ctx).await,
         Some(Command::Status) => handlers::status::run(&ctx).await,
         Some(Command::New) => handlers::project::new(&ctx).await,
         Some(Command::Open { browser }) => handlers::project::open(&ctx, browser).await,
+        Some(Command::Upload { paths }) => {
+            let cancel = cancel_on_ctrl_c();
+            handlers::upload::run_args(&ctx, &paths, &cancel)
+                .await
+                .map(|_| ())
+        }
+        Some(Command::Send { message }) => {
+            let cancel = cancel_on_ctrl_c();
+            handlers::chat::send(&ctx, &message.join(" "), &cancel)
+                .await
+                .map(|_| ())
+        }
+        Some(Command::Export(args)) => {
+            let cancel = cancel_on_ctrl_c();
+            handlers::export::run(&ctx, &export_options(&args), &cancel)
+                .await
+                .map(|_| ())
+        }
+        Some(Command::Make {
+            inputs,
+            prompt,
+            continue_project,
+            export,
+        }) => {
+            let cancel = cancel_on_ctrl_c();
+            handlers::make::run(
+                &ctx,
+                &inputs,
+                &prompt,
+                continue_project,
+                &export_options(&export),
+                &cancel,
+            )
+            .await
+        }
         Some(Command::Serve(_)) => unreachable!("handled above"),
     }
+}
+
+fn export_options(a: &crate::cli::ExportArgs) -> handlers::export::Options {
+    handlers::export::Options {
+        output: a.output.clone(),
+        quality: a.quality.as_str().into(),
+        force: a.force,
+    }
+}
+
+/// A token cancelled by the first Ctrl-C, for one-shot commands: the step
+/// stops cleanly (exit 130) instead of the process dying mid-write.
+pub fn cancel_on_ctrl_c() -> CancellationToken {
+    let token = CancellationToken::new();
+    let t = token.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            t.cancel();
+        }
+    });
+    token
 }
 
 /// The time scale from `IMG2YT_TIME_SCALE` (default 1.0; bad values ignored).

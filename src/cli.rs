@@ -54,6 +54,10 @@ pub struct Global {
     /// Newline-delimited JSON results on stdout, for scripts.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Piped input: go on after a failing line (exit with the first
+    /// failure's code at the end).
+    #[arg(long)]
+    pub keep_going: bool,
     /// Use an in-process offline backend instead of the cloud.
     #[arg(long, global = true, conflicts_with = "api_url")]
     pub local: bool,
@@ -73,6 +77,33 @@ pub enum Command {
         /// Also open it in the default browser.
         #[arg(long)]
         browser: bool,
+    },
+    /// Upload photos, videos or music: files, folders, globs or URLs.
+    Upload {
+        #[arg(required = true, num_args = 1.., value_name = "PATH|URL")]
+        paths: Vec<String>,
+    },
+    /// Send one message to the editor and stream its reply.
+    Send {
+        /// What you want, in plain words.
+        #[arg(required = true, num_args = 1..)]
+        message: Vec<String>,
+    },
+    /// Render the video and download the MP4.
+    Export(ExportArgs),
+    /// The whole job in one go: new project, upload, edit, export.
+    Make {
+        /// Photos, folders, globs or URLs.
+        #[arg(value_name = "PATH|URL")]
+        inputs: Vec<String>,
+        /// What the video should be.
+        #[arg(short, long, value_name = "PROMPT")]
+        prompt: String,
+        /// Add to the current project instead of starting a new one.
+        #[arg(long = "continue")]
+        continue_project: bool,
+        #[command(flatten)]
+        export: ExportArgs,
     },
     /// Run the embedded NemoVideo-compatible backend.
     Serve(ServeArgs),
@@ -94,6 +125,18 @@ pub struct ServeArgs {
     /// Render size, e.g. 1920x1080 (smaller is faster for tests).
     #[arg(long, env = "IMG2YT_SERVER_RENDER_SIZE", default_value = "1920x1080")]
     pub render_size: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Where to save the MP4 (a file or a folder).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Quality::High)]
+    pub quality: Quality,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -25,6 +25,14 @@ pub enum Error {
     /// The embedded server could not start.
     #[error("{0}")]
     Server(String),
+    /// The editor failed this turn (an error event, or no result after a
+    /// dropped stream).
+    #[error("{0}")]
+    Agent(String),
+    /// A failure already shown to the user (piped input stopping at a
+    /// failing line): only its exit code is left.
+    #[error("")]
+    Reported(u8),
     /// The step was cancelled with Ctrl-C.
     #[error("Cancelled.")]
     Interrupted,
@@ -70,6 +78,8 @@ impl Error {
             Error::Input(_) => exit::INPUT,
             Error::NothingToExport(_) => exit::NOTHING_TO_EXPORT,
             Error::Render(_) => exit::RENDER,
+            Error::Agent(_) => exit::SERVICE,
+            Error::Reported(code) => *code,
             Error::Interrupted => exit::INTERRUPTED,
         }
     }

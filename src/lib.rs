@@ -16,10 +16,12 @@
 
 pub mod api;
 pub mod app;
+pub mod chat;
 pub mod cli;
 pub mod error;
 pub mod handlers;
 pub mod input;
+pub mod repl;
 pub mod router;
 pub mod secret;
 pub mod server;

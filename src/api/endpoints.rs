@@ -162,13 +162,11 @@ impl Client {
                 format!("/api/render/proxy/lambda/{id}")
             })
         };
-        let data = self.json(spec).await?;
-        RenderStatus::from_value(&data)
-            .or_else(|| RenderStatus::from_value(&serde_json::json!({ "data": data })))
-            .ok_or_else(|| ApiError::Garbage {
-                status: 200,
-                raw: format!("render status without a status: {data}"),
-            })
+        let (_, full) = self.json_full(spec).await?;
+        RenderStatus::from_value(&full).ok_or_else(|| ApiError::Garbage {
+            status: 200,
+            raw: format!("render status without a status: {full}"),
+        })
     }
 
     /// `GET /api/render/proxy/<id>/download` on the API host (with auth and

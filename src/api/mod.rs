@@ -128,7 +128,12 @@ impl<'a> Spec<'a> {
 }
 
 pub(crate) enum Answer {
-    Json(Value),
+    /// The envelope's `data`, and the whole document (some answers carry
+    /// fields at the top level, like a render's `status`).
+    Json {
+        data: Value,
+        full: Value,
+    },
     Stream(reqwest::Response),
 }
 
@@ -262,7 +267,7 @@ impl Client {
                     continue;
                 }
                 Err(f) => return Err(self.finish_failure(f, &spec).await),
-                Ok(Answer::Json(data)) => {
+                Ok(Answer::Json { data, .. }) => {
                     let tok: crate::wire::AnonymousToken = serde_json::from_value(data.clone())
                         .map_err(|_| ApiError::Garbage {
                             status: 200,
@@ -311,8 +316,13 @@ impl Client {
     }
 
     pub(crate) async fn json(&self, spec: Spec<'_>) -> Result<Value, ApiError> {
+        Ok(self.json_full(spec).await?.0)
+    }
+
+    /// `data` and the whole answer.
+    pub(crate) async fn json_full(&self, spec: Spec<'_>) -> Result<(Value, Value), ApiError> {
         match self.execute(spec).await? {
-            Answer::Json(v) => Ok(v),
+            Answer::Json { data, full } => Ok((data, full)),
             Answer::Stream(_) => unreachable!("a JSON spec never yields a stream"),
         }
     }
@@ -320,7 +330,7 @@ impl Client {
     pub(crate) async fn stream(&self, spec: Spec<'_>) -> Result<reqwest::Response, ApiError> {
         match self.execute(spec).await? {
             Answer::Stream(r) => Ok(r),
-            Answer::Json(_) => Err(ApiError::Garbage {
+            Answer::Json { .. } => Err(ApiError::Garbage {
                 status: 200,
                 raw: "a JSON answer where a stream was expected".into(),
             }),
@@ -512,9 +522,10 @@ impl Client {
                 .unwrap_or_default()
         ));
         match envelope {
-            Some(e) if e.code == codes::OK && status.is_success() => {
-                Ok(Answer::Json(e.data.unwrap_or(Value::Null)))
-            }
+            Some(e) if e.code == codes::OK && status.is_success() => Ok(Answer::Json {
+                data: e.data.unwrap_or(Value::Null),
+                full: serde_json::from_slice(&body).unwrap_or(Value::Null),
+            }),
             // A code the protocol names says more than the HTTP status;
             // otherwise the status decides (402, 429, 5xx…).
             Some(e) if e.code != codes::OK => {

@@ -479,6 +479,13 @@ pub async fn render_status(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("127.0.0.1");
+    // The file is served as if from a CDN: another origin than the API
+    // (localhost ↔ 127.0.0.1), so a client must not send its token there.
+    let host = match host.split_once(':') {
+        Some(("127.0.0.1", port)) => format!("localhost:{port}"),
+        Some(("localhost", port)) => format!("127.0.0.1:{port}"),
+        _ => host.to_string(),
+    };
     let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 10.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({

@@ -5,6 +5,7 @@
 
 pub mod progress;
 pub mod report;
+pub mod stream;
 
 use serde_json::Value;
 use std::fmt::Display;

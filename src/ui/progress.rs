@@ -2,7 +2,7 @@
 //! when it is a terminal. Off a terminal a spinner prints its message once as
 //! a plain status line, so scripts still see what is happening.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
 
 use super::Out;
@@ -91,6 +91,16 @@ impl Out {
         );
         bar.set_message(msg.to_string());
         bar
+    }
+
+    /// A group of bars drawn together (parallel uploads); hidden off a
+    /// terminal.
+    pub fn multi(&self) -> MultiProgress {
+        if self.animate() {
+            MultiProgress::with_draw_target(ProgressDrawTarget::stderr())
+        } else {
+            MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
+        }
     }
 
     /// A percentage bar for a job whose progress the server reports.

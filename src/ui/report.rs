@@ -7,6 +7,9 @@ use crate::error::Error;
 
 impl Out {
     pub fn report(&self, err: &Error) {
+        if matches!(err, Error::Reported(_)) {
+            return;
+        }
         if matches!(err, Error::Interrupted) {
             self.status(self.dim("Cancelled."));
         } else {

@@ -1,0 +1,541 @@
+//! Export: render on the server, show it moving, download it safely, and
+//! never lose a render to a closed terminal.
+//!
+//! The render id goes into the store right after the job is accepted and
+//! leaves it only when the file is on disk, so any later run can pick the
+//! job up ([`resume_pending`]). Downloads go to a `.part` file next to the
+//! target, are checked against the announced length, resume with a Range
+//! request, and are renamed into place; an existing file is never
+//! overwritten without `--force`.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::ApiError;
+use crate::app::Ctx;
+use crate::error::{Error, Result};
+use crate::store::{self, PendingRender};
+use crate::timeline;
+use crate::wire::{RenderPhase, RenderStatus};
+use futures_util::StreamExt;
+
+const FIRST_POLL: Duration = Duration::from_secs(5);
+const POLL_EVERY: Duration = Duration::from_secs(30);
+/// Give up waiting (the job is kept) after this long.
+const RENDER_LIMIT: Duration = Duration::from_secs(15 * 60);
+const DOWNLOAD_TRIES: u32 = 3;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub output: Option<PathBuf>,
+    pub quality: String,
+    pub force: bool,
+}
+
+/// What landed on disk.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+/// `export`: pick up a pending render of this project if there is one,
+/// else render the current draft.
+pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Result<Delivered> {
+    let sid = ctx.api.session().map(|s| s.session_id);
+    let pending = ctx.store.load().pending_renders;
+    if let Some(job) = pending
+        .iter()
+        .find(|j| Some(&j.session_id) == sid.as_ref())
+        .or(pending.first())
+    {
+        ctx.out.status(format!(
+            "Picking up the render started {} (it was not downloaded yet).",
+            ago(job.started)
+        ));
+        return finish_job(ctx, job.clone(), opts, cancel, true).await;
+    }
+    let state = {
+        let _s = ctx.out.spinner_with("Checking the timeline…", false);
+        tokio::select! {
+            _ = cancel.cancelled() => return Err(Error::Interrupted),
+            s = ctx.api.state() => s?,
+        }
+    };
+    let draft = timeline::draft_of(&state).unwrap_or(Value::Null);
+    if !timeline::is_exportable(&draft) {
+        return Err(Error::NothingToExport(
+            "Nothing to export yet: share some images and describe the video first (for example \"turn these images into a YouTube video with music and transitions\").".into(),
+        ));
+    }
+    let title = ctx.store.load().project.and_then(|p| p.title).or_else(|| {
+        timeline::parse_draft(&draft)
+            .tracks
+            .iter()
+            .filter(|t| matches!(t.kind, timeline::TrackKind::Text))
+            .find_map(|t| t.segments.iter().find_map(|s| s.label.clone()))
+    });
+    let target = target_path(opts.output.as_deref(), title.as_deref(), opts.force)?;
+    let job = submit(ctx, &draft, &target, opts).await?;
+    finish_job(ctx, job, opts, cancel, true).await
+}
+
+/// Submit a render and remember it before the first poll.
+async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Result<PendingRender> {
+    let id = format!("render_{}", chrono::Utc::now().timestamp_millis());
+    {
+        let _s = ctx.out.spinner_with("Starting the render…", false);
+        ctx.api.render_submit(&id, draft, &opts.quality).await?;
+    }
+    let job = PendingRender {
+        id,
+        session_id: ctx.api.session().map(|s| s.session_id).unwrap_or_default(),
+        started: store::now_secs(),
+        output: target.to_path_buf(),
+        quality: Some(opts.quality.clone()),
+        force: opts.force,
+    };
+    let j = job.clone();
+    ctx.store.update(move |d| d.pending_renders.push(j))?;
+    Ok(job)
+}
+
+fn forget(ctx: &Ctx, id: &str) -> Result<()> {
+    let id = id.to_string();
+    ctx.store
+        .update(move |d| d.pending_renders.retain(|j| j.id != id))?;
+    Ok(())
+}
+
+/// Poll a job to the end (retrying a failed render once with a new id when
+/// `may_retry`), download it, and report.
+async fn finish_job(
+    ctx: &Ctx,
+    mut job: PendingRender,
+    opts: &Options,
+    cancel: &CancellationToken,
+    may_retry: bool,
+) -> Result<Delivered> {
+    let mut retried = !may_retry;
+    let status = loop {
+        let st = match poll(ctx, &job, cancel).await {
+            Ok(st) => st,
+            Err(e) => return Err(e),
+        };
+        if st.status == RenderPhase::Completed {
+            break st;
+        }
+        let why = st.error.clone().unwrap_or_else(|| "no reason given".into());
+        forget(ctx, &job.id)?;
+        if retried {
+            return Err(Error::Render(format!(
+                "The render failed twice ({why}). Your timeline is safe; try `export` again in a while."
+            )));
+        }
+        retried = true;
+        ctx.out
+            .status(format!("The render failed ({why}); trying once more…"));
+        let state = ctx.api.state().await?;
+        let draft = timeline::draft_of(&state).unwrap_or(Value::Null);
+        let target = job.output.clone();
+        job = submit(ctx, &draft, &target, opts).await?;
+    };
+    let target = free_target(&job.output, opts.force || job.force);
+    let delivered = download(ctx, &job, &status, &target, cancel).await?;
+    forget(ctx, &job.id)?;
+    report(ctx, &delivered, &status).await;
+    Ok(delivered)
+}
+
+/// Wait for a job to finish, with a progress bar when the server gives a
+/// figure and a spinner with elapsed time when it does not.
+async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Result<RenderStatus> {
+    let spinner = ctx.out.spinner("Rendering your video…");
+    let bar = ctx.out.percent_bar("Rendering");
+    let start = tokio::time::Instant::now();
+    let mut wait = ctx.scaled(FIRST_POLL);
+    let mut last_progress: Option<u64> = None;
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => {
+                drop(spinner);
+                bar.finish_and_clear();
+                ctx.out.status("Stopped waiting. The render goes on and is kept: run `img2yt export` later to download it.");
+                return Err(Error::Interrupted);
+            }
+            _ = tokio::time::sleep(wait) => {}
+        }
+        wait = ctx.scaled(POLL_EVERY);
+        let st = match ctx.api.render_status(&job.id).await {
+            Ok(st) => st,
+            Err(e) if e.is_transient() => {
+                ctx.out.debug(format!("render status: {e}"));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match st.status {
+            RenderPhase::Completed | RenderPhase::Failed => {
+                bar.finish_and_clear();
+                return Ok(st);
+            }
+            _ => {}
+        }
+        if let Some(p) = st.progress {
+            if !spinner.is_hidden() {
+                spinner.bar().finish_and_clear();
+            }
+            bar.set_position(p as u64);
+            if !ctx.out.animate() && last_progress != Some(p as u64 / 25) {
+                ctx.out.status(format!("Rendering… {p:.0}%"));
+            }
+            last_progress = Some(p as u64 / 25);
+        }
+        if start.elapsed() > ctx.scaled(RENDER_LIMIT) {
+            bar.finish_and_clear();
+            return Err(Error::Render(
+                "The render is taking unusually long. It is kept: run `img2yt export` later to download it.".into(),
+            ));
+        }
+    }
+}
+
+/// Download the rendered file: `output.url` first (no Authorization to a
+/// foreign host), then the API's download route; resume with Range.
+async fn download(
+    ctx: &Ctx,
+    job: &PendingRender,
+    st: &RenderStatus,
+    target: &Path,
+    cancel: &CancellationToken,
+) -> Result<Delivered> {
+    let part = part_path(target);
+    let mut last_err: Option<Error> = None;
+    let sources: Vec<Option<&str>> = match st.output_url.as_deref() {
+        Some(u) => vec![Some(u), None],
+        None => vec![None],
+    };
+    for source in sources {
+        for _ in 0..DOWNLOAD_TRIES {
+            let have = tokio::fs::metadata(&part)
+                .await
+                .map(|m| m.len())
+                .unwrap_or(0);
+            let resp = match source {
+                Some(url) => ctx.api.download_url(url, have).await,
+                None => ctx.api.render_download(&job.id, have).await,
+            };
+            let resp = match resp {
+                Ok(r) => r,
+                Err(e) => {
+                    ctx.out.debug(format!(
+                        "download from {}: {e}",
+                        source.unwrap_or("the API")
+                    ));
+                    last_err = Some(e.into());
+                    break;
+                }
+            };
+            match save(ctx, resp, &part, have, st.size, cancel).await {
+                Ok(size) => {
+                    place(&part, target)?;
+                    return Ok(Delivered {
+                        path: target.to_path_buf(),
+                        size,
+                    });
+                }
+                Err(Error::Interrupted) => {
+                    ctx.out.status("Download stopped. It resumes where it left off on the next `img2yt export`.");
+                    return Err(Error::Interrupted);
+                }
+                Err(e @ Error::Io(_)) => return Err(e),
+                Err(e) => {
+                    ctx.out.debug(format!("download broke: {e}; resuming"));
+                    last_err = Some(e);
+                }
+            }
+        }
+    }
+    Err(last_err.unwrap_or_else(|| Error::Render("The video could not be downloaded.".into())))
+}
+
+/// Stream a response into `part`, appending when the server honoured the
+/// Range request; returns the final size once it matches what was announced.
+async fn save(
+    ctx: &Ctx,
+    resp: reqwest::Response,
+    part: &Path,
+    have: u64,
+    announced: Option<u64>,
+    cancel: &CancellationToken,
+) -> Result<u64> {
+    let resumed = resp.status() == reqwest::StatusCode::PARTIAL_CONTENT && have > 0;
+    let start = if resumed { have } else { 0 };
+    let expected = resp.content_length().map(|n| n + start).or(announced);
+    let io_err = |e: std::io::Error| {
+        if e.raw_os_error() == Some(28) {
+            Error::Io(format!("Your disk is full; free some space and run `img2yt export` again (the render is kept). ({})", part.display()))
+        } else {
+            Error::Io(format!("Cannot write {}: {e}", part.display()))
+        }
+    };
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(resumed)
+        .write(true)
+        .truncate(!resumed)
+        .open(part)
+        .await
+        .map_err(io_err)?;
+    let bar = ctx.out.bytes_bar(expected, "Downloading");
+    bar.set_position(start);
+    let mut written = start;
+    let mut body = resp.bytes_stream();
+    loop {
+        let chunk = tokio::select! {
+            _ = cancel.cancelled() => {
+                let _ = file.flush().await;
+                bar.finish_and_clear();
+                return Err(Error::Interrupted);
+            }
+            c = body.next() => c,
+        };
+        match chunk {
+            None => break,
+            Some(Ok(bytes)) => {
+                file.write_all(&bytes).await.map_err(io_err)?;
+                written += bytes.len() as u64;
+                bar.set_position(written);
+            }
+            Some(Err(e)) => {
+                let _ = file.flush().await;
+                bar.finish_and_clear();
+                return Err(ApiError::Broken {
+                    detail: format!("download interrupted: {e}"),
+                }
+                .into());
+            }
+        }
+    }
+    file.flush().await.map_err(io_err)?;
+    file.sync_all().await.map_err(io_err)?;
+    bar.finish_and_clear();
+    for want in [expected, announced].into_iter().flatten() {
+        if written != want {
+            return Err(ApiError::Broken {
+                detail: format!("download incomplete: {written} of {want} bytes"),
+            }
+            .into());
+        }
+    }
+    Ok(written)
+}
+
+/// Move the finished `.part` file to the target.
+fn place(part: &Path, target: &Path) -> Result<()> {
+    std::fs::rename(part, target).map_err(|e| {
+        Error::Io(format!(
+            "Cannot move the video to {}: {e}",
+            target.display()
+        ))
+    })
+}
+
+fn part_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.part"))
+}
+
+/// Where the video goes: `-o PATH` (a folder gets the default name inside),
+/// else `./<title or "img2yt">-<YYYYMMDD-HHMMSS>.mp4`. Only the file name of
+/// a title is used, so it cannot lead elsewhere.
+pub fn target_path(output: Option<&Path>, title: Option<&str>, force: bool) -> Result<PathBuf> {
+    let default_name = || {
+        let stem = title
+            .map(safe_name)
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "img2yt".into());
+        format!(
+            "{stem}-{}.mp4",
+            chrono::Local::now().format("%Y%m%d-%H%M%S")
+        )
+    };
+    let path = match output {
+        Some(p) if p.is_dir() => p.join(default_name()),
+        Some(p) => {
+            let p = if p.extension().is_none() {
+                p.with_extension("mp4")
+            } else {
+                p.to_path_buf()
+            };
+            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if !parent.is_dir() {
+                    return Err(Error::Input(format!(
+                        "The folder {} does not exist.",
+                        parent.display()
+                    )));
+                }
+            }
+            p
+        }
+        None => PathBuf::from(default_name()),
+    };
+    Ok(free_target(&path, force))
+}
+
+/// `path`, or with a `-2`, `-3`… suffix when it exists and `force` is off.
+pub fn free_target(path: &Path, force: bool) -> PathBuf {
+    if force || !path.exists() {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    (2..)
+        .map(|n| path.with_file_name(format!("{stem}-{n}{ext}")))
+        .find(|p| !p.exists())
+        .expect("some suffix is free")
+}
+
+/// A title made safe as a file name: no separators, no dots leading out.
+pub fn safe_name(title: &str) -> String {
+    let s: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' || c == ' ' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .trim_matches('-')
+        .chars()
+        .take(60)
+        .collect()
+}
+
+fn ago(started: u64) -> String {
+    let secs = store::now_secs().saturating_sub(started);
+    match secs {
+        0..=59 => "moments ago".into(),
+        60..=3599 => format!("{} min ago", secs / 60),
+        _ => format!("{} h ago", secs / 3600),
+    }
+}
+
+/// Duration and resolution: from the server, else from ffprobe if present.
+async fn probe(path: &Path) -> Option<(f64, u64, u64)> {
+    let out = tokio::process::Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "format=duration:stream=width,height",
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .await
+        .ok()?;
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    let d = crate::wire::lenient::as_f64(&v["format"]["duration"])?;
+    let s = &v["streams"][0];
+    Some((d, s["width"].as_u64()?, s["height"].as_u64()?))
+}
+
+async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
+    let (duration, w, h) = match (st.duration_s, st.width, st.height) {
+        (Some(d), Some(w), Some(h)) => (Some(d), Some(w), Some(h)),
+        _ => match probe(&d.path).await {
+            Some((d, w, h)) => (Some(d), Some(w), Some(h)),
+            None => (st.duration_s, st.width, st.height),
+        },
+    };
+    let link = super::project::link(ctx).await.ok();
+    let mut facts = vec![super::upload::human_size(d.size)];
+    if let Some(s) = duration {
+        facts.push(format!("{s:.1} s"));
+    }
+    if let (Some(w), Some(h)) = (w, h) {
+        facts.push(format!("{w}×{h}"));
+    }
+    ctx.out.result(
+        format!("✅ Saved {} ({})", d.path.display(), facts.join(", ")),
+        json!({"type": "export", "path": d.path, "size": d.size, "duration": duration, "width": w, "height": h, "link": link}),
+    );
+    if let Some(l) = link {
+        if !ctx.out.is_json() {
+            ctx.out.line(format!("Open it in the browser: {l}"));
+        }
+    }
+}
+
+/// A note for commands other than `export` when a render is waiting.
+pub fn pending_note(ctx: &Ctx) -> Option<String> {
+    let n = ctx.store.load().pending_renders.len();
+    (n > 0).then(|| {
+        format!(
+            "A render from earlier is waiting to be downloaded: run `img2yt export` to get it{}.",
+            if n > 1 {
+                format!(" ({n} waiting)")
+            } else {
+                String::new()
+            }
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_safe() {
+        assert_eq!(safe_name("Iceland 2026"), "Iceland-2026");
+        assert_eq!(safe_name("../../etc/passwd"), "etc-passwd");
+        assert_eq!(safe_name("冰岛 之旅"), "冰岛-之旅");
+    }
+
+    #[test]
+    fn existing_files_get_a_suffix() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("trip.mp4");
+        assert_eq!(free_target(&p, false), p);
+        std::fs::write(&p, b"x").unwrap();
+        assert_eq!(free_target(&p, false), dir.path().join("trip-2.mp4"));
+        std::fs::write(dir.path().join("trip-2.mp4"), b"x").unwrap();
+        assert_eq!(free_target(&p, false), dir.path().join("trip-3.mp4"));
+        assert_eq!(free_target(&p, true), p);
+    }
+
+    #[test]
+    fn default_target_uses_the_title() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = target_path(Some(dir.path()), Some("My Trip!"), false).unwrap();
+        let name = t.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("My-Trip-") && name.ends_with(".mp4"),
+            "{name}"
+        );
+        assert_eq!(t.parent().unwrap(), dir.path());
+        assert!(target_path(Some(Path::new("/no/such/dir/x.mp4")), None, false).is_err());
+    }
+}

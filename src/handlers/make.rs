@@ -1,0 +1,54 @@
+//! `make`: the quick-edit workflow in one command — new project, upload,
+//! the prompt, export, download. Each step's failure stops the pipeline
+//! with that step's own message and exit code.
+
+use tokio_util::sync::CancellationToken;
+
+use super::export::{self, Options};
+use crate::app::Ctx;
+use crate::error::{Error, Result};
+use crate::input::paths;
+
+pub async fn run(
+    ctx: &Ctx,
+    inputs: &[String],
+    prompt: &str,
+    continue_project: bool,
+    opts: &Options,
+    cancel: &CancellationToken,
+) -> Result<()> {
+    if !continue_project {
+        let _s = ctx.out.spinner_with("Connecting…", false);
+        ctx.api.new_session(false).await?;
+    }
+    ctx.out.status(step(ctx, 1, "Uploading"));
+    if !inputs.is_empty() {
+        let (cwd, home) = super::upload::env_dirs();
+        let (found, errors) = paths::expand_args(
+            inputs,
+            &paths::Env {
+                cwd: &cwd,
+                home: home.as_deref(),
+            },
+        );
+        let pre = errors
+            .into_iter()
+            .map(|(a, why)| format!("{a}: {why}"))
+            .collect();
+        let report = super::upload::upload(ctx, &found, pre, cancel).await?;
+        if report.accepted.is_empty() {
+            return Err(Error::Input(
+                "None of the files could be uploaded; nothing to make a video from.".into(),
+            ));
+        }
+    }
+    ctx.out.status(step(ctx, 2, "Editing"));
+    super::chat::send(ctx, prompt, cancel).await?;
+    ctx.out.status(step(ctx, 3, "Exporting"));
+    export::run(ctx, opts, cancel).await?;
+    Ok(())
+}
+
+fn step(ctx: &Ctx, n: u8, what: &str) -> String {
+    ctx.out.bold(&format!("[{n}/3] {what}"))
+}

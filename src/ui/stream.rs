@@ -1,0 +1,127 @@
+//! How a chat turn looks: the agent's text streamed to stdout the moment it
+//! arrives, tool activity as a spinner (terminal) or a plain status line
+//! (pipe) on stderr, and one JSON object per event in `--json` mode.
+
+use serde_json::json;
+
+use super::{Out, Spinner};
+
+pub struct ChatView {
+    out: Out,
+    spinner: Option<Spinner>,
+    /// The cursor is at the start of a line on stdout.
+    line_start: bool,
+    /// Text shown in the current message (leading spaces are trimmed).
+    message_started: bool,
+    last_label: Option<String>,
+}
+
+impl ChatView {
+    pub fn new(out: &Out) -> ChatView {
+        ChatView {
+            out: out.clone(),
+            spinner: None,
+            line_start: true,
+            message_started: false,
+            last_label: None,
+        }
+    }
+
+    /// Show a piece of the agent's text.
+    pub fn text(&mut self, piece: &str) {
+        let piece = if self.message_started {
+            piece
+        } else {
+            piece.trim_start()
+        };
+        if piece.is_empty() {
+            return;
+        }
+        self.spinner = None;
+        self.message_started = true;
+        self.out.json(json!({"type": "text", "text": piece}));
+        self.out.text(piece);
+        self.line_start = piece.ends_with('\n');
+    }
+
+    /// A new message of the agent starts: it goes on its own line.
+    pub fn new_message(&mut self) {
+        self.end_line();
+        self.message_started = false;
+    }
+
+    /// Finish the current line of text, if any.
+    pub fn end_line(&mut self) {
+        if !self.line_start {
+            self.out.text("\n");
+            self.line_start = true;
+        }
+    }
+
+    /// The agent is working (a tool call): show what, with elapsed time.
+    pub fn working(&mut self, label: &str, tool: &str) {
+        self.out
+            .json(json!({"type": "tool", "name": tool, "label": label}));
+        if self.last_label.as_deref() == Some(label) && self.spinner.is_some() {
+            return;
+        }
+        self.last_label = Some(label.to_string());
+        self.end_line();
+        self.spinner = Some(self.out.spinner(&format!("{label}…")));
+    }
+
+    /// Waiting with no tool named yet.
+    pub fn waiting(&mut self, label: &str) {
+        if self.spinner.is_none() {
+            self.spinner = Some(self.out.spinner_with(&format!("{label}…"), false));
+        }
+    }
+
+    pub fn still_working(&mut self) {
+        self.end_line();
+        self.out
+            .json(json!({"type": "status", "message": "Still working…"}));
+        match &self.spinner {
+            Some(s) if !s.is_hidden() => s.suspend(|| self.out.status("⏳ Still working…")),
+            _ => self.out.status("⏳ Still working…"),
+        }
+    }
+
+    /// A status line (stage done, recovery progress).
+    pub fn notice(&mut self, msg: &str) {
+        self.spinner = None;
+        self.end_line();
+        self.out.json(json!({"type": "status", "message": msg}));
+        self.out.status(msg);
+    }
+
+    /// The server's failure for this turn, shown plainly.
+    pub fn error(&mut self, msg: &str) {
+        self.spinner = None;
+        self.end_line();
+        self.out
+            .json(json!({"type": "agent_error", "message": msg}));
+        self.out.error_line(msg);
+    }
+
+    /// What a silent edit changed, one line each, on stdout.
+    pub fn changes(&mut self, lines: &[String]) {
+        self.spinner = None;
+        self.end_line();
+        self.out.json(json!({"type": "changes", "lines": lines}));
+        for l in lines {
+            self.out.line(l);
+        }
+    }
+
+    pub fn done(&mut self, said: bool, changed: bool) {
+        self.spinner = None;
+        self.end_line();
+        self.out
+            .json(json!({"type": "done", "said": said, "changed": changed}));
+    }
+
+    pub fn clear_spinner(&mut self) {
+        self.spinner = None;
+    }
+}
