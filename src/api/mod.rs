@@ -261,7 +261,9 @@ impl Client {
                     self.hooks.client_id_replaced(&auth.client_id);
                     continue;
                 }
-                Err(f) => return Err(self.finish_failure(f, &spec).await),
+                // Not `finish_failure`: it takes the auth lock, which this
+                // function's caller already holds.
+                Err(f) => return Err(self.failure_error(f, &spec, auth.origin)),
                 Ok(Answer::Json(data)) => {
                     let tok: crate::wire::AnonymousToken = serde_json::from_value(data.clone())
                         .map_err(|_| ApiError::Garbage {
@@ -395,6 +397,14 @@ impl Client {
 
     /// Turn a failure nothing more can be done about into an `ApiError`.
     async fn finish_failure(&self, f: Failure, spec: &Spec<'_>) -> ApiError {
+        let origin = self.auth.lock().await.origin;
+        self.failure_error(f, spec, origin)
+    }
+
+    /// [`Self::finish_failure`] for a caller that already holds the auth
+    /// lock and so passes the token's origin itself.
+    fn failure_error(&self, f: Failure, spec: &Spec<'_>, origin: TokenOrigin) -> ApiError {
+        let user_supplied = origin == TokenOrigin::Env;
         match f {
             Failure::Transport(e) => transport_error(&self.host(), e),
             Failure::Local(e) => e,
@@ -403,21 +413,17 @@ impl Client {
             },
             Failure::Garbage(status, raw) => ApiError::Garbage { status, raw },
             Failure::Code(code, msg) => match code {
-                codes::TOKEN_INVALID => ApiError::TokenRejected {
-                    user_supplied: self.auth.lock().await.origin == TokenOrigin::Env,
-                },
+                codes::TOKEN_INVALID => ApiError::TokenRejected { user_supplied },
                 codes::SESSION_NOT_FOUND => ApiError::SessionLost,
                 codes::OUT_OF_CREDITS => ApiError::OutOfCredits {
-                    register_url: self.register_url().await,
+                    register_url: self.register_url(origin),
                 },
                 codes::UNSUPPORTED_TYPE => ApiError::UnsupportedType { detail: msg },
                 codes::FILE_TOO_LARGE => ApiError::FileTooLarge { detail: msg },
                 _ => ApiError::Refused { code, message: msg },
             },
             Failure::Status(status, body) => match status {
-                401 => ApiError::TokenRejected {
-                    user_supplied: self.auth.lock().await.origin == TokenOrigin::Env,
-                },
+                401 => ApiError::TokenRejected { user_supplied },
                 402 => ApiError::ExportBlocked,
                 403 => ApiError::Forbidden {
                     detail: if body.is_empty() {
@@ -443,8 +449,8 @@ impl Client {
 
     /// The registration link for an anonymous user who ran out of credits;
     /// `None` for a user-supplied (registered) token.
-    async fn register_url(&self) -> Option<String> {
-        if self.auth.lock().await.origin == TokenOrigin::Env {
+    fn register_url(&self, origin: TokenOrigin) -> Option<String> {
+        if origin == TokenOrigin::Env {
             return None;
         }
         let id = self
