@@ -31,6 +31,8 @@ pub const SKILL_SOURCE: &str = "youtube-image-to-video";
 /// Largest JSON answer read into memory; a hostile server cannot make the
 /// client allocate without bound.
 pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
+/// Retries after a connect error or 502/503/504 (idempotent requests only).
+const MAX_TRANSIENT_RETRIES: u32 = 3;
 
 /// What the client needs to know, resolved once by `app`.
 #[derive(Debug, Clone)]
@@ -242,8 +244,11 @@ impl Client {
 
     /// `POST /api/auth/anonymous-token` with the shared client id. HTTP 400
     /// means the server wants a (new) client id: make one and retry once.
+    /// 429 and transient failures are retried as in [`Self::execute`].
     async fn obtain_token(&self, auth: &mut Auth) -> Result<Secret, ApiError> {
         let mut replaced_id = false;
+        let mut rate_waited = false;
+        let mut transient = 0u32;
         loop {
             let spec = Spec {
                 auth: false,
@@ -259,6 +264,18 @@ impl Client {
                     replaced_id = true;
                     auth.client_id = uuid::Uuid::new_v4().to_string();
                     self.hooks.client_id_replaced(&auth.client_id);
+                    continue;
+                }
+                Err(Failure::Status(429, _)) if !rate_waited => {
+                    rate_waited = true;
+                    self.rate_wait().await;
+                    continue;
+                }
+                Err(f @ (Failure::Transport(_) | Failure::Status(502..=504, _)))
+                    if transient < MAX_TRANSIENT_RETRIES =>
+                {
+                    transient += 1;
+                    self.backoff(transient, &f).await;
                     continue;
                 }
                 // Not `finish_failure`: it takes the auth lock, which this
@@ -372,27 +389,35 @@ impl Client {
                 }
                 Failure::Status(429, _) if !rate_waited => {
                     rate_waited = true;
-                    let wait = self.cfg.scaled(Duration::from_secs(30));
-                    self.hooks
-                        .wait("The service asked img2yt to slow down; retrying in", wait)
-                        .await;
+                    self.rate_wait().await;
                 }
                 Failure::Transport(_) | Failure::Status(502..=504, _)
-                    if spec.idempotent && transient < 3 =>
+                    if spec.idempotent && transient < MAX_TRANSIENT_RETRIES =>
                 {
                     transient += 1;
-                    let backoff = self
-                        .cfg
-                        .scaled(Duration::from_millis(500 * (1 << transient)));
-                    self.hooks.debug(&format!(
-                        "transient failure ({}), attempt {transient} of 3 in {backoff:?}",
-                        failure.describe()
-                    ));
-                    tokio::time::sleep(backoff).await;
+                    self.backoff(transient, &failure).await;
                 }
                 f => return Err(self.finish_failure(f, &spec).await),
             }
         }
+    }
+
+    /// HTTP 429: the visible, scaled 30 s wait before the one retry.
+    async fn rate_wait(&self) {
+        let wait = self.cfg.scaled(Duration::from_secs(30));
+        self.hooks
+            .wait("The service asked img2yt to slow down; retrying in", wait)
+            .await;
+    }
+
+    /// The pause before transient retry `attempt` (1-based).
+    async fn backoff(&self, attempt: u32, failure: &Failure) {
+        let backoff = self.cfg.scaled(Duration::from_millis(500 * (1 << attempt)));
+        self.hooks.debug(&format!(
+            "transient failure ({}), attempt {attempt} of {MAX_TRANSIENT_RETRIES} in {backoff:?}",
+            failure.describe()
+        ));
+        tokio::time::sleep(backoff).await;
     }
 
     /// Turn a failure nothing more can be done about into an `ApiError`.
