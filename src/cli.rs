@@ -54,8 +54,9 @@ pub struct Global {
     /// Newline-delimited JSON results on stdout, for scripts.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Use an in-process offline backend instead of the cloud.
-    #[arg(long, global = true, conflicts_with = "api_url")]
+    /// Use an in-process offline backend instead of the cloud (wins over
+    /// --api-url and NEMO_API_URL).
+    #[arg(long, global = true)]
     pub local: bool,
 }
 
