@@ -4,5 +4,6 @@
 
 mod support;
 
-mod foundation;
 mod errors;
+mod foundation;
+mod store;
