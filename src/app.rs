@@ -190,15 +190,29 @@ pub fn client_id(file: &Path) -> String {
             return id.trim().to_string();
         }
     }
-    if let Ok(s) = std::fs::read_to_string(file) {
-        let s = s.trim();
-        if uuid::Uuid::parse_str(s).is_ok() {
-            return s.to_string();
-        }
+    if let Some(id) = read_client_id(file) {
+        return id;
     }
     let id = uuid::Uuid::new_v4().to_string();
-    let _ = write_client_id(file, &id);
+    // Create it only if it is still missing: several first runs at once
+    // must end up sharing one id, not each use its own.
+    match store::atomic::create_atomic(file, format!("{id}\n").as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            if let Some(theirs) = read_client_id(file) {
+                return theirs;
+            }
+            // There but unusable: replace it.
+            let _ = write_client_id(file, &id);
+        }
+        _ => {}
+    }
     id
+}
+
+fn read_client_id(file: &Path) -> Option<String> {
+    let s = std::fs::read_to_string(file).ok()?;
+    let s = s.trim();
+    uuid::Uuid::parse_str(s).is_ok().then(|| s.to_string())
 }
 
 fn write_client_id(file: &Path, id: &str) -> std::io::Result<()> {

@@ -58,8 +58,9 @@ pub struct Global {
     /// failure's code at the end).
     #[arg(long)]
     pub keep_going: bool,
-    /// Use an in-process offline backend instead of the cloud.
-    #[arg(long, global = true, conflicts_with = "api_url")]
+    /// Use an in-process offline backend instead of the cloud (wins over
+    /// --api-url and NEMO_API_URL).
+    #[arg(long, global = true)]
     pub local: bool,
 }
 

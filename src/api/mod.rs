@@ -31,6 +31,8 @@ pub const SKILL_SOURCE: &str = "youtube-image-to-video";
 /// Largest JSON answer read into memory; a hostile server cannot make the
 /// client allocate without bound.
 pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
+/// Retries after a connect error or 502/503/504 (idempotent requests only).
+const MAX_TRANSIENT_RETRIES: u32 = 3;
 
 /// What the client needs to know, resolved once by `app`.
 #[derive(Debug, Clone)]
@@ -247,8 +249,11 @@ impl Client {
 
     /// `POST /api/auth/anonymous-token` with the shared client id. HTTP 400
     /// means the server wants a (new) client id: make one and retry once.
+    /// 429 and transient failures are retried as in [`Self::execute`].
     async fn obtain_token(&self, auth: &mut Auth) -> Result<Secret, ApiError> {
         let mut replaced_id = false;
+        let mut rate_waited = false;
+        let mut transient = 0u32;
         loop {
             let spec = Spec {
                 auth: false,
@@ -266,7 +271,21 @@ impl Client {
                     self.hooks.client_id_replaced(&auth.client_id);
                     continue;
                 }
-                Err(f) => return Err(self.finish_failure(f, &spec).await),
+                Err(Failure::Status(429, _)) if !rate_waited => {
+                    rate_waited = true;
+                    self.rate_wait().await;
+                    continue;
+                }
+                Err(f @ (Failure::Transport(_) | Failure::Status(502..=504, _)))
+                    if transient < MAX_TRANSIENT_RETRIES =>
+                {
+                    transient += 1;
+                    self.backoff(transient, &f).await;
+                    continue;
+                }
+                // Not `finish_failure`: it takes the auth lock, which this
+                // function's caller already holds.
+                Err(f) => return Err(self.failure_error(f, &spec, auth.origin)),
                 Ok(Answer::Json { data, .. }) => {
                     let tok: crate::wire::AnonymousToken = serde_json::from_value(data.clone())
                         .map_err(|_| ApiError::Garbage {
@@ -380,31 +399,47 @@ impl Client {
                 }
                 Failure::Status(429, _) if !rate_waited => {
                     rate_waited = true;
-                    let wait = self.cfg.scaled(Duration::from_secs(30));
-                    self.hooks
-                        .wait("The service asked img2yt to slow down; retrying in", wait)
-                        .await;
+                    self.rate_wait().await;
                 }
                 Failure::Transport(_) | Failure::Status(502..=504, _)
-                    if spec.idempotent && transient < 3 =>
+                    if spec.idempotent && transient < MAX_TRANSIENT_RETRIES =>
                 {
                     transient += 1;
-                    let backoff = self
-                        .cfg
-                        .scaled(Duration::from_millis(500 * (1 << transient)));
-                    self.hooks.debug(&format!(
-                        "transient failure ({}), attempt {transient} of 3 in {backoff:?}",
-                        failure.describe()
-                    ));
-                    tokio::time::sleep(backoff).await;
+                    self.backoff(transient, &failure).await;
                 }
                 f => return Err(self.finish_failure(f, &spec).await),
             }
         }
     }
 
+    /// HTTP 429: the visible, scaled 30 s wait before the one retry.
+    async fn rate_wait(&self) {
+        let wait = self.cfg.scaled(Duration::from_secs(30));
+        self.hooks
+            .wait("The service asked img2yt to slow down; retrying in", wait)
+            .await;
+    }
+
+    /// The pause before transient retry `attempt` (1-based).
+    async fn backoff(&self, attempt: u32, failure: &Failure) {
+        let backoff = self.cfg.scaled(Duration::from_millis(500 * (1 << attempt)));
+        self.hooks.debug(&format!(
+            "transient failure ({}), attempt {attempt} of {MAX_TRANSIENT_RETRIES} in {backoff:?}",
+            failure.describe()
+        ));
+        tokio::time::sleep(backoff).await;
+    }
+
     /// Turn a failure nothing more can be done about into an `ApiError`.
     async fn finish_failure(&self, f: Failure, spec: &Spec<'_>) -> ApiError {
+        let origin = self.auth.lock().await.origin;
+        self.failure_error(f, spec, origin)
+    }
+
+    /// [`Self::finish_failure`] for a caller that already holds the auth
+    /// lock and so passes the token's origin itself.
+    fn failure_error(&self, f: Failure, spec: &Spec<'_>, origin: TokenOrigin) -> ApiError {
+        let user_supplied = origin == TokenOrigin::Env;
         match f {
             Failure::Transport(e) => transport_error(&self.host(), e),
             Failure::Local(e) => e,
@@ -413,21 +448,17 @@ impl Client {
             },
             Failure::Garbage(status, raw) => ApiError::Garbage { status, raw },
             Failure::Code(code, msg) => match code {
-                codes::TOKEN_INVALID => ApiError::TokenRejected {
-                    user_supplied: self.auth.lock().await.origin == TokenOrigin::Env,
-                },
+                codes::TOKEN_INVALID => ApiError::TokenRejected { user_supplied },
                 codes::SESSION_NOT_FOUND => ApiError::SessionLost,
                 codes::OUT_OF_CREDITS => ApiError::OutOfCredits {
-                    register_url: self.register_url().await,
+                    register_url: self.register_url(origin),
                 },
                 codes::UNSUPPORTED_TYPE => ApiError::UnsupportedType { detail: msg },
                 codes::FILE_TOO_LARGE => ApiError::FileTooLarge { detail: msg },
                 _ => ApiError::Refused { code, message: msg },
             },
             Failure::Status(status, body) => match status {
-                401 => ApiError::TokenRejected {
-                    user_supplied: self.auth.lock().await.origin == TokenOrigin::Env,
-                },
+                401 => ApiError::TokenRejected { user_supplied },
                 402 => ApiError::ExportBlocked,
                 403 => ApiError::Forbidden {
                     detail: if body.is_empty() {
@@ -453,8 +484,8 @@ impl Client {
 
     /// The registration link for an anonymous user who ran out of credits;
     /// `None` for a user-supplied (registered) token.
-    async fn register_url(&self) -> Option<String> {
-        if self.auth.lock().await.origin == TokenOrigin::Env {
+    fn register_url(&self, origin: TokenOrigin) -> Option<String> {
+        if origin == TokenOrigin::Env {
             return None;
         }
         let id = self

@@ -11,6 +11,16 @@ use std::path::Path;
 
 /// Write `bytes` to `path` atomically with mode 0600.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write(path, bytes, false)
+}
+
+/// Like [`write_atomic`], but only when `path` does not exist yet: fails
+/// with `AlreadyExists` if another process created it first.
+pub fn create_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write(path, bytes, true)
+}
+
+fn write(path: &Path, bytes: &[u8], no_clobber: bool) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
     // tempfile creates the file with mode 0600 on Unix.
@@ -21,7 +31,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     set_private(tmp.path())?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    if no_clobber {
+        tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    } else {
+        tmp.persist(path).map_err(|e| e.error)?;
+    }
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
@@ -91,5 +105,16 @@ mod tests {
         }
         // No temp files are left behind.
         assert_eq!(fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn create_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("id");
+        create_atomic(&p, b"first").unwrap();
+        let e = create_atomic(&p, b"second").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&p).unwrap(), b"first");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

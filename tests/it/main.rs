@@ -4,4 +4,6 @@
 
 mod support;
 
+mod errors;
 mod foundation;
+mod store;
