@@ -168,7 +168,16 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     }
     if let Some(msg) = agent_error.filter(|_| !said) {
         view.done(false, false);
-        return Err(Error::Agent(msg));
+        // Already shown plainly as it arrived (`view.error`): reporting it
+        // again would print the same failure twice. Only the exit code is
+        // left, and the error object scripts expect in `--json` mode.
+        let err = Error::Agent(msg);
+        ctx.out.json(serde_json::json!({
+            "type": "error",
+            "message": err.to_string(),
+            "exit_code": err.exit_code(),
+        }));
+        return Err(Error::Reported(err.exit_code()));
     }
     let mut outcome = Outcome {
         said,
