@@ -109,14 +109,18 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
             match ev {
                 ChatEvent::Text(t) => {
                     let shown = filter.push(&t);
-                    said_text.push_str(&t);
+                    if !two_stage {
+                        said_text.push_str(&t);
+                        two_stage = two_stage_done(&said_text);
+                        // Only a phrase's start can be waiting for the next
+                        // piece: keep a short tail, so a long reply is not
+                        // scanned again for every piece.
+                        keep_tail(&mut said_text, 64);
+                    }
                     if !shown.is_empty() {
                         view.text(&shown);
                         last_text = Instant::now();
                         next_notice = ctx.scaled(STILL_WORKING);
-                    }
-                    if !two_stage && two_stage_done(&said_text) {
-                        two_stage = true;
                     }
                 }
                 ChatEvent::NewMessage => {
@@ -209,6 +213,17 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     }
     view.done(said, !outcome.changes.is_empty());
     Ok(outcome)
+}
+
+/// Keep at most the last `max` bytes of `s` (cut at a character boundary).
+fn keep_tail(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut cut = s.len() - max;
+        while !s.is_char_boundary(cut) {
+            cut += 1;
+        }
+        s.drain(..cut);
+    }
 }
 
 /// End the current message (a tool call or a new message follows): the
