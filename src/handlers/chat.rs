@@ -74,6 +74,7 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     let mut next_notice = ctx.scaled(STILL_WORKING);
     let mut agent_error: Option<String> = None;
     let mut two_stage = false;
+    let mut stage_one_told = false;
     let mut said_text = String::new();
     let end = loop {
         let idle_deadline = last_text + ctx.scaled(IDLE_TIMEOUT);
@@ -135,7 +136,8 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
                     if !rest.is_empty() {
                         view.text(&rest);
                     }
-                    if two_stage {
+                    if two_stage && !stage_one_told {
+                        stage_one_told = true;
                         view.notice("✅ Stage 1 done: the raw video is ready. The editor is now adding music, titles and effects.");
                     }
                     view.working(&sse::tool_label(&name), &name);
