@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::api::ApiError;
 use crate::app::Ctx;
 use crate::chat::sse::{self, ChatEvent, Interpreter};
 use crate::chat::translate::{GuiAction, TextFilter};
@@ -27,6 +28,8 @@ const STILL_WORKING: Duration = Duration::from_secs(120);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 const TURN_LIMIT: Duration = Duration::from_secs(900);
 const RECOVERY_WAITS: [u64; 5] = [30, 60, 60, 60, 60];
+
+const DROPPED: &str = "The connection to the editor dropped. Checking whether your edit went through (nothing is sent again)…";
 
 /// What a turn did, for the REPL and `make`.
 #[derive(Debug, Default)]
@@ -63,7 +66,18 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     };
     let resp = tokio::select! {
         _ = cancel.cancelled() => return Err(Error::Interrupted),
-        r = ctx.api.run_sse(text) => r?,
+        r = ctx.api.run_sse(text) => match r {
+            Ok(resp) => resp,
+            // The connection was made and the message written, then it
+            // broke before the reply began: the editor may be working on
+            // it. Like a drop mid-stream: check, never send it again.
+            Err(e @ (ApiError::Broken { .. } | ApiError::Timeout { .. })) => {
+                ctx.out.debug(format!("no reply stream: {e}"));
+                view.notice(DROPPED);
+                return recover(ctx, &mut view, before, cancel).await;
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     view.waiting("Thinking");
     let mut interp = Interpreter::new();
@@ -164,7 +178,7 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
         }
         End::Dropped(why) => {
             ctx.out.debug(format!("stream ended early: {why}"));
-            view.notice("The connection to the editor dropped. Checking whether your edit went through (nothing is sent again)…");
+            view.notice(DROPPED);
             return recover(ctx, &mut view, before, cancel).await;
         }
         End::TimedOut => {
