@@ -9,7 +9,7 @@
 //! tool call, which the renderer needs for spacing and for dropping a
 //! trailing "temporary issue".
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 
 use crate::api::ApiError;
@@ -19,8 +19,8 @@ use crate::wire::adk::Event;
 /// make the client buffer without bound.
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
 
-/// Bytes handed to the SSE parser at a time: its buffer handling copies the
-/// rest of the buffer for every line, so small pieces keep that linear.
+/// About how many bytes of complete lines are handed to the SSE parser at
+/// a time (see [`line_pieces`]).
 const PIECE: usize = 8 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,41 +180,63 @@ pub fn tool_label(name: &str) -> String {
 
 /// SSE events from a response body, with bounded lines. Each item is a
 /// `(event type, data)` pair; comments are consumed by the parser.
+///
+/// The parser is handed whole lines only: it rescans its whole buffer for
+/// a line end whenever bytes arrive, so a long line (a 2 MB event) arriving
+/// in many small chunks would cost time quadratic in its length. Lines are
+/// gathered here instead, looking only at the new bytes of each chunk.
 pub fn events(
     resp: reqwest::Response,
 ) -> impl Stream<Item = Result<(String, String), ApiError>> + Send {
-    let mut line_len = 0usize;
-    let bytes = resp
-        .bytes_stream()
-        .map(move |chunk| -> Result<Vec<Bytes>, ApiError> {
-            let chunk = chunk.map_err(|e| ApiError::Broken {
-                detail: format!("the reply stream broke: {e}"),
-            })?;
-            match memchr_last_newline(&chunk) {
-                Some(i) => line_len = chunk.len() - i - 1,
-                None => line_len += chunk.len(),
+    let lines = futures_util::stream::unfold(
+        (Box::pin(resp.bytes_stream()), BytesMut::new(), false),
+        |(mut body, mut pending, done)| async move {
+            if done {
+                return None;
             }
-            if line_len > MAX_LINE_BYTES {
-                return Err(ApiError::TooLarge {
-                    limit: MAX_LINE_BYTES,
-                });
+            loop {
+                match body.next().await {
+                    Some(Ok(chunk)) => {
+                        let last_end = chunk.iter().rposition(|&c| c == b'\n' || c == b'\r');
+                        pending.extend_from_slice(&chunk);
+                        match last_end {
+                            Some(i) => {
+                                let cut = pending.len() - chunk.len() + i + 1;
+                                let whole = pending.split_to(cut).freeze();
+                                return Some((Ok(line_pieces(whole)), (body, pending, false)));
+                            }
+                            // `pending` is the unfinished line alone.
+                            None if pending.len() > MAX_LINE_BYTES => {
+                                let err = ApiError::TooLarge {
+                                    limit: MAX_LINE_BYTES,
+                                };
+                                return Some((Err(err), (body, pending, true)));
+                            }
+                            None => {}
+                        }
+                    }
+                    Some(Err(e)) => {
+                        let err = ApiError::Broken {
+                            detail: format!("the reply stream broke: {e}"),
+                        };
+                        return Some((Err(err), (body, pending, true)));
+                    }
+                    None if pending.is_empty() => return None,
+                    None => {
+                        let rest = pending.split().freeze();
+                        return Some((Ok(vec![rest]), (body, pending, true)));
+                    }
+                }
             }
-            let mut pieces = Vec::with_capacity(chunk.len() / PIECE + 1);
-            let mut at = 0;
-            while at < chunk.len() {
-                let end = (at + PIECE).min(chunk.len());
-                pieces.push(chunk.slice(at..end));
-                at = end;
-            }
-            Ok(pieces)
+        },
+    )
+    .flat_map(|r| {
+        futures_util::stream::iter(match r {
+            Ok(pieces) => pieces.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
         })
-        .flat_map(|r| {
-            futures_util::stream::iter(match r {
-                Ok(pieces) => pieces.into_iter().map(Ok).collect::<Vec<_>>(),
-                Err(e) => vec![Err(e)],
-            })
-        });
-    eventsource_stream::EventStream::new(bytes).map(|r| match r {
+    });
+    eventsource_stream::EventStream::new(lines).map(|r| match r {
         Ok(ev) => Ok((ev.event, ev.data)),
         Err(eventsource_stream::EventStreamError::Transport(e)) => Err(e),
         Err(e) => Err(ApiError::Broken {
@@ -223,8 +245,24 @@ pub fn events(
     })
 }
 
-fn memchr_last_newline(b: &[u8]) -> Option<usize> {
-    b.iter().rposition(|&c| c == b'\n')
+/// Complete lines in pieces of about [`PIECE`] bytes, each ending at a
+/// line end: the parser copies the rest of its buffer for every line, so
+/// small pieces keep many short lines linear, and a long line stays whole.
+fn line_pieces(mut whole: Bytes) -> Vec<Bytes> {
+    let mut pieces = Vec::with_capacity(whole.len() / PIECE + 1);
+    while whole.len() > PIECE {
+        match whole[PIECE..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+        {
+            Some(j) => pieces.push(whole.split_to(PIECE + j + 1)),
+            None => break,
+        }
+    }
+    if !whole.is_empty() {
+        pieces.push(whole);
+    }
+    pieces
 }
 
 #[cfg(test)]

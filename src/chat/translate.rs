@@ -209,9 +209,21 @@ fn is_ideograph(c: char) -> bool {
 fn trigger_at(s: &str, q: usize, complete: bool) -> TMatch {
     let rest = &s[q..];
     let word_start = s[..q].chars().next_back().is_none_or(|c| !is_word_char(c));
+    // Fast path for most positions (a long reply checks every one): each
+    // trigger starts with an ASCII letter at a word start, or with a CJK
+    // character, so nothing else can match here, not even in part.
+    let first = rest.chars().next().map(|c| c.to_ascii_lowercase());
+    if let Some(c) = first {
+        if c.is_ascii() && !(word_start && c.is_ascii_alphabetic()) {
+            return TMatch::None;
+        }
+    }
     let mut best: Option<(Kind, usize, bool)> = None;
     let mut partial = false;
     for &(t, kind) in TRIGGERS {
+        if first.is_some_and(|c| !t.starts_with(c)) {
+            continue;
+        }
         let ascii = t.is_ascii();
         if ascii && !word_start {
             continue;

@@ -13,6 +13,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::api::ApiError;
 use crate::app::Ctx;
 use crate::chat::sse::{self, ChatEvent, Interpreter};
 use crate::chat::translate::{GuiAction, TextFilter};
@@ -27,6 +28,8 @@ const STILL_WORKING: Duration = Duration::from_secs(120);
 const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 const TURN_LIMIT: Duration = Duration::from_secs(900);
 const RECOVERY_WAITS: [u64; 5] = [30, 60, 60, 60, 60];
+
+const DROPPED: &str = "The connection to the editor dropped. Checking whether your edit went through (nothing is sent again)…";
 
 /// What a turn did, for the REPL and `make`.
 #[derive(Debug, Default)]
@@ -63,7 +66,18 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     };
     let resp = tokio::select! {
         _ = cancel.cancelled() => return Err(Error::Interrupted),
-        r = ctx.api.run_sse(text) => r?,
+        r = ctx.api.run_sse(text) => match r {
+            Ok(resp) => resp,
+            // The connection was made and the message written, then it
+            // broke before the reply began: the editor may be working on
+            // it. Like a drop mid-stream: check, never send it again.
+            Err(e @ (ApiError::Broken { .. } | ApiError::Timeout { .. })) => {
+                ctx.out.debug(format!("no reply stream: {e}"));
+                view.notice(DROPPED);
+                return recover(ctx, &mut view, before, cancel).await;
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     view.waiting("Thinking");
     let mut interp = Interpreter::new();
@@ -74,6 +88,7 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     let mut next_notice = ctx.scaled(STILL_WORKING);
     let mut agent_error: Option<String> = None;
     let mut two_stage = false;
+    let mut stage_one_told = false;
     let mut said_text = String::new();
     let end = loop {
         let idle_deadline = last_text + ctx.scaled(IDLE_TIMEOUT);
@@ -109,14 +124,18 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
             match ev {
                 ChatEvent::Text(t) => {
                     let shown = filter.push(&t);
-                    said_text.push_str(&t);
+                    if !two_stage {
+                        said_text.push_str(&t);
+                        two_stage = two_stage_done(&said_text);
+                        // Only a phrase's start can be waiting for the next
+                        // piece: keep a short tail, so a long reply is not
+                        // scanned again for every piece.
+                        keep_tail(&mut said_text, 64);
+                    }
                     if !shown.is_empty() {
                         view.text(&shown);
                         last_text = Instant::now();
                         next_notice = ctx.scaled(STILL_WORKING);
-                    }
-                    if !two_stage && two_stage_done(&said_text) {
-                        two_stage = true;
                     }
                 }
                 ChatEvent::NewMessage => {
@@ -131,7 +150,8 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
                     if !rest.is_empty() {
                         view.text(&rest);
                     }
-                    if two_stage {
+                    if two_stage && !stage_one_told {
+                        stage_one_told = true;
                         view.notice("✅ Stage 1 done: the raw video is ready. The editor is now adding music, titles and effects.");
                     }
                     view.working(&sse::tool_label(&name), &name);
@@ -158,7 +178,7 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
         }
         End::Dropped(why) => {
             ctx.out.debug(format!("stream ended early: {why}"));
-            view.notice("The connection to the editor dropped. Checking whether your edit went through (nothing is sent again)…");
+            view.notice(DROPPED);
             return recover(ctx, &mut view, before, cancel).await;
         }
         End::TimedOut => {
@@ -168,7 +188,16 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     }
     if let Some(msg) = agent_error.filter(|_| !said) {
         view.done(false, false);
-        return Err(Error::Agent(msg));
+        // Already shown plainly as it arrived (`view.error`): reporting it
+        // again would print the same failure twice. Only the exit code is
+        // left, and the error object scripts expect in `--json` mode.
+        let err = Error::Agent(msg);
+        ctx.out.json(serde_json::json!({
+            "type": "error",
+            "message": err.to_string(),
+            "exit_code": err.exit_code(),
+        }));
+        return Err(Error::Reported(err.exit_code()));
     }
     let mut outcome = Outcome {
         said,
@@ -200,6 +229,17 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     }
     view.done(said, !outcome.changes.is_empty());
     Ok(outcome)
+}
+
+/// Keep at most the last `max` bytes of `s` (cut at a character boundary).
+fn keep_tail(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut cut = s.len() - max;
+        while !s.is_char_boundary(cut) {
+            cut += 1;
+        }
+        s.drain(..cut);
+    }
 }
 
 /// End the current message (a tool call or a new message follows): the

@@ -14,6 +14,8 @@ pub struct ChatView {
     /// Text shown in the current message (leading spaces are trimmed).
     message_started: bool,
     last_label: Option<String>,
+    /// Spaces at the end of the text shown, not printed yet.
+    held_spaces: String,
 }
 
 impl ChatView {
@@ -24,6 +26,7 @@ impl ChatView {
             line_start: true,
             message_started: false,
             last_label: None,
+            held_spaces: String::new(),
         }
     }
 
@@ -40,8 +43,20 @@ impl ChatView {
         self.spinner = None;
         self.message_started = true;
         self.out.json(json!({"type": "text", "text": piece}));
-        self.out.text(piece);
-        self.line_start = piece.ends_with('\n');
+        // Spaces at the end are held until more text follows on the line,
+        // so no line ends in them (as when a GUI sentence after them was
+        // removed by the translation).
+        let body = piece.trim_end_matches([' ', '\t']);
+        if body.is_empty() {
+            self.held_spaces.push_str(piece);
+            return;
+        }
+        let held = std::mem::replace(&mut self.held_spaces, piece[body.len()..].to_string());
+        if !held.is_empty() && !body.starts_with(['\n', '\r']) {
+            self.out.text(&held);
+        }
+        self.out.text(body);
+        self.line_start = body.ends_with('\n');
     }
 
     /// A new message of the agent starts: it goes on its own line.
@@ -52,6 +67,7 @@ impl ChatView {
 
     /// Finish the current line of text, if any.
     pub fn end_line(&mut self) {
+        self.held_spaces.clear();
         if !self.line_start {
             self.out.text("\n");
             self.line_start = true;

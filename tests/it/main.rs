@@ -4,6 +4,7 @@
 
 mod support;
 
+mod chat;
 mod errors;
 mod foundation;
 mod store;
