@@ -178,12 +178,17 @@ pub async fn upload(
             }
             Err(e @ (ApiError::UnsupportedType { .. } | ApiError::FileTooLarge { .. })) => {
                 let line = format!("{}: refused by the service — {e}", f.name);
-                multi.suspend(|| ctx.out.warn(&line));
+                multi.suspend(|| ctx.out.warn(format!("skipped {line}")));
                 report.refused.push(line);
             }
             Err(ApiError::LocalFile { detail, .. }) => {
-                let line = format!("{}: could not be read any more ({detail})", f.name);
-                multi.suspend(|| ctx.out.warn(&line));
+                // Gone or changed since it was checked: say why in the
+                // same words as the check before the upload would.
+                let line = match validate::validate(&f.path) {
+                    Err(r) => r.to_string(),
+                    Ok(_) => format!("{}: could not be read any more ({detail})", f.name),
+                };
+                multi.suspend(|| ctx.out.warn(format!("skipped {line}")));
                 report.refused.push(line);
             }
             Err(e) => {
