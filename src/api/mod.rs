@@ -105,6 +105,8 @@ pub(crate) struct Spec<'a> {
     /// A streaming answer (SSE, download): no overall timeout, the body is
     /// handed back unread on success.
     pub stream: bool,
+    /// The whole request's timeout (scaled; not for streams).
+    pub timeout: Duration,
     pub extra_headers: Vec<(header::HeaderName, String)>,
 }
 
@@ -125,6 +127,7 @@ impl<'a> Spec<'a> {
             idempotent: false,
             retry_in_new_session: false,
             stream: false,
+            timeout: Duration::from_secs(60),
             extra_headers: Vec::new(),
         }
     }
@@ -527,7 +530,7 @@ impl Client {
                 "text/event-stream, application/octet-stream, */*",
             );
         } else {
-            rb = rb.timeout(self.cfg.timeout(Duration::from_secs(60)));
+            rb = rb.timeout(self.cfg.timeout(spec.timeout));
         }
         self.hooks.debug(&format!("→ {} {path}", spec.method));
         let resp = rb.send().await.map_err(Failure::Transport)?;
