@@ -7,3 +7,4 @@ mod support;
 mod errors;
 mod foundation;
 mod store;
+mod upload;
