@@ -21,7 +21,17 @@ pub struct UploadFile {
     pub path: PathBuf,
     pub name: String,
     pub size: u64,
+    /// Hold the end of the body until this turns `true` (or its sender is
+    /// dropped). The service lists media in the order their uploads
+    /// *finish*, so parallel uploads wait for the previous file before
+    /// finishing: the bytes travel in parallel, the order stays the user's.
+    pub finish_after: Option<tokio::sync::watch::Receiver<bool>>,
 }
+
+/// The slowest upload rate a timeout should allow for, per parallel upload.
+const SLOW_UPLOAD_BYTES_PER_SEC: u64 = 128 * 1024;
+/// Uploads that may share the link (and wait for each other) at once.
+const UPLOADS_SHARING_THE_LINK: u64 = 3;
 
 impl Client {
     /// `GET /api/credits/balance/simple`.
@@ -107,6 +117,11 @@ impl Client {
             })
         };
         spec.stream = false;
+        // The overall timeout covers sending the body: 60 s is far too
+        // short for 200 MB on a slow uplink shared by parallel uploads.
+        spec.timeout += std::time::Duration::from_secs(
+            file.size * UPLOADS_SHARING_THE_LINK / SLOW_UPLOAD_BYTES_PER_SEC,
+        );
         spec.body = Body::Multipart(Box::new(move || multipart_for(&file, progress.clone())));
         Ok(UploadedMedia::list_from(&self.json(spec).await?))
     }
@@ -256,7 +271,16 @@ fn multipart_for(
                 }
                 chunk
             });
-    let body = reqwest::Body::wrap_stream(stream);
+    // Nothing more is sent, but the part (and so the request) only ends
+    // once the previous upload is done.
+    let gate = file.finish_after.clone();
+    let hold = futures_util::stream::once(async move {
+        if let Some(mut g) = gate {
+            let _ = g.wait_for(|done| *done).await;
+        }
+    })
+    .filter_map(|()| async { None });
+    let body = reqwest::Body::wrap_stream(stream.chain(hold));
     let part = reqwest::multipart::Part::stream_with_length(body, file.size)
         .file_name(file.name.clone())
         .mime_str(mime_for(&file.name))

@@ -6,7 +6,7 @@
 //! recovery happens (PROTOCOL.md's error table): 1001 → a new anonymous token
 //! and one retry; 1002 → a new session, and one retry where that is safe;
 //! 429 → a visible, scaled 30 s wait and one retry; connect errors and
-//! 502/503/504 → bounded backoff for idempotent requests only. Requests are
+//! 500/502/503/504 → bounded backoff for idempotent requests only. Requests are
 //! rebuilt for each attempt from a [`Spec`], so multipart bodies (not
 //! `Clone`) can be retried too.
 
@@ -31,7 +31,8 @@ pub const SKILL_SOURCE: &str = "youtube-image-to-video";
 /// Largest JSON answer read into memory; a hostile server cannot make the
 /// client allocate without bound.
 pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
-/// Retries after a connect error or 502/503/504 (idempotent requests only).
+/// Retries after a connect error or 500/502/503/504 (idempotent requests
+/// only).
 const MAX_TRANSIENT_RETRIES: u32 = 3;
 
 /// What the client needs to know, resolved once by `app`.
@@ -97,13 +98,15 @@ pub(crate) struct Spec<'a> {
     pub body: Body<'a>,
     pub auth: bool,
     pub session: bool,
-    /// Safe to send again after a transport error or 502/503/504.
+    /// Safe to send again after a transport error or 500/502/503/504.
     pub idempotent: bool,
     /// Safe to send again in a brand-new session after 1002.
     pub retry_in_new_session: bool,
     /// A streaming answer (SSE, download): no overall timeout, the body is
     /// handed back unread on success.
     pub stream: bool,
+    /// The whole request's timeout (scaled; not for streams).
+    pub timeout: Duration,
     pub extra_headers: Vec<(header::HeaderName, String)>,
 }
 
@@ -124,6 +127,7 @@ impl<'a> Spec<'a> {
             idempotent: false,
             retry_in_new_session: false,
             stream: false,
+            timeout: Duration::from_secs(60),
             extra_headers: Vec::new(),
         }
     }
@@ -401,7 +405,7 @@ impl Client {
                     rate_waited = true;
                     self.rate_wait().await;
                 }
-                Failure::Transport(_) | Failure::Status(502..=504, _)
+                Failure::Transport(_) | Failure::Status(500 | 502..=504, _)
                     if spec.idempotent && transient < MAX_TRANSIENT_RETRIES =>
                 {
                     transient += 1;
@@ -526,7 +530,7 @@ impl Client {
                 "text/event-stream, application/octet-stream, */*",
             );
         } else {
-            rb = rb.timeout(self.cfg.timeout(Duration::from_secs(60)));
+            rb = rb.timeout(self.cfg.timeout(spec.timeout));
         }
         self.hooks.debug(&format!("→ {} {path}", spec.method));
         let resp = rb.send().await.map_err(Failure::Transport)?;

@@ -130,23 +130,37 @@ pub async fn upload(
     }
     let multi = ctx.out.multi();
     let total = files.len();
-    let uploads = futures_util::stream::iter(files.into_iter().enumerate().map(|(i, f)| {
-        let bar = multi.add(ctx.out.bytes_bar(Some(f.size), &f.name));
-        let api = ctx.api.clone();
-        async move {
-            let b = bar.clone();
-            let progress: crate::api::UploadProgress = Arc::new(move |n| b.set_position(n));
-            let file = UploadFile {
-                path: f.path.clone(),
-                name: f.name.clone(),
-                size: f.size,
-            };
-            let r = api.upload_file(&file, progress).await;
-            bar.finish_and_clear();
-            (i, f, r)
-        }
-    }))
-    .buffered(PARALLEL);
+    // Each upload finishes only after the previous one (see
+    // `UploadFile::finish_after`): the service keeps media in the order
+    // uploads complete, and that order is the video's.
+    let mut previous: Option<tokio::sync::watch::Receiver<bool>> = None;
+    let jobs: Vec<_> = files
+        .into_iter()
+        .map(|f| {
+            let (done, rx) = tokio::sync::watch::channel(false);
+            (f, previous.replace(rx), done)
+        })
+        .collect();
+    let uploads =
+        futures_util::stream::iter(jobs.into_iter().enumerate().map(|(i, (f, after, done))| {
+            let bar = multi.add(ctx.out.bytes_bar(Some(f.size), &f.name));
+            let api = ctx.api.clone();
+            async move {
+                let b = bar.clone();
+                let progress: crate::api::UploadProgress = Arc::new(move |n| b.set_position(n));
+                let file = UploadFile {
+                    path: f.path.clone(),
+                    name: f.name.clone(),
+                    size: f.size,
+                    finish_after: after,
+                };
+                let r = api.upload_file(&file, progress).await;
+                let _ = done.send(true);
+                bar.finish_and_clear();
+                (i, f, r)
+            }
+        }))
+        .buffered(PARALLEL);
     tokio::pin!(uploads);
     loop {
         let next = tokio::select! {
@@ -178,12 +192,17 @@ pub async fn upload(
             }
             Err(e @ (ApiError::UnsupportedType { .. } | ApiError::FileTooLarge { .. })) => {
                 let line = format!("{}: refused by the service — {e}", f.name);
-                multi.suspend(|| ctx.out.warn(&line));
+                multi.suspend(|| ctx.out.warn(format!("skipped {line}")));
                 report.refused.push(line);
             }
             Err(ApiError::LocalFile { detail, .. }) => {
-                let line = format!("{}: could not be read any more ({detail})", f.name);
-                multi.suspend(|| ctx.out.warn(&line));
+                // Gone or changed since it was checked: say why in the
+                // same words as the check before the upload would.
+                let line = match validate::validate(&f.path) {
+                    Err(r) => r.to_string(),
+                    Ok(_) => format!("{}: could not be read any more ({detail})", f.name),
+                };
+                multi.suspend(|| ctx.out.warn(format!("skipped {line}")));
                 report.refused.push(line);
             }
             Err(e) => {

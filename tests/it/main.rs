@@ -8,3 +8,4 @@ mod chat;
 mod errors;
 mod foundation;
 mod store;
+mod upload;

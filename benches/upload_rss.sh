@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Peak memory of a 200 MB upload (not a test). Builds the release binary,
+# starts the offline backend on loopback, uploads one 200 MB JPEG (real,
+# non-sparse bytes: a JPEG header then random data) and prints the wall time
+# and the peak RSS of the img2yt process. Fails when the peak RSS reaches
+# 64 MB: the upload must stream from disk, not hold the file in memory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+budget_kb=$((64 * 1024))
+size=$((200 * 1024 * 1024)) # the largest file the service takes
+
+cargo build --release --quiet
+bin=${CARGO_TARGET_DIR:-target}/release/img2yt
+tmp=$(mktemp -d)
+srv=
+cleanup() {
+  if [ -n "$srv" ]; then kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$bin" serve --port 0 --data-dir "$tmp/data" >"$tmp/serve.log" 2>&1 &
+srv=$!
+for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.1; done
+url=$(grep -o 'http://[0-9.:]*' "$tmp/serve.log" | head -1)
+[ -n "$url" ] || { echo "the backend did not start:"; cat "$tmp/serve.log"; exit 1; }
+export IMG2YT_CONFIG_DIR="$tmp/cfg" NEMO_API_URL="$url" NO_COLOR=1
+
+# The file: a JPEG (JFIF) header, then random bytes up to exactly 200 MB.
+file="$tmp/big.jpg"
+printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00' >"$file"
+head -c $((size - $(stat -c %s "$file"))) /dev/urandom >>"$file"
+[ "$(stat -c %s "$file")" -eq "$size" ]
+
+# A token and a project first, so only the upload is measured.
+"$bin" new >/dev/null
+
+start=$(date +%s%N)
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+  /usr/bin/time -o "$tmp/rss" -f %M "$bin" upload "$file" >"$tmp/out" 2>"$tmp/err" || {
+    echo "upload failed:"; cat "$tmp/out" "$tmp/err"; exit 1; }
+  rss_kb=$(tail -1 "$tmp/rss")
+else
+  # No GNU time: poll the process's high-water mark.
+  "$bin" upload "$file" >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  rss_kb=0
+  while [ -r "/proc/$pid/status" ]; do
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$hwm" ] && [ "$hwm" -gt "$rss_kb" ] && rss_kb=$hwm
+    sleep 0.01
+  done
+  wait "$pid" || { echo "upload failed:"; cat "$tmp/out" "$tmp/err"; exit 1; }
+fi
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+
+received=$(find "$tmp/data/uploads" -type f -name '*big.jpg' -printf '%s\n' | head -1)
+[ "${received:-0}" -eq "$size" ] || { echo "the server received ${received:-nothing}, not $size bytes"; exit 1; }
+
+echo "$(cat "$tmp/out")"
+echo "upload of 200 MB: wall ${ms} ms ($(( size / 1024 / 1024 * 1000 / (ms > 0 ? ms : 1) )) MB/s)"
+echo "peak RSS of img2yt: $(( rss_kb / 1024 )) MB (${rss_kb} KB; budget $(( budget_kb / 1024 )) MB)"
+[ "$rss_kb" -lt "$budget_kb" ] || { echo "peak RSS over budget"; exit 1; }
