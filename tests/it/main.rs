@@ -5,5 +5,6 @@
 mod support;
 
 mod errors;
+mod export;
 mod foundation;
 mod store;
