@@ -158,18 +158,29 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
     let start = tokio::time::Instant::now();
     let mut wait = ctx.scaled(FIRST_POLL);
     let mut last_progress: Option<u64> = None;
+    let stopped = || {
+        bar.finish_and_clear();
+        ctx.out.status("Stopped waiting. The render goes on and is kept: run `img2yt export` later to download it.");
+        Err(Error::Interrupted)
+    };
     loop {
         tokio::select! {
             _ = cancel.cancelled() => {
                 drop(spinner);
-                bar.finish_and_clear();
-                ctx.out.status("Stopped waiting. The render goes on and is kept: run `img2yt export` later to download it.");
-                return Err(Error::Interrupted);
+                return stopped();
             }
             _ = tokio::time::sleep(wait) => {}
         }
         wait = ctx.scaled(POLL_EVERY);
-        let st = match ctx.api.render_status(&job.id).await {
+        // A slow status request (with its retries) must not hold up Ctrl-C.
+        let st = tokio::select! {
+            _ = cancel.cancelled() => {
+                drop(spinner);
+                return stopped();
+            }
+            st = ctx.api.render_status(&job.id) => st,
+        };
+        let st = match st {
             Ok(st) => st,
             Err(e) if e.is_transient() => {
                 ctx.out.debug(format!("render status: {e}"));

@@ -450,6 +450,32 @@ fn ctrl_c_while_polling_keeps_the_job() {
     assert!(pending(&env).is_empty());
 }
 
+#[test]
+fn ctrl_c_during_a_slow_status_request_stops_at_once() {
+    let env = with_draft();
+    env.fault(json!({"path": STATUS, "method": "GET", "times": 5,
+        "action": {"type": "delay", "ms": 5000}}));
+    let mut c = env.cmd();
+    c.args(["export", "-o", "out.mp4"]);
+    let mut run = spawn(c);
+    let job = wait_for_pending(&env, &mut run.0);
+    // The first poll is on its way (and held by the server).
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&run.0, "-INT");
+    let sent = Instant::now();
+    let r = finish(run, Duration::from_secs(15), "export (SIGINT)");
+    let took = sent.elapsed();
+    r.code(130);
+    assert!(
+        took < Duration::from_secs(1),
+        "Ctrl-C took {took:?} to stop a poll"
+    );
+    assert!(r.stderr.contains("kept"), "{}", r.stderr);
+    assert_eq!(pending(&env).len(), 1);
+    assert_eq!(pending(&env)[0]["id"], job["id"]);
+    assert!(!env.work_dir().join("out.mp4").exists());
+}
+
 // ---- errors ----
 
 #[test]
