@@ -172,6 +172,14 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
             _ = tokio::time::sleep(wait) => {}
         }
         wait = ctx.scaled(POLL_EVERY);
+        // Checked before every request, so a status route that keeps
+        // failing cannot keep img2yt polling for ever.
+        if start.elapsed() > ctx.scaled(RENDER_LIMIT) {
+            bar.finish_and_clear();
+            return Err(Error::Render(
+                "The render is taking unusually long. It is kept: run `img2yt export` later to download it.".into(),
+            ));
+        }
         // A slow status request (with its retries) must not hold up Ctrl-C.
         let st = tokio::select! {
             _ = cancel.cancelled() => {
@@ -204,12 +212,6 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
                 ctx.out.status(format!("Rendering… {p:.0}%"));
             }
             last_progress = Some(p as u64 / 25);
-        }
-        if start.elapsed() > ctx.scaled(RENDER_LIMIT) {
-            bar.finish_and_clear();
-            return Err(Error::Render(
-                "The render is taking unusually long. It is kept: run `img2yt export` later to download it.".into(),
-            ));
         }
     }
 }

@@ -535,3 +535,21 @@ fn make_without_valid_files_stops_at_the_upload_step() {
     assert_eq!(env.count("POST", SUBMIT), 0);
     assert!(!env.work_dir().join("trip.mp4").exists());
 }
+
+#[test]
+fn a_status_route_that_keeps_failing_does_not_poll_for_ever() {
+    let env = with_draft();
+    env.fault(json!({"path": STATUS, "method": "GET", "times": 100000,
+        "action": {"type": "status", "status": 503}}));
+    // The render limit is 15 min, 9 s at IMG2YT_TIME_SCALE=0.01.
+    let r = run_bounded(
+        &env,
+        &["export", "-o", "out.mp4"],
+        Duration::from_secs(40),
+        |_| {},
+    );
+    r.code(9);
+    assert!(r.stderr.contains("kept"), "{}", r.stderr);
+    assert_eq!(pending(&env).len(), 1, "the job is kept for later");
+    assert!(!env.work_dir().join("out.mp4").exists());
+}
