@@ -56,7 +56,12 @@ pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Resul
             "Picking up the render started {} (it was not downloaded yet).",
             ago(job.started)
         ));
-        return finish_job(ctx, job.clone(), opts, cancel, true).await;
+        match finish_job(ctx, job.clone(), opts, cancel, true).await {
+            Err(Error::Api(e)) if is_gone(&e) => ctx
+                .out
+                .status("That render is no longer on the server; starting a new one."),
+            done => return done,
+        }
     }
     let state = {
         let _s = ctx.out.spinner_with("Checking the timeline…", false);
@@ -103,6 +108,18 @@ async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Resu
     Ok(job)
 }
 
+/// The server does not know this render (any more): polling it again
+/// cannot help.
+fn is_gone(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::Service {
+            status: 404 | 410,
+            ..
+        }
+    )
+}
+
 fn forget(ctx: &Ctx, id: &str) -> Result<()> {
     let id = id.to_string();
     ctx.store
@@ -123,6 +140,10 @@ async fn finish_job(
     let status = loop {
         let st = match poll(ctx, &job, cancel).await {
             Ok(st) => st,
+            Err(Error::Api(e)) if is_gone(&e) => {
+                forget(ctx, &job.id)?;
+                return Err(Error::Api(e));
+            }
             Err(e) => return Err(e),
         };
         if st.status == RenderPhase::Completed {
@@ -190,6 +211,10 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
         };
         let st = match st {
             Ok(st) => st,
+            Err(e) if is_gone(&e) => {
+                bar.finish_and_clear();
+                return Err(e.into());
+            }
             Err(e) if e.is_transient() => {
                 ctx.out.debug(format!("render status: {e}"));
                 continue;

@@ -553,3 +553,29 @@ fn a_status_route_that_keeps_failing_does_not_poll_for_ever() {
     assert_eq!(pending(&env).len(), 1, "the job is kept for later");
     assert!(!env.work_dir().join("out.mp4").exists());
 }
+
+#[test]
+fn a_pending_render_the_server_no_longer_knows_does_not_block_export() {
+    let env = with_draft();
+    let path = env.config_dir().join("store.json");
+    let mut store: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let sid = store["project"]["session_id"].clone();
+    store["pending_renders"] = json!([{
+        "id": "render_1", "session_id": sid, "started": 1,
+        "output": env.work_dir().join("old.mp4"), "quality": "high", "force": false
+    }]);
+    std::fs::write(&path, serde_json::to_vec(&store).unwrap()).unwrap();
+    let r = export(&env, &["-o", "out.mp4"]);
+    r.ok();
+    assert!(r.stderr.contains("Picking up the render"), "{}", r.stderr);
+    assert!(r.stderr.contains("no longer on the server"), "{}", r.stderr);
+    assert_eq!(
+        env.count("POST", SUBMIT),
+        1,
+        "a new render of the current draft"
+    );
+    assert!(r.stdout.starts_with("✅ Saved out.mp4 ("), "{}", r.stdout);
+    assert_playable_mp4(&env.work_dir().join("out.mp4"));
+    assert!(!env.work_dir().join("old.mp4").exists());
+    assert!(pending(&env).is_empty(), "{:?}", pending(&env));
+}
