@@ -99,7 +99,8 @@ async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Resu
         id,
         session_id: ctx.api.session().map(|s| s.session_id).unwrap_or_default(),
         started: store::now_secs(),
-        output: target.to_path_buf(),
+        // Absolute: a later run picking the job up may start elsewhere.
+        output: std::path::absolute(target).unwrap_or_else(|_| target.to_path_buf()),
         quality: Some(opts.quality.clone()),
         force: opts.force,
     };
@@ -515,8 +516,13 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
     if let (Some(w), Some(h)) = (w, h) {
         facts.push(format!("{w}×{h}"));
     }
+    // Short when it is in the current folder, in full otherwise.
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| d.path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| d.path.clone());
     ctx.out.result(
-        format!("✅ Saved {} ({})", d.path.display(), facts.join(", ")),
+        format!("✅ Saved {} ({})", shown.display(), facts.join(", ")),
         json!({"type": "export", "path": d.path, "size": d.size, "duration": duration, "width": w, "height": h, "link": link}),
     );
     if let Some(l) = link {

@@ -417,6 +417,39 @@ fn a_render_left_by_a_killed_process_is_picked_up() {
 }
 
 #[test]
+fn a_picked_up_render_lands_where_it_was_asked_for_from_another_folder() {
+    let env = with_draft();
+    env.fault(json!({"path": STATUS, "method": "GET", "times": 3,
+        "action": {"type": "delay", "ms": 1500}}));
+    let mut c = env.cmd();
+    c.args(["export", "-o", "out.mp4"]);
+    let (mut child, o, e) = spawn(c);
+    wait_for_pending(&env, &mut child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = (o.join(), e.join());
+
+    let elsewhere = env.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let r = run_bounded(&env, &["export"], LIMIT, |c| {
+        c.current_dir(&elsewhere);
+    });
+    r.ok();
+    let want = env.work_dir().join("out.mp4");
+    assert!(
+        !elsewhere.join("out.mp4").exists(),
+        "landed in the wrong folder"
+    );
+    assert_playable_mp4(&want);
+    assert!(
+        r.stdout.contains(&format!("✅ Saved {} (", want.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(pending(&env).is_empty());
+}
+
+#[test]
 fn ctrl_c_while_polling_keeps_the_job() {
     let env = with_draft();
     still_processing(&env, 1000);
