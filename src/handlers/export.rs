@@ -56,7 +56,12 @@ pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Resul
             "Picking up the render started {} (it was not downloaded yet).",
             ago(job.started)
         ));
-        return finish_job(ctx, job.clone(), opts, cancel, true).await;
+        match finish_job(ctx, job.clone(), opts, cancel, true).await {
+            Err(Error::Api(e)) if is_gone(&e) => ctx
+                .out
+                .status("That render is no longer on the server; starting a new one."),
+            done => return done,
+        }
     }
     let state = {
         let _s = ctx.out.spinner_with("Checking the timeline…", false);
@@ -94,13 +99,26 @@ async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Resu
         id,
         session_id: ctx.api.session().map(|s| s.session_id).unwrap_or_default(),
         started: store::now_secs(),
-        output: target.to_path_buf(),
+        // Absolute: a later run picking the job up may start elsewhere.
+        output: std::path::absolute(target).unwrap_or_else(|_| target.to_path_buf()),
         quality: Some(opts.quality.clone()),
         force: opts.force,
     };
     let j = job.clone();
     ctx.store.update(move |d| d.pending_renders.push(j))?;
     Ok(job)
+}
+
+/// The server does not know this render (any more): polling it again
+/// cannot help.
+fn is_gone(e: &ApiError) -> bool {
+    matches!(
+        e,
+        ApiError::Service {
+            status: 404 | 410,
+            ..
+        }
+    )
 }
 
 fn forget(ctx: &Ctx, id: &str) -> Result<()> {
@@ -123,6 +141,10 @@ async fn finish_job(
     let status = loop {
         let st = match poll(ctx, &job, cancel).await {
             Ok(st) => st,
+            Err(Error::Api(e)) if is_gone(&e) => {
+                forget(ctx, &job.id)?;
+                return Err(Error::Api(e));
+            }
             Err(e) => return Err(e),
         };
         if st.status == RenderPhase::Completed {
@@ -158,19 +180,42 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
     let start = tokio::time::Instant::now();
     let mut wait = ctx.scaled(FIRST_POLL);
     let mut last_progress: Option<u64> = None;
+    let stopped = || {
+        bar.finish_and_clear();
+        ctx.out.status("Stopped waiting. The render goes on and is kept: run `img2yt export` later to download it.");
+        Err(Error::Interrupted)
+    };
     loop {
         tokio::select! {
             _ = cancel.cancelled() => {
                 drop(spinner);
-                bar.finish_and_clear();
-                ctx.out.status("Stopped waiting. The render goes on and is kept: run `img2yt export` later to download it.");
-                return Err(Error::Interrupted);
+                return stopped();
             }
             _ = tokio::time::sleep(wait) => {}
         }
         wait = ctx.scaled(POLL_EVERY);
-        let st = match ctx.api.render_status(&job.id).await {
+        // Checked before every request, so a status route that keeps
+        // failing cannot keep img2yt polling for ever.
+        if start.elapsed() > ctx.scaled(RENDER_LIMIT) {
+            bar.finish_and_clear();
+            return Err(Error::Render(
+                "The render is taking unusually long. It is kept: run `img2yt export` later to download it.".into(),
+            ));
+        }
+        // A slow status request (with its retries) must not hold up Ctrl-C.
+        let st = tokio::select! {
+            _ = cancel.cancelled() => {
+                drop(spinner);
+                return stopped();
+            }
+            st = ctx.api.render_status(&job.id) => st,
+        };
+        let st = match st {
             Ok(st) => st,
+            Err(e) if is_gone(&e) => {
+                bar.finish_and_clear();
+                return Err(e.into());
+            }
             Err(e) if e.is_transient() => {
                 ctx.out.debug(format!("render status: {e}"));
                 continue;
@@ -193,12 +238,6 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
                 ctx.out.status(format!("Rendering… {p:.0}%"));
             }
             last_progress = Some(p as u64 / 25);
-        }
-        if start.elapsed() > ctx.scaled(RENDER_LIMIT) {
-            bar.finish_and_clear();
-            return Err(Error::Render(
-                "The render is taking unusually long. It is kept: run `img2yt export` later to download it.".into(),
-            ));
         }
     }
 }
@@ -477,8 +516,13 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
     if let (Some(w), Some(h)) = (w, h) {
         facts.push(format!("{w}×{h}"));
     }
+    // Short when it is in the current folder, in full otherwise.
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| d.path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| d.path.clone());
     ctx.out.result(
-        format!("✅ Saved {} ({})", d.path.display(), facts.join(", ")),
+        format!("✅ Saved {} ({})", shown.display(), facts.join(", ")),
         json!({"type": "export", "path": d.path, "size": d.size, "duration": duration, "width": w, "height": h, "link": link}),
     );
     if let Some(l) = link {

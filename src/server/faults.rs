@@ -55,6 +55,10 @@ pub enum FaultAction {
     Delay { ms: u64 },
     /// Close the connection in the middle of the answer.
     Drop,
+    /// Let the real answer through (status and headers as they are) but
+    /// cut its body after this many bytes and drop the connection: a
+    /// download broken in the middle.
+    Truncate { bytes: u64 },
     /// A 200 answer that is not JSON.
     Garbage,
     /// A 200 JSON answer of this many bytes.

@@ -243,6 +243,41 @@ async fn apply_fault(
                 .body(Body::from_stream(futures_util::stream::iter(chunks)))
                 .expect("valid response")
         }
+        FaultAction::Truncate { bytes } => {
+            use futures_util::StreamExt;
+            let (parts, body) = next.run(req).await.into_parts();
+            let cut = futures_util::stream::unfold(
+                (body.into_data_stream(), bytes, false),
+                |(mut body, left, done)| async move {
+                    if done {
+                        return None;
+                    }
+                    if left == 0 {
+                        // Let what was sent reach the client before the
+                        // connection goes (hyper drops unflushed bytes).
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        let err = std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "truncated by fault injection",
+                        );
+                        return Some((Err(err), (body, 0, true)));
+                    }
+                    match body.next().await {
+                        Some(Ok(mut chunk)) => {
+                            if chunk.len() as u64 > left {
+                                chunk.truncate(left as usize);
+                            }
+                            let left = left - chunk.len() as u64;
+                            Some((Ok(chunk), (body, left, false)))
+                        }
+                        Some(Err(e)) => Some((Err(std::io::Error::other(e)), (body, 0, true))),
+                        // The body was shorter than the cut: nothing to break.
+                        None => None,
+                    }
+                },
+            );
+            Response::from_parts(parts, Body::from_stream(cut))
+        }
         FaultAction::Garbage => Response::builder()
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(

@@ -6,6 +6,7 @@ mod support;
 
 mod chat;
 mod errors;
+mod export;
 mod foundation;
 mod store;
 mod upload;
