@@ -6,4 +6,5 @@ mod support;
 
 mod errors;
 mod foundation;
+mod repl;
 mod store;
