@@ -6,5 +6,6 @@ mod support;
 
 mod errors;
 mod foundation;
+mod pipe;
 mod repl;
 mod store;
