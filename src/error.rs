@@ -13,6 +13,9 @@ pub enum Error {
     /// Bad input from the user (a refused file, a bad argument).
     #[error("{0}")]
     Input(String),
+    /// A command that does not exist (an unknown `/command` in a script).
+    #[error("{0}")]
+    Usage(String),
     /// There is nothing to export yet.
     #[error("{0}")]
     NothingToExport(String),
@@ -76,6 +79,7 @@ impl Error {
             },
             Error::Store(_) | Error::Io(_) | Error::Server(_) => exit::ERROR,
             Error::Input(_) => exit::INPUT,
+            Error::Usage(_) => exit::USAGE,
             Error::NothingToExport(_) => exit::NOTHING_TO_EXPORT,
             Error::Render(_) => exit::RENDER,
             Error::Agent(_) => exit::SERVICE,

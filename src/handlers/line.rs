@@ -71,7 +71,7 @@ async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Fl
     match intent {
         Intent::Nothing => {}
         Intent::UnknownSlash(cmd) => {
-            return Err(Error::Input(format!(
+            return Err(Error::Usage(format!(
                 "Unknown command {cmd}. Type /help to see the commands."
             )))
         }

@@ -9,8 +9,8 @@ use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 use rustyline::Editor;
 use std::future::Future;
+use std::io::BufRead;
 use std::io::IsTerminal;
-use tokio::io::AsyncBufReadExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::Ctx;
@@ -49,14 +49,21 @@ pub async fn run(ctx: &Ctx, keep_going: bool) -> Result<()> {
 /// Piped stdin: each line as at the prompt; stop at the first failure
 /// (with its exit code) unless `keep_going`.
 async fn pipe(ctx: &Ctx, keep_going: bool) -> Result<()> {
-    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    let mut lines = stdin_lines();
     let mut first_failure: Option<u8> = None;
     let mut n = 0usize;
     loop {
-        let line = match lines.next_line().await {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => return Err(Error::Input(format!("Cannot read the input: {e}"))),
+        // Ctrl-C while waiting for the next line stops the run: once the
+        // first line has run, tokio's handler has replaced the default
+        // SIGINT action, so without this the signal would be swallowed.
+        let next = tokio::select! {
+            l = lines.recv() => l,
+            Ok(()) = tokio::signal::ctrl_c() => return Err(Error::Interrupted),
+        };
+        let line = match next {
+            Some(Ok(l)) => l,
+            None => break,
+            Some(Err(e)) => return Err(Error::Input(format!("Cannot read the input: {e}"))),
         };
         n += 1;
         let t = line.trim();
@@ -84,6 +91,23 @@ async fn pipe(ctx: &Ctx, keep_going: bool) -> Result<()> {
         Some(code) => Err(Error::Reported(code)),
         None => Ok(()),
     }
+}
+
+/// Lines of stdin, read on a plain thread. Not `tokio::io::stdin`: its read
+/// runs on the runtime's blocking pool, and a read still waiting on an open
+/// pipe (a run stopped by Ctrl-C) would keep the runtime from shutting
+/// down, so the process would never exit. A plain thread dies with it.
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<std::io::Result<String>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let failed = line.is_err();
+            if tx.blocking_send(line).is_err() || failed {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 async fn interactive(ctx: &Ctx) -> Result<()> {

@@ -8,5 +8,7 @@ mod chat;
 mod errors;
 mod export;
 mod foundation;
+mod pipe;
+mod repl;
 mod store;
 mod upload;
