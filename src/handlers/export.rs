@@ -90,10 +90,16 @@ pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Resul
 
 /// Submit a render and remember it before the first poll.
 async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Result<PendingRender> {
-    let id = format!("render_{}", chrono::Utc::now().timestamp_millis());
+    let mut id = format!("render_{}", chrono::Utc::now().timestamp_millis());
     {
         let _s = ctx.out.spinner_with("Starting the render…", false);
-        ctx.api.render_submit(&id, draft, &opts.quality).await?;
+        let answer = ctx.api.render_submit(&id, draft, &opts.quality).await?;
+        // A server may name the job itself; poll the id it gives back.
+        if let Some(theirs) =
+            crate::wire::lenient::first_string(&answer, &["id", "render_id", "renderId", "job_id"])
+        {
+            id = theirs;
+        }
     }
     let job = PendingRender {
         id,
@@ -234,6 +240,7 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
                 spinner.bar().finish_and_clear();
             }
             bar.set_position(p as u64);
+            ctx.out.show_bar(&bar);
             if !ctx.out.animate() && last_progress != Some(p as u64 / 25) {
                 ctx.out.status(format!("Rendering… {p:.0}%"));
             }

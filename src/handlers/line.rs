@@ -19,7 +19,10 @@ pub enum Flow {
 /// Handle one line.
 pub async fn handle(ctx: &Ctx, line: &str, cancel: &CancellationToken) -> Result<Flow> {
     let intent = router::route(line);
-    if let Intent::Slash { .. } | Intent::UnknownSlash(_) | Intent::Nothing = intent {
+    // Only free text can carry dropped files: a line the router already
+    // recognised as a local action ("export ~/trip.mp4") keeps its meaning
+    // even when the path it names exists.
+    if !matches!(intent, Intent::Chat(_) | Intent::UploadHelp) {
         return run(ctx, intent, cancel).await;
     }
     // Dropped paths: upload them, then treat the rest as the instruction.

@@ -486,7 +486,9 @@ pub async fn render_status(
         Some(("localhost", port)) => format!("127.0.0.1:{port}"),
         _ => host.to_string(),
     };
-    let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 10.0});
+    // Progress as a fraction (0-1): unambiguous with the client's reading
+    // of "≤ 1 is a fraction", which an early 0.3 % would not be.
+    let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({
             "url": format!("http://{host}/cdn/renders/{}.mp4", sanitize(&job.id)),

@@ -75,10 +75,9 @@ impl Out {
         if !self.animate() {
             return ProgressBar::hidden();
         }
-        let bar = match len {
-            Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
-            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
-        };
+        // Built hidden and given its target last: `set_message` draws, and a
+        // bar drawn before a MultiProgress adopts it leaves a stale line.
+        let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
         let tpl = match (len.is_some(), self.opts().color) {
             (true, true) => "{msg:20!} {percent:>3}% [{wide_bar:.cyan/blue}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
             (true, false) => "{msg:20!} {percent:>3}% [{wide_bar}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
@@ -90,6 +89,7 @@ impl Out {
                 .progress_chars("━╸ "),
         );
         bar.set_message(msg.to_string());
+        bar.set_draw_target(ProgressDrawTarget::stderr());
         bar
     }
 
@@ -104,11 +104,10 @@ impl Out {
     }
 
     /// A percentage bar for a job whose progress the server reports.
+    /// It starts hidden: call [`Out::show_bar`] once there is a figure, so
+    /// it never draws over the spinner it replaces.
     pub fn percent_bar(&self, msg: &str) -> ProgressBar {
-        if !self.animate() {
-            return ProgressBar::hidden();
-        }
-        let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template("{msg} {percent:>3}% [{wide_bar}] {elapsed}")
                 .expect("static template")
@@ -116,6 +115,13 @@ impl Out {
         );
         bar.set_message(msg.to_string());
         bar
+    }
+
+    /// Start drawing a bar made hidden (on a terminal only).
+    pub fn show_bar(&self, bar: &ProgressBar) {
+        if self.animate() && bar.is_hidden() {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
     }
 
     /// Wait `dur`, showing a countdown on a terminal and one line off it.

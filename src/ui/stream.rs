@@ -83,6 +83,9 @@ impl ChatView {
         }
         self.last_label = Some(label.to_string());
         self.end_line();
+        // Clear the old spinner before drawing the new one, or its clearing
+        // would wipe the new line and leave stale frames behind.
+        self.spinner = None;
         self.spinner = Some(self.out.spinner(&format!("{label}…")));
     }
 

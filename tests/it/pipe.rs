@@ -332,3 +332,30 @@ fn help_lists_the_commands_with_examples() {
         "/export [PATH] (also /download, /e)\n  Render the video and save it locally\n  e.g. /export ~/Videos/trip.mp4\n"
     );
 }
+
+// A local action naming an existing file is that action, not a drop:
+// "export out.mp4" when out.mp4 exists must export (to out-2.mp4), never
+// upload out.mp4.
+#[test]
+fn export_to_an_existing_file_is_not_taken_for_a_dropped_path() {
+    let env = TestEnv::new();
+    std::fs::copy(fixture("red.jpg"), env.work_dir().join("a.jpg")).unwrap();
+    std::fs::write(env.work_dir().join("out.mp4"), b"old").unwrap();
+    let r = pipe(
+        &env,
+        &[],
+        &format!("/upload a.jpg\n{EDIT}\nexport out.mp4\n"),
+        |_| {},
+    );
+    r.ok();
+    assert_eq!(
+        env.count("POST", "/api/upload-video/"),
+        1,
+        "only a.jpg was uploaded"
+    );
+    assert!(r.stdout.contains("✅ Saved out-2.mp4"), "{}", r.stdout);
+    assert_eq!(
+        std::fs::read(env.work_dir().join("out.mp4")).unwrap(),
+        b"old"
+    );
+}
