@@ -169,7 +169,9 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
         view.text(&rest);
     }
     view.end_line();
-    let said = filter.said_anything();
+    // A reply that was only a GUI instruction ("Open the timeline panel.")
+    // was answered by doing it (showing the timeline): not a silent turn.
+    let said = filter.said_anything() || !filter.actions().is_empty();
     match end {
         End::Finished => {}
         End::Cancelled => {

@@ -451,6 +451,17 @@ fn open_the_timeline_panel_shows_the_timeline_summary() {
     assert_eq!(r.stdout, format!("Done!\n{summary}\n"));
 }
 
+#[test]
+fn a_reply_that_is_only_a_gui_instruction_is_answered_by_doing_it() {
+    let env = with_video();
+    let status = env.run(&["status"]);
+    let summary = status.stdout.lines().next().unwrap().to_string();
+    let r = turn(&env, vec![say("Open the timeline panel.")]);
+    r.ok();
+    // Not reported as a silent turn: showing the timeline is the answer.
+    assert_eq!(r.stdout, format!("{summary}\n"));
+}
+
 // ---- recovery after a drop ----
 
 #[test]
