@@ -270,9 +270,18 @@ async fn download(
                 .await
                 .map(|m| m.len())
                 .unwrap_or(0);
-            let resp = match source {
-                Some(url) => ctx.api.download_url(url, have).await,
-                None => ctx.api.render_download(&job.id, have).await,
+            let request = async {
+                match source {
+                    Some(url) => ctx.api.download_url(url, have).await,
+                    None => ctx.api.render_download(&job.id, have).await,
+                }
+            };
+            let resp = tokio::select! {
+                _ = cancel.cancelled() => {
+                    ctx.out.status("Download stopped. The render is kept: run `img2yt export` to get it.");
+                    return Err(Error::Interrupted);
+                }
+                r = request => r,
             };
             let resp = match resp {
                 Ok(r) => r,

@@ -296,7 +296,8 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         session.draft = draft;
         let secs = duration(&session.draft) / 1000;
         let mut reply = format!(
-            "Your raw video is ready: {images} photos, {secs} seconds, with crossfade transitions."
+            "Your raw video is ready: {images} photo{}, {secs} seconds, with crossfade transitions.",
+            if images == 1 { "" } else { "s" }
         );
         if stage_two {
             reply.push_str(" Now adding music and finishing touches…");

@@ -324,6 +324,9 @@ pub async fn run_sse(
                             continue;
                         }
                         Frame::Drop => {
+                            // Let what was written so far reach the client
+                            // before the connection is cut.
+                            tokio::time::sleep(Duration::from_millis(50)).await;
                             let err = std::io::Error::new(
                                 std::io::ErrorKind::ConnectionReset,
                                 "dropped by fault injection",

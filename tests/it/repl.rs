@@ -265,7 +265,7 @@ fn repl_greets_uploads_a_dropped_path_edits_shows_status_and_quits() {
 
     // An edit: the agent's reply streams onto the screen.
     t.type_line(EDIT);
-    t.wait_for("Your raw video is ready: 1 photos, 3 seconds, with crossfade transitions.");
+    t.wait_for("Your raw video is ready: 1 photo, 3 seconds, with crossfade transitions.");
     t.wait_for("Added a Lo-fi track at 35% volume.");
     t.wait_prompt();
 
