@@ -5,7 +5,9 @@
 use futures_util::StreamExt;
 use serde_json::json;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{ApiError, UploadFile};
@@ -17,6 +19,8 @@ use crate::store::UploadRecord;
 
 /// Parallel uploads at most.
 const PARALLEL: usize = 3;
+/// An upload that sends nothing for this long is given up.
+const STALL_AFTER: Duration = Duration::from_secs(60);
 /// More images than this get a gentle note (transitions stay smooth).
 const IMAGE_NOTE_OVER: usize = 10;
 
@@ -141,20 +145,34 @@ pub async fn upload(
             (f, previous.replace(rx), done)
         })
         .collect();
+    let stall_after = ctx.scaled(STALL_AFTER);
     let uploads =
         futures_util::stream::iter(jobs.into_iter().enumerate().map(|(i, (f, after, done))| {
             let bar = multi.add(ctx.out.bytes_bar(Some(f.size), &f.name));
             let api = ctx.api.clone();
             async move {
                 let b = bar.clone();
-                let progress: crate::api::UploadProgress = Arc::new(move |n| b.set_position(n));
+                let moved = Arc::new(Stall::default());
+                let m = moved.clone();
+                let progress: crate::api::UploadProgress = Arc::new(move |n| {
+                    b.set_position(n);
+                    m.progress(n);
+                });
                 let file = UploadFile {
                     path: f.path.clone(),
                     name: f.name.clone(),
                     size: f.size,
                     finish_after: after,
                 };
-                let r = api.upload_file(&file, progress).await;
+                let size = file.size;
+                // A dead network mid-upload is noticed by the lack of
+                // progress, not only by the (long) overall timeout.
+                let r = tokio::select! {
+                    r = api.upload_file(&file, progress) => r,
+                    _ = moved.stalled(size, stall_after) => Err(ApiError::Timeout {
+                        detail: format!("no upload progress for {stall_after:?}"),
+                    }),
+                };
                 let _ = done.send(true);
                 bar.finish_and_clear();
                 (i, f, r)
@@ -237,6 +255,43 @@ pub async fn upload(
     record(ctx, &report.accepted)?;
     show(ctx, &report);
     Ok(report)
+}
+
+/// Watches one upload's progress: the last byte count and when it moved.
+#[derive(Default)]
+struct Stall {
+    sent: AtomicU64,
+    /// Milliseconds since `EPOCH` when `sent` last changed.
+    at_ms: AtomicU64,
+}
+
+static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+fn now_ms() -> u64 {
+    EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
+impl Stall {
+    fn progress(&self, n: u64) {
+        if self.sent.swap(n, Ordering::Relaxed) != n || n == 0 {
+            self.at_ms.store(now_ms(), Ordering::Relaxed);
+        }
+    }
+
+    /// Resolves when the body is still being sent but has not moved for
+    /// `after` (once every byte is sent, the server's answer is left to the
+    /// request timeout).
+    async fn stalled(&self, size: u64, after: Duration) {
+        self.at_ms.store(now_ms(), Ordering::Relaxed);
+        let tick = (after / 4).clamp(Duration::from_millis(20), Duration::from_secs(1));
+        loop {
+            tokio::time::sleep(tick).await;
+            let idle = now_ms().saturating_sub(self.at_ms.load(Ordering::Relaxed));
+            if self.sent.load(Ordering::Relaxed) < size && idle >= after.as_millis() as u64 {
+                return;
+            }
+        }
+    }
 }
 
 /// Remember accepted files in the current project.

@@ -675,3 +675,28 @@ fn json_upload_with_a_refusal_still_reports_both() {
     );
     assert_eq!(server_media(&env), ["a.jpg"]);
 }
+
+// A network that stops taking bytes mid-upload is noticed by the lack of
+// progress (60 s, scaled to 0.6 s here), long before the overall timeout
+// sized for a slow uplink.
+#[test]
+fn an_upload_that_stops_moving_is_given_up() {
+    let env = TestEnv::new();
+    let dir = env.work_dir();
+    let big = dir.join("big.jpg");
+    // Far more than loopback socket buffers hold while the server waits.
+    sparse_jpeg(&big, 64 * 1024 * 1024);
+    env.run(&["credits"]).ok();
+    env.fault(
+        json!({"path": "/api/upload-video/", "times": 5, "action": {"type": "delay", "ms": 20000}}),
+    );
+    let r = run_bounded(
+        &env,
+        &["upload", &arg(&big)],
+        Duration::from_secs(15),
+        |_| {},
+    );
+    r.code(7);
+    assert!(r.stderr.contains("did not answer in time"), "{}", r.stderr);
+    no_panic(&r);
+}
