@@ -186,6 +186,7 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
     let start = tokio::time::Instant::now();
     let mut wait = ctx.scaled(FIRST_POLL);
     let mut last_progress: Option<u64> = None;
+    let mut in_percent = false;
     let stopped = || {
         bar.finish_and_clear();
         ctx.out.status("Stopped waiting. The render goes on and is kept: run `img2yt export` later to download it.");
@@ -235,7 +236,16 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
             }
             _ => {}
         }
-        if let Some(p) = st.progress {
+        // A server counting in percent sends early figures ≤ 1 too: once
+        // any figure above 1 was seen, read them all as percent.
+        if st.progress_raw.is_some_and(|r| r > 1.0) {
+            in_percent = true;
+        }
+        let progress = match (in_percent, st.progress_raw) {
+            (true, Some(raw)) => Some(raw.clamp(0.0, 100.0)),
+            _ => st.progress,
+        };
+        if let Some(p) = progress {
             if !spinner.is_hidden() {
                 spinner.bar().finish_and_clear();
             }

@@ -171,8 +171,12 @@ pub struct RenderOutput {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RenderStatus {
     pub status: RenderPhase,
-    /// Percent, 0-100, when the server gives one.
+    /// Percent, 0-100, when the server gives one (a figure ≤ 1 is read as
+    /// a fraction).
     pub progress: Option<f64>,
+    /// The figure as sent, for callers that follow a job over several
+    /// polls and can tell a server that counts in percent.
+    pub progress_raw: Option<f64>,
     pub output_url: Option<String>,
     pub size: Option<u64>,
     pub duration_s: Option<f64>,
@@ -214,7 +218,8 @@ impl RenderStatus {
             };
             pick(v).or_else(|| data.and_then(pick))
         };
-        let progress = num(&["progress", "percent", "percentage"]).map(|p| {
+        let progress_raw = num(&["progress", "percent", "percentage"]);
+        let progress = progress_raw.map(|p| {
             let p = if p <= 1.0 { p * 100.0 } else { p };
             p.clamp(0.0, 100.0)
         });
@@ -235,6 +240,7 @@ impl RenderStatus {
         Some(RenderStatus {
             status,
             progress,
+            progress_raw,
             output_url,
             size: out_num(&["size", "file_size", "bytes"]).map(|f| f as u64),
             duration_s: out_num(&["duration", "duration_s"]),
