@@ -196,6 +196,28 @@ async fn apply_fault(
     req: Request,
     next: Next,
 ) -> Response {
+    // An injected answer comes after the request body was read, as a real
+    // server reads an upload before refusing it; answering mid-upload
+    // would make the client see a broken connection instead of the answer.
+    let passes_through = matches!(
+        action,
+        FaultAction::Delay { .. }
+            | FaultAction::ExpireToken
+            | FaultAction::LoseSession
+            | FaultAction::Truncate { .. }
+    );
+    let req = if passes_through {
+        req
+    } else {
+        let (parts, body) = req.into_parts();
+        let mut data = body.into_data_stream();
+        while let Some(chunk) = futures_util::StreamExt::next(&mut data).await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+        Request::from_parts(parts, Body::empty())
+    };
     let json_resp = |status: u16, body: serde_json::Value| {
         (
             StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
