@@ -118,7 +118,10 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 post(routes::add_fault).delete(routes::clear_faults),
             )
             .route("/__control/log", get(routes::get_log))
-            .route("/__control/script", post(routes::add_script))
+            .route(
+                "/__control/script",
+                post(routes::add_script).layer(DefaultBodyLimit::max(64 << 20)),
+            )
             .route("/__control/account", post(routes::set_account))
             .route("/__control/world", get(routes::get_world))
             .route("/__control/log/clear", delete(clear_log));
