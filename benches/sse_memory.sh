@@ -5,26 +5,10 @@
 # of many separate messages, tool calls and heartbeats — and (2) one 2 MB
 # text event. Fails when either peak reaches 64 MB: the stream must be read
 # in bounded memory, whatever its length.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 budget_kb=$((64 * 1024))
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
-
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/img2yt
-tmp=$(mktemp -d)
-srv=
-cleanup() {
-  if [ -n "$srv" ]; then kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$bin" serve --port 0 --faults >"$tmp/serve.log" 2>&1 &
-srv=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.1; done
-url=$(grep -o 'http://[0-9.:]*' "$tmp/serve.log" | head -1)
-export IMG2YT_CONFIG_DIR="$tmp/cfg" NEMO_API_URL="$url" NO_COLOR=1
+start_backend --faults
 
 script() { curl -fsS -H 'Content-Type: application/json' -d "$1" "$url/__control/script" >/dev/null; }
 measure() { # label

@@ -4,27 +4,10 @@
 # non-sparse bytes: a JPEG header then random data) and prints the wall time
 # and the peak RSS of the img2yt process. Fails when the peak RSS reaches
 # 64 MB: the upload must stream from disk, not hold the file in memory.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/lib.sh"
 budget_kb=$((64 * 1024))
 size=$((200 * 1024 * 1024)) # the largest file the service takes
-
-cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-target}/release/img2yt
-tmp=$(mktemp -d)
-srv=
-cleanup() {
-  if [ -n "$srv" ]; then kill "$srv" 2>/dev/null || true; wait "$srv" 2>/dev/null || true; fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$bin" serve --port 0 --data-dir "$tmp/data" >"$tmp/serve.log" 2>&1 &
-srv=$!
-for _ in $(seq 100); do grep -q listening "$tmp/serve.log" && break; sleep 0.1; done
-url=$(grep -o 'http://[0-9.:]*' "$tmp/serve.log" | head -1)
-[ -n "$url" ] || { echo "the backend did not start:"; cat "$tmp/serve.log"; exit 1; }
-export IMG2YT_CONFIG_DIR="$tmp/cfg" NEMO_API_URL="$url" NO_COLOR=1
+start_backend --data-dir "$tmp/data"
 
 # The file: a JPEG (JFIF) header, then random bytes up to exactly 200 MB.
 file="$tmp/big.jpg"
