@@ -12,6 +12,7 @@ mod error;
 pub mod faults;
 pub mod render;
 mod routes;
+pub mod slideshow;
 pub mod world;
 
 use axum::body::Body;
