@@ -123,9 +123,10 @@ pub struct ServeArgs {
     /// Where uploads and renders are kept (default: a temporary folder).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Render size, e.g. 1920x1080 (smaller is faster for tests).
-    #[arg(long, env = "IMG2YT_SERVER_RENDER_SIZE", default_value = "1920x1080")]
-    pub render_size: String,
+    /// Render at most this many pixels on the short side (e.g. 360 for
+    /// quick previews; drafts ask for 720 or 1080).
+    #[arg(long, env = "IMG2YT_SERVER_MAX_HEIGHT", value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(16..=4320))]
+    pub max_height: Option<u32>,
 }
 
 #[derive(Debug, Clone, Args)]

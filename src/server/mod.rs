@@ -43,7 +43,8 @@ pub struct ServerConfig {
     pub faults: bool,
     /// Where uploads and renders go (default: a temporary folder).
     pub data_dir: Option<PathBuf>,
-    pub render_size: (u32, u32),
+    /// Cap on the rendered short side (tests render tiny videos).
+    pub max_p: Option<u32>,
     /// Print one line per request (never a token).
     pub log: bool,
 }
@@ -53,7 +54,7 @@ impl Default for ServerConfig {
         ServerConfig {
             faults: false,
             data_dir: None,
-            render_size: (1920, 1080),
+            max_p: None,
             log: false,
         }
     }
@@ -393,39 +394,26 @@ async fn spawn_on(addr: &str, cfg: ServerConfig) -> std::io::Result<Handle> {
 /// `--local`: an in-process server for this run.
 pub async fn spawn_local() -> std::io::Result<(String, Handle)> {
     let h = spawn(ServerConfig {
-        render_size: render_size_from_env(),
+        max_p: max_p_from_env(),
         ..ServerConfig::default()
     })
     .await?;
     Ok((h.url.clone(), h))
 }
 
-fn render_size_from_env() -> (u32, u32) {
-    std::env::var("IMG2YT_SERVER_RENDER_SIZE")
+fn max_p_from_env() -> Option<u32> {
+    std::env::var("IMG2YT_SERVER_MAX_HEIGHT")
         .ok()
-        .and_then(|s| parse_size(&s))
-        .unwrap_or((1920, 1080))
-}
-
-/// "1920x1080" → (1920, 1080); sizes are made even for H.264.
-pub fn parse_size(s: &str) -> Option<(u32, u32)> {
-    let (w, h) = s.trim().split_once(['x', 'X'])?;
-    let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
-    (w >= 16 && h >= 16 && w <= 7680 && h <= 7680).then_some((w & !1, h & !1))
+        .and_then(|s| s.trim().parse().ok())
+        .filter(|p| (16..=4320).contains(p))
 }
 
 /// `img2yt serve`: print the URL, log requests, stop on Ctrl-C.
 pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
-    let render_size = parse_size(&args.render_size).ok_or_else(|| {
-        Error::Input(format!(
-            "--render-size must look like 1920x1080, not {:?}",
-            args.render_size
-        ))
-    })?;
     let cfg = ServerConfig {
         faults: args.faults,
         data_dir: args.data_dir.clone(),
-        render_size,
+        max_p: args.max_height,
         log: true,
     };
     let addr = format!("{}:{}", args.host, args.port);

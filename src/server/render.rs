@@ -143,6 +143,48 @@ pub fn plan(draft: &Value, media: &[Media], w: u32, h: u32, out: &Path) -> Resul
     })
 }
 
+/// What a render job asks for.
+pub struct RenderRequest<'a> {
+    pub id: &'a str,
+    pub draft: &'a Value,
+    pub media: &'a [Media],
+    /// Cap on the short side of the canvas (tiny test renders, previews).
+    pub max_p: Option<u32>,
+    /// Folder the video and its thumbnail are written to.
+    pub out_dir: &'a Path,
+}
+
+/// What a finished render produced.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub video: PathBuf,
+    pub thumbnail: Option<PathBuf>,
+    pub duration_s: f64,
+    pub width: u32,
+    pub height: u32,
+    /// Things the user should know (a missing CJK font, …).
+    pub warnings: Vec<String>,
+}
+
+/// Render a draft to `<out_dir>/<id>.mp4` (and its thumbnail);
+/// `progress` gets 0-100 as ffmpeg reports it.
+pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Rendered, String> {
+    let (width, height) = crate::server::slideshow::Canvas::default()
+        .capped(req.max_p)
+        .size();
+    let out = req.out_dir.join(format!("{}.mp4", req.id));
+    let plan = plan(req.draft, req.media, width, height, &out)?;
+    let video = run(&plan, progress).await?;
+    Ok(Rendered {
+        video,
+        thumbnail: None,
+        duration_s: plan.duration_ms as f64 / 1000.0,
+        width,
+        height,
+        warnings: Vec::new(),
+    })
+}
+
 /// Run a plan; `progress` gets 0-100 as ffmpeg reports it.
 pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<PathBuf, String> {
     let out = PathBuf::from(plan.args.last().expect("plan ends with the output"));

@@ -404,7 +404,6 @@ pub async fn render_submit(
         if w.renders.contains_key(&id) {
             return Err(ServerError::bad("a render with this id exists"));
         }
-        let (width, height) = sh.cfg.render_size;
         w.renders.insert(
             id.clone(),
             RenderJob {
@@ -415,18 +414,14 @@ pub async fn render_submit(
                 output: None,
                 size: None,
                 duration_s: None,
-                width,
-                height,
+                width: 0,
+                height: 0,
+                thumbnail: None,
                 error: None,
             },
         );
         media
     };
-    let (width, height) = sh.cfg.render_size;
-    let out = sh
-        .data_dir
-        .join("renders")
-        .join(format!("{}.mp4", sanitize(&id)));
     let shared = sh.clone();
     let job_id = id.clone();
     tokio::spawn(async move {
@@ -437,24 +432,26 @@ pub async fn render_submit(
         };
         tokio::time::sleep(Duration::from_millis(200)).await;
         set(&|j| j.phase = Phase::Processing);
-        let result = match render::plan(&draft, &media, width, height, &out) {
-            Ok(plan) => {
-                let secs = plan.duration_ms as f64 / 1000.0;
-                render::run(&plan, |p| set(&|j| j.progress = p))
-                    .await
-                    .map(|path| (path, secs))
-            }
-            Err(e) => Err(e),
+        let out_dir = shared.data_dir.join("renders");
+        let req = render::RenderRequest {
+            id: &sanitize(&job_id),
+            draft: &draft,
+            media: &media,
+            max_p: shared.cfg.max_p,
+            out_dir: &out_dir,
         };
-        match result {
-            Ok((path, secs)) => {
-                let size = std::fs::metadata(&path).map(|m| m.len()).ok();
+        match render::render(req, |p| set(&|j| j.progress = p)).await {
+            Ok(done) => {
+                let size = std::fs::metadata(&done.video).map(|m| m.len()).ok();
                 set(&|j| {
                     j.phase = Phase::Completed;
                     j.progress = 100.0;
-                    j.output = Some(path.clone());
+                    j.output = Some(done.video.clone());
+                    j.thumbnail = done.thumbnail.clone();
                     j.size = size;
-                    j.duration_s = Some(secs);
+                    j.duration_s = Some(done.duration_s);
+                    j.width = done.width;
+                    j.height = done.height;
                 });
             }
             Err(e) => set(&|j| {

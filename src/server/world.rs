@@ -84,6 +84,8 @@ pub struct RenderJob {
     pub phase: Phase,
     pub progress: f64,
     pub output: Option<PathBuf>,
+    /// A 1280×720 JPEG next to the video, when the renderer made one.
+    pub thumbnail: Option<PathBuf>,
     pub size: Option<u64>,
     pub duration_s: Option<f64>,
     pub width: u32,

@@ -57,7 +57,7 @@ impl TestEnv {
     pub fn new() -> TestEnv {
         Self::with(ServerConfig {
             faults: true,
-            render_size: (160, 90),
+            max_p: Some(90),
             ..ServerConfig::default()
         })
     }
