@@ -37,7 +37,7 @@ use crate::ui::Out;
 use faults::FaultAction;
 use world::{LogEntry, World};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
     /// Serve `/__control/*` (fault injection, scripts, request log).
     pub faults: bool,
@@ -47,17 +47,6 @@ pub struct ServerConfig {
     pub max_p: Option<u32>,
     /// Print one line per request (never a token).
     pub log: bool,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            faults: false,
-            data_dir: None,
-            max_p: None,
-            log: false,
-        }
-    }
 }
 
 pub struct Shared {

@@ -200,6 +200,12 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 })?;
             }
             f.flush().await.ok();
+            // Measured once here, so a render never decodes a photo twice.
+            let exposure = if kind == "image" {
+                render::probe::measure_exposure(&path).await
+            } else {
+                None
+            };
             added.push(Media {
                 name,
                 kind: kind.into(),
@@ -207,6 +213,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 path: Some(path),
                 url: None,
                 file_id,
+                exposure,
             });
         }
     } else {
@@ -237,6 +244,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 path: None,
                 url: Some(url.to_string()),
                 file_id: format!("file_{}", uuid::Uuid::new_v4().simple()),
+                exposure: None,
             });
         }
     }

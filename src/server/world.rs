@@ -28,6 +28,10 @@ pub struct Media {
     pub path: Option<PathBuf>,
     pub url: Option<String>,
     pub file_id: String,
+    /// How far the photo is from a good exposure (measured at upload; the
+    /// best one becomes the thumbnail). Lower is better.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exposure: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
