@@ -425,6 +425,7 @@ pub async fn render_submit(
                 width: 0,
                 height: 0,
                 thumbnail: None,
+                warnings: Vec::new(),
                 error: None,
             },
         );
@@ -456,6 +457,7 @@ pub async fn render_submit(
                     j.progress = 100.0;
                     j.output = Some(done.video.clone());
                     j.thumbnail = done.thumbnail.clone();
+                    j.warnings = done.warnings.clone();
                     j.size = size;
                     j.duration_s = Some(done.duration_s);
                     j.width = done.width;
@@ -502,6 +504,15 @@ pub async fn render_status(
             "url": format!("http://{host}/cdn/renders/{}.mp4", sanitize(&job.id)),
             "size": job.size, "duration": job.duration_s, "width": job.width, "height": job.height, "format": "mp4",
         });
+        if job.thumbnail.is_some() {
+            v["output"]["thumbnail_url"] = json!(format!(
+                "http://{host}/cdn/renders/{}.jpg",
+                sanitize(&job.id)
+            ));
+        }
+        if !job.warnings.is_empty() {
+            v["warnings"] = json!(job.warnings);
+        }
     }
     if let Some(e) = &job.error {
         v["error"] = json!(e.lines().next().unwrap_or("render failed"));
@@ -540,13 +551,16 @@ pub async fn cdn(State(sh): State<Arc<Shared>>, Path(file): Path<String>, req: R
 }
 
 async fn serve_file(path: std::path::PathBuf, req: Request) -> Reply {
-    let resp = tower_http::services::ServeFile::new_with_mime(
-        path,
-        &"video/mp4".parse().expect("static mime"),
-    )
-    .oneshot(req)
-    .await
-    .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let mime = if path.extension().is_some_and(|e| e == "jpg") {
+        "image/jpeg"
+    } else {
+        "video/mp4"
+    };
+    let resp =
+        tower_http::services::ServeFile::new_with_mime(path, &mime.parse().expect("static mime"))
+            .oneshot(req)
+            .await
+            .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(resp.map(Body::new))
 }
 

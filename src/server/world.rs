@@ -90,6 +90,8 @@ pub struct RenderJob {
     pub output: Option<PathBuf>,
     /// A 1280×720 JPEG next to the video, when the renderer made one.
     pub thumbnail: Option<PathBuf>,
+    /// What the user should know about this render (a missing font, …).
+    pub warnings: Vec<String>,
     pub size: Option<u64>,
     pub duration_s: Option<f64>,
     pub width: u32,

@@ -9,6 +9,7 @@ mod errors;
 mod export;
 mod foundation;
 mod pipe;
+mod render;
 mod repl;
 mod store;
 mod upload;

@@ -165,7 +165,7 @@ fn ken_burns(i: usize, n: u64, aspect: Aspect) -> (String, String, String) {
 
 /// drawtext for an overlay on a `w`×`h` frame; `fade` fades it in and out.
 fn drawtext(o: &Overlay, w: u32, h: u32, fade: bool) -> String {
-    let by_height = h as f64 * 0.085;
+    let by_height = h as f64 * 0.11;
     let by_width = w as f64 * 0.88 / (o.width_chars.max(1) as f64 * 0.58);
     let size = by_height.min(by_width).max(8.0).round();
     let border = (size / 14.0).round().max(1.0);
