@@ -35,6 +35,10 @@ pub enum Visual {
     Image {
         path: PathBuf,
         orientation: u8,
+        /// Decode at 1/2^n size (JPEG only): a 12-megapixel photo needs
+        /// no more than half its pixels for a 1080p frame, and decoding
+        /// fewer is faster and holds less memory.
+        lowres: u8,
     },
     Video {
         path: PathBuf,
@@ -238,7 +242,10 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 ));
                 continue;
             }
-            Visual::Image { path, .. } => {
+            Visual::Image { path, lowres, .. } => {
+                if *lowres > 0 {
+                    args.extend(["-lowres".to_string(), lowres.to_string()]);
+                }
                 args.extend(["-framerate", "30", "-noautorotate", "-i"].map(String::from));
                 args.push(path.to_string_lossy().into_owned());
             }
@@ -250,7 +257,6 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         let k = input;
         input += 1;
         let kb = show.ken_burns && matches!(visual, Visual::Image { .. });
-        let (cw, ch) = if kb { (kw, kh) } else { (w, h) };
         let upright = match visual {
             Visual::Image { orientation, .. } => super::probe::upright_filters(*orientation),
             _ => "",
@@ -266,26 +272,30 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             format!("split=2[i{i}a][i{i}b]")
         };
         g.push(format!("[{k}:v]{pre}{upright}{outs}"));
-        // The fill: the photo itself, covering the canvas, small, blurred
-        // and darkened, then scaled up (cheap at an eighth of the size).
-        let (bw, bh) = ((cw / 8).max(16), (ch / 8).max(16));
+        // Every scale that changes the pixel format converts to BT.709
+        // limited-range YUV, what the output is tagged as (a JPEG is
+        // BT.601 full range, a PNG is RGB).
+        let to709 = "out_color_matrix=bt709:out_range=tv";
+        // The fill: the photo itself covering the canvas, small, blurred,
+        // darker and less saturated, then scaled up (cheap at 1/8 size).
+        let (bw, bh) = ((w / 8).max(16) & !1, (h / 8).max(16) & !1);
         g.push(format!(
-            "[i{i}a]scale={bw}:{bh}:force_original_aspect_ratio=increase:flags=bilinear,crop={bw}:{bh},format=gbrp,gblur=sigma={},colorchannelmixer=rr=0.6:gg=0.6:bb=0.6,scale={cw}:{ch}:flags=bicubic[i{i}bg]",
+            "[i{i}a]scale={bw}:{bh}:force_original_aspect_ratio=increase:flags=bilinear:{to709},crop={bw}:{bh},format=yuv420p,gblur=sigma={},lutyuv=y=16+(val-16)*0.6:u=128+(val-128)*0.8:v=128+(val-128)*0.8,scale={w}:{h}:flags=bicubic[i{i}bg]",
             (bw.min(bh) as f64 / 12.0).max(2.0).round()
         ));
         g.push(format!(
-            "[i{i}b]scale={cw}:{ch}:force_original_aspect_ratio=decrease:flags=lanczos,format=gbrp[i{i}fg]"
+            "[i{i}b]scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:{to709},format=yuv420p[i{i}fg]"
         ));
-        // Composite in RGB, then one conversion to BT.709 limited-range
-        // YUV (what the output is tagged as).
         let composite = format!(
-            "[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=gbrp,scale=out_color_matrix=bt709:out_range=tv,format=yuv420p,setsar=1"
+            "[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420,setsar=1"
         );
         match visual {
             Visual::Image { .. } if kb => {
                 let (z, x, y) = ken_burns(i, nf, show.canvas.aspect);
+                // zoompan crops at whole pixels: on a frame twice the size
+                // those steps are half a pixel, and the motion is smooth.
                 g.push(format!(
-                    "{composite},zoompan=z={}:x={}:y={}:d={nf}:s={w}x{h}:fps={FPS},setsar=1[v{i}]",
+                    "{composite},scale={kw}:{kh}:flags=bicubic,zoompan=z={}:x={}:y={}:d={nf}:s={w}x{h}:fps={FPS},setsar=1[v{i}]",
                     opt(&z),
                     opt(&x),
                     opt(&y)
@@ -504,6 +514,7 @@ mod tests {
                 .map(|i| Visual::Image {
                     path: format!("/d/p{i}.jpg").into(),
                     orientation: if i == 1 { 6 } else { 1 },
+                    lowres: if i == 2 { 1 } else { 0 },
                 })
                 .collect(),
             sound: Sound::Generated(Mood::Calm),
@@ -535,6 +546,7 @@ mod tests {
         let p = plan(&job(3)).unwrap();
         let a = p.args.join(" ");
         assert_eq!(a.matches("-noautorotate -i").count(), 3);
+        assert_eq!(a.matches("-lowres 1 -framerate").count(), 1);
         assert!(!a.contains("-loop 1"), "images are not re-read per frame");
         let g = graph(&p);
         assert!(g.contains("[1:v]transpose=clock,split=2"), "{g}");

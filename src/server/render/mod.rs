@@ -169,8 +169,10 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
                 if best.is_none_or(|(_, b)| score < b) {
                     best = Some((i, score));
                 }
+                let orientation = probe::orientation(&path);
                 Visual::Image {
-                    orientation: probe::orientation(&path),
+                    lowres: probe::lowres(&path, orientation, size),
+                    orientation,
                     path,
                 }
             }

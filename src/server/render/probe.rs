@@ -23,6 +23,31 @@ pub fn orientation(path: &Path) -> u8 {
         .unwrap_or(1)
 }
 
+/// How far a JPEG can be shrunk while decoding (ffmpeg's `-lowres`, 1/2^n
+/// per side) and still cover a `canvas`-sized frame once upright. Only
+/// JPEGs (the decoder that supports it); 0 when unknown.
+pub fn lowres(path: &Path, orientation: u8, canvas: (u32, u32)) -> u8 {
+    let is_jpeg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+    let Some(dim) = is_jpeg.then(|| imagesize::size(path).ok()).flatten() else {
+        return 0;
+    };
+    let (mut w, mut h) = (dim.width as u64, dim.height as u64);
+    if orientation >= 5 {
+        std::mem::swap(&mut w, &mut h);
+    }
+    // The photo is fitted inside the canvas: it is shrunk by the larger of
+    // the two ratios, and may be decoded that much smaller.
+    let shrink = (w as f64 / canvas.0 as f64).max(h as f64 / canvas.1 as f64);
+    let mut n = 0u8;
+    while n < 3 && f64::from(1u32 << (n + 1)) <= shrink {
+        n += 1;
+    }
+    n
+}
+
 /// ffmpeg filters that turn a photo with EXIF orientation `o` upright.
 pub fn upright_filters(o: u8) -> &'static str {
     match o {
@@ -102,5 +127,6 @@ mod tests {
         assert_eq!(upright_filters(6), "transpose=clock,");
         assert_eq!(upright_filters(8), "transpose=cclock,");
         assert_eq!(orientation(Path::new("/nonexistent.jpg")), 1);
+        assert_eq!(lowres(Path::new("/nonexistent.jpg"), 1, (1920, 1080)), 0);
     }
 }
