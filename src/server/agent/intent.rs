@@ -656,7 +656,8 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "推移",
             "滑入",
         ],
-    ) || (has(low, &["slide", "slides"]) && has(low, &["transition", "transitions"]))
+    ) || (has(low, &["slide", "slides"])
+        && (has(low, &["transition", "transitions"]) || numbers(low).is_empty()))
     {
         Some(TransitionKind::Slide)
     } else if has(

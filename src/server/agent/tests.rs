@@ -75,6 +75,8 @@ fn the_parser_reads_the_documented_vocabulary() {
         ),
         ("wipe transitions", vec![Transition(T::Wipe)]),
         ("slide transitions", vec![Transition(T::Slide)]),
+        ("use slides", vec![Transition(T::Slide)]),
+        ("each slide 3 seconds", vec![PhotoSeconds(3.0)]),
         ("no transitions", vec![Transition(T::None)]),
         ("just hard cuts", vec![Transition(T::None)]),
         ("淡入淡出", vec![Transition(T::Crossfade)]),
@@ -600,4 +602,20 @@ fn titles_are_silent_music_is_two_stage_and_nonsense_is_free() {
     assert_eq!(turn.cost, 0.0);
     assert_eq!(s.draft, before);
     assert!(said(&turn.frames)[0].starts_with("这句话里我没有找到"));
+}
+
+#[test]
+fn every_example_in_the_readme_table_is_understood() {
+    let readme = include_str!("../../../README.md");
+    let table = readme
+        .split("### The offline agent understands")
+        .nth(1)
+        .and_then(|s| s.split("\n\n").nth(2))
+        .expect("the table");
+    for row in table.lines().skip(2) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        for example in cells[2..4].iter().flat_map(|c| c.split(", ")) {
+            assert!(!parse(example).is_empty(), "not understood: {example:?}");
+        }
+    }
 }
