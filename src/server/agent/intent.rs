@@ -780,6 +780,8 @@ fn ken_burns(low: &str, out: &mut Vec<Edit>) {
         "panning",
         "motion",
         "movement",
+        "肯伯恩斯",
+        "肯·伯恩斯",
         "缩放",
         "推拉",
         "运镜",

@@ -58,7 +58,8 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     };
     let before = Slideshow::from_draft(&session.draft);
     if edits.is_empty() {
-        t.say(&help(lang, before.is_some()));
+        let photos = uploaded_photos(&session.media).len();
+        t.say(&help(lang, before.is_some(), photos));
     } else if edits.contains(&Edit::Undo) {
         undo(session, lang, &mut t);
     } else if before.is_none() {
@@ -238,13 +239,18 @@ fn undo(session: &mut Session, lang: Lang, t: &mut TurnBuilder) {
 }
 
 /// The reply to a message the agent did not understand: what it can do.
-fn help(lang: Lang, has_video: bool) -> String {
+fn help(lang: Lang, has_video: bool, photos: usize) -> String {
     match lang {
         Lang::En => {
-            let start = if has_video {
-                "I didn't catch a change there. I can:"
-            } else {
-                "Upload some photos and say \"make a video\". Then I can:"
+            let start = match (has_video, photos) {
+                (true, _) => "I didn't catch a change there. I can:".to_string(),
+                (false, 0) => {
+                    "Upload some photos and say \"make a video\". Then I can:".to_string()
+                }
+                (false, n) => format!(
+                    "Say \"make a video\" to start from your {n} photo{}. Then I can:",
+                    if n == 1 { "" } else { "s" }
+                ),
             };
             format!(
                 "{start} set the pacing (\"2 seconds per photo\", \"slower\", \"make it 30 seconds long\"); \
@@ -257,10 +263,10 @@ fn help(lang: Lang, has_video: bool) -> String {
             )
         }
         Lang::Zh => {
-            let start = if has_video {
-                "这句话里我没有找到要做的修改。我可以："
-            } else {
-                "先上传照片，然后说“做成视频”。之后我可以："
+            let start = match (has_video, photos) {
+                (true, _) => "这句话里我没有找到要做的修改。我可以：".to_string(),
+                (false, 0) => "先上传照片，然后说“做成视频”。之后我可以：".to_string(),
+                (false, n) => format!("说“做成视频”，就用你的{n}张照片开始。之后我可以："),
             };
             format!(
                 "{start}调节节奏（“每张照片2秒”“慢一点”“快一点”）；\

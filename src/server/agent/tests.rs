@@ -105,6 +105,8 @@ fn the_parser_reads_the_documented_vocabulary() {
         ("no zoom", vec![KenBurns(false)]),
         ("add a slow zoom", vec![KenBurns(true)]),
         ("关闭缩放效果", vec![KenBurns(false)]),
+        ("关闭肯·伯恩斯效果", vec![KenBurns(false)]),
+        ("remove the zoom", vec![KenBurns(false)]),
         // text
         ("title: Iceland 2026", vec![t("Iceland 2026")]),
         (
@@ -158,6 +160,9 @@ fn the_parser_reads_the_documented_vocabulary() {
         ("turn the music down", vec![Quieter]),
         ("make the music quieter", vec![Quieter]),
         ("音乐小声一点", vec![Quieter]),
+        ("音乐大声一点", vec![Louder]),
+        ("把音量调到30", vec![MusicVolume(30)]),
+        ("lower the volume to 30%", vec![MusicVolume(30)]),
         ("no music", vec![NoMusic]),
         ("remove the background music", vec![NoMusic]),
         ("去掉音乐", vec![NoMusic]),
@@ -256,6 +261,10 @@ fn the_parser_reads_the_documented_vocabulary() {
         ),
         ("删除第3张", vec![RemovePhotos(vec![Nth(3)])]),
         ("删掉最后一张", vec![RemovePhotos(vec![Last])]),
+        (
+            "去掉第一张和最后一张",
+            vec![RemovePhotos(vec![Nth(1), Last])],
+        ),
         ("reverse the order", vec![ReversePhotos]),
         ("倒序", vec![ReversePhotos]),
         // undo
