@@ -91,6 +91,7 @@ pub async fn create_session(
             draft: json!({"t": [], "d": 0}),
             media: Vec::new(),
             generated: Vec::new(),
+            history: Vec::new(),
         },
     );
     ok(json!({"task_id": task_id, "session_id": id, "bind_id": bind_id}))

@@ -44,6 +44,8 @@ pub struct Session {
     pub draft: Value,
     pub media: Vec<Media>,
     pub generated: Vec<Value>,
+    /// Earlier drafts, newest last, for the agent's "undo".
+    pub history: Vec<Value>,
 }
 
 impl Session {
