@@ -346,6 +346,7 @@ fn media(names: &[&str]) -> Vec<Media> {
             path: None,
             url: None,
             file_id: format!("f{i}"),
+            exposure: None,
         })
         .collect()
 }

@@ -26,6 +26,9 @@ const KB_ZOOM: f64 = 0.12;
 /// Loudness target (YouTube's reference) and true-peak ceiling.
 const LUFS: f64 = -14.0;
 const TRUE_PEAK: f64 = -1.5;
+/// BT.601 limited range (every composed photo) to BT.709 limited range
+/// (what the output is tagged as).
+const TO_709: &str = "in_color_matrix=bt601:out_color_matrix=bt709:in_range=tv:out_range=tv";
 /// The thumbnail's size (YouTube's recommended 16:9 thumbnail).
 pub const THUMB: (u32, u32) = (1280, 720);
 
@@ -137,7 +140,7 @@ fn xfade_name(k: TransitionKind) -> &'static str {
 /// Ken Burns motion for photo `i` over `n` frames on a canvas of `aspect`:
 /// zoom in, zoom out, and pans along the canvas's long side, in turn.
 fn ken_burns(i: usize, n: u64, aspect: Aspect) -> (String, String, String) {
-    let p = format!("(on/{})", n.saturating_sub(1).max(1));
+    let p = format!("(frame/{})", n.saturating_sub(1).max(1));
     let z = KB_ZOOM;
     let centre_x = "(iw-iw/zoom)/2".to_string();
     let centre_y = "(ih-ih/zoom)/2".to_string();
@@ -231,6 +234,12 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     let mut g: Vec<String> = Vec::new();
     let mut input = 0usize;
 
+    // Photos (not clips) share one motion chain, in order: each is
+    // composed once, the composites are concatenated (one frame each) and
+    // a single `zoompan` holds or moves each for its own number of frames;
+    // `trim` then hands each photo's frames to the transitions. One chain
+    // means one set of large frame buffers, however many photos there are.
+    let mut stills: Vec<usize> = Vec::new();
     for (i, visual) in job.visuals.iter().enumerate() {
         let nf = end_f[i] - start_f[i];
         let thumb_here = matches!(&job.thumbnail, Some((t, _, _)) if *t == i)
@@ -256,7 +265,6 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         }
         let k = input;
         input += 1;
-        let kb = show.ken_burns && matches!(visual, Visual::Image { .. });
         let upright = match visual {
             Visual::Image { orientation, .. } => super::probe::upright_filters(*orientation),
             _ => "",
@@ -272,39 +280,34 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             format!("split=2[i{i}a][i{i}b]")
         };
         g.push(format!("[{k}:v]{pre}{upright}{outs}"));
-        // Every scale that changes the pixel format converts to BT.709
-        // limited-range YUV, what the output is tagged as (a JPEG is
-        // BT.601 full range, a PNG is RGB).
-        let to709 = "out_color_matrix=bt709:out_range=tv";
+        // Photos are composed in BT.601 limited-range YUV (what swscale
+        // makes of a JPEG or a PNG by default) and the shared chain turns
+        // them into BT.709 once: a colour conversion per photo would keep a
+        // large conversion context per photo alive until the end. A clip
+        // has its own chain and converts here.
+        let to709 = if matches!(visual, Visual::Video { .. }) {
+            ":out_color_matrix=bt709:out_range=tv"
+        } else {
+            ""
+        };
         // The fill: the photo itself covering the canvas, small, blurred,
         // darker and less saturated, then scaled up (cheap at 1/8 size).
         let (bw, bh) = ((w / 8).max(16) & !1, (h / 8).max(16) & !1);
         g.push(format!(
-            "[i{i}a]scale={bw}:{bh}:force_original_aspect_ratio=increase:flags=bilinear:{to709},crop={bw}:{bh},format=yuv420p,gblur=sigma={},lutyuv=y=16+(val-16)*0.6:u=128+(val-128)*0.8:v=128+(val-128)*0.8,scale={w}:{h}:flags=bicubic[i{i}bg]",
+            "[i{i}a]scale={bw}:{bh}:force_original_aspect_ratio=increase:flags=bilinear{to709},crop={bw}:{bh},format=yuv420p,gblur=sigma={},lutyuv=y=16+(val-16)*0.6:u=128+(val-128)*0.8:v=128+(val-128)*0.8,scale={w}:{h}:flags=bicubic[i{i}bg]",
             (bw.min(bh) as f64 / 12.0).max(2.0).round()
         ));
         g.push(format!(
-            "[i{i}b]scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:{to709},format=yuv420p[i{i}fg]"
+            "[i{i}b]scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos{to709},format=yuv420p[i{i}fg]"
         ));
         let composite = format!(
             "[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420,setsar=1"
         );
         match visual {
-            Visual::Image { .. } if kb => {
-                let (z, x, y) = ken_burns(i, nf, show.canvas.aspect);
-                // zoompan crops at whole pixels: on a frame twice the size
-                // those steps are half a pixel, and the motion is smooth.
-                g.push(format!(
-                    "{composite},scale={kw}:{kh}:flags=bicubic,zoompan=z={}:x={}:y={}:d={nf}:s={w}x{h}:fps={FPS},setsar=1[v{i}]",
-                    opt(&z),
-                    opt(&x),
-                    opt(&y)
-                ));
+            Visual::Image { .. } => {
+                g.push(format!("{composite}[c{i}]"));
+                stills.push(i);
             }
-            Visual::Image { .. } => g.push(format!(
-                "{composite},loop=loop={}:size=1:start=0,setpts=N/({FPS}*TB),fps={FPS}[v{i}]",
-                nf.saturating_sub(1)
-            )),
             _ => g.push(format!(
                 "{composite},tpad=stop_mode=clone:stop={nf},trim=end_frame={nf},setpts=PTS-STARTPTS,fps={FPS}[v{i}]"
             )),
@@ -322,31 +325,142 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             g.push(t);
         }
     }
-
-    // Join the photos.
-    let mut cur = "v0".to_string();
-    let transition = show.transition.kind;
-    if n > 1 && (transition == TransitionKind::None || show.transition.ms == 0) {
-        let ins: String = (0..n).map(|i| format!("[v{i}]")).collect();
-        g.push(format!("{ins}concat=n={n}:v=1:a=0[vj]"));
-        cur = "vj".into();
-    } else {
-        for i in 1..n {
-            let overlap = end_f[i - 1].saturating_sub(start_f[i]);
-            let next = format!("x{i}");
-            if overlap == 0 {
-                g.push(format!("[{cur}][v{i}]concat=n=2:v=1:a=0[{next}]"));
-            } else {
-                g.push(format!(
-                    "[{cur}][v{i}]xfade=transition={}:duration={}:offset={}[{next}]",
-                    xfade_name(transition),
-                    secs(overlap),
-                    secs(start_f[i])
-                ));
+    if !stills.is_empty() {
+        // Per-photo values, chosen by zoompan's input frame number.
+        let pick = |f: &dyn Fn(usize, usize) -> String| -> String {
+            let all: Vec<String> = stills.iter().enumerate().map(|(j, &i)| f(j, i)).collect();
+            if all.iter().all(|e| *e == all[0]) {
+                return all[0].clone();
             }
-            cur = next;
+            let mut e = f(stills.len() - 1, stills[stills.len() - 1]);
+            for (j, &i) in stills.iter().enumerate().rev().skip(1) {
+                e = format!("if(eq(in,{j}),{},{e})", f(j, i));
+            }
+            e
+        };
+        let nf = |i: usize| end_f[i] - start_f[i];
+        let d = pick(&|_, i| nf(i).to_string());
+        let (z, x, y, pre) = if show.ken_burns {
+            let kb = |part: usize| {
+                pick(&|j, i| {
+                    let m = ken_burns(j, nf(i), show.canvas.aspect);
+                    [m.0, m.1, m.2][part].clone()
+                })
+            };
+            // zoompan crops at whole pixels: on a frame twice the size
+            // those steps are half a pixel, and the motion is smooth.
+            (
+                kb(0),
+                kb(1),
+                kb(2),
+                format!("scale={kw}:{kh}:flags=bicubic:{TO_709},"),
+            )
+        } else {
+            ("1".into(), "0".into(), "0".into(), format!("scale={TO_709},"))
+        };
+        let ins: String = stills.iter().map(|i| format!("[c{i}]")).collect();
+        let m = stills.len();
+        let chain = format!(
+            "{ins}concat=n={m}:v=1:a=0,{pre}zoompan=z={}:x={}:y={}:d={}:s={w}x{h}:fps={FPS},setsar=1",
+            opt(&z),
+            opt(&x),
+            opt(&y),
+            opt(&d)
+        );
+        g.push(chain);
+    }
+
+    // Join the photos as a sequence of pieces: each photo alone, then its
+    // transition into the next (an `xfade` of its last frames with the
+    // next one's first). `concat` asks for one piece at a time, so ffmpeg
+    // reads and decodes each photo only when the video reaches it, and at
+    // most two photos are in memory at once.
+    let transition = show.transition.kind;
+    let plain = transition == TransitionKind::None || show.transition.ms == 0;
+    let overlap: Vec<u64> = (0..n.saturating_sub(1))
+        .map(|i| {
+            if plain {
+                0
+            } else {
+                end_f[i].saturating_sub(start_f[i + 1])
+            }
+        })
+        .collect();
+    // (visual, first frame, end frame) of every piece, in local frames.
+    let mut ranges: Vec<(usize, &'static str, u64, u64)> = Vec::new();
+    for i in 0..n {
+        let nf = end_f[i] - start_f[i];
+        let head = if i > 0 { overlap[i - 1] } else { 0 };
+        let tail = overlap.get(i).copied().unwrap_or(0);
+        let solo_end = nf.saturating_sub(tail).max(head);
+        for (what, a, b) in [("h", 0, head), ("s", head, solo_end), ("t", solo_end, nf)] {
+            if b > a {
+                ranges.push((i, what, a, b));
+            }
         }
     }
+    // Frames of the shared chain come photo after photo.
+    let mut shared_at = vec![0u64; n];
+    let mut at = 0u64;
+    for &i in &stills {
+        shared_at[i] = at;
+        at += end_f[i] - start_f[i];
+    }
+    let from_shared: Vec<_> = ranges.iter().filter(|r| stills.contains(&r.0)).collect();
+    if !stills.is_empty() {
+        let outs: String = from_shared
+            .iter()
+            .map(|(i, what, _, _)| format!("[{what}{i}]"))
+            .collect();
+        let last = g.last_mut().expect("the shared chain");
+        if from_shared.len() == 1 {
+            last.push_str(&outs);
+        } else {
+            write!(last, ",split={}{outs}", from_shared.len()).expect("string");
+        }
+    }
+    for i in 0..n {
+        let mine: Vec<_> = ranges.iter().filter(|r| r.0 == i).collect();
+        let shared = stills.contains(&i);
+        if !shared && mine.len() > 1 {
+            let outs: String = mine.iter().map(|(i, w, _, _)| format!("[{w}{i}]")).collect();
+            g.push(format!("[v{i}]split={}{outs}", mine.len()));
+        }
+        for (i, what, a, b) in mine {
+            let (a, b, input) = if shared {
+                (shared_at[*i] + a, shared_at[*i] + b, format!("{what}{i}"))
+            } else if ranges.iter().filter(|r| r.0 == *i).count() > 1 {
+                (*a, *b, format!("{what}{i}"))
+            } else {
+                (*a, *b, format!("v{i}"))
+            };
+            g.push(format!(
+                "[{input}]trim=start_frame={a}:end_frame={b},setpts=PTS-STARTPTS[p{what}{i}]"
+            ));
+        }
+    }
+    let mut pieces: Vec<String> = Vec::new();
+    for i in 0..n {
+        if ranges.iter().any(|r| r.0 == i && r.1 == "s") {
+            pieces.push(format!("ps{i}"));
+        }
+        if overlap.get(i).copied().unwrap_or(0) > 0 {
+            g.push(format!(
+                "[pt{i}][ph{}]xfade=transition={}:duration={}:offset=0[x{i}]",
+                i + 1,
+                xfade_name(transition),
+                secs(overlap[i])
+            ));
+            pieces.push(format!("x{i}"));
+        }
+    }
+    let cur = if pieces.len() == 1 {
+        pieces[0].clone()
+    } else {
+        let ins: String = pieces.iter().map(|p| format!("[{p}]")).collect();
+        g.push(format!("{ins}concat=n={}:v=1:a=0[vj]", pieces.len()));
+        "vj".to_string()
+    };
     let mut v = format!("[{cur}]");
     for o in &job.overlays {
         v.push_str(&drawtext(o, w, h, true));
@@ -551,7 +665,12 @@ mod tests {
         let g = graph(&p);
         assert!(g.contains("[1:v]transpose=clock,split=2"), "{g}");
         assert!(g.contains("[0:v]split=3[i0a][i0b][i0t]"), "{g}");
-        assert!(g.contains("zoompan="), "{g}");
+        // One motion chain for every photo, each with its own length.
+        assert_eq!(g.matches("zoompan=").count(), 1, "{g}");
+        assert!(g.contains("[c0][c1][c2]concat=n=3:v=1:a=0,scale=640:360"), "{g}");
+        assert!(g.contains(":d=105:"), "equal lengths need no choice: {g}");
+        assert!(g.contains("z=if(eq(in\\,0)\\,1+0.12*(frame/104)\\,if(eq(in\\,1)"), "{g}");
+        assert!(g.contains("[m1]trim=start_frame=105:end_frame=210"), "{g}");
         assert!(g.contains("s=320x180:fps=30"), "{g}");
         assert!(a.contains("-map [thumb] -frames:v 1"), "{a}");
     }
@@ -568,8 +687,9 @@ mod tests {
         assert_eq!(p.total_frames, 315);
         let g = graph(&p);
         assert!(g.contains("[v0][v1][v2]concat=n=3:v=1:a=0[vj]"), "{g}");
-        assert!(g.contains("loop=loop=104:size=1"), "{g}");
-        assert!(!g.contains("zoompan"), "{g}");
+        // Held still: zoom 1 on the canvas itself, no supersampling.
+        assert!(g.contains("zoompan=z=1:x=0:y=0:d=105"), "{g}");
+        assert!(!g.contains("scale=640:360"), "{g}");
     }
 
     #[test]
