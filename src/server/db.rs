@@ -125,11 +125,27 @@ impl Db {
         Ok(v != *self.seen.lock().unwrap())
     }
 
+    /// Take the store's write lock (waiting up to 5 s for another
+    /// process to finish): what is read and written until [`commit`] is
+    /// one step no other process interleaves with. Every statement on this
+    /// connection joins it, so the caller keeps it short.
+    ///
+    /// [`commit`]: Db::commit
+    pub fn begin(&self) -> Result<(), DbError> {
+        self.with(|c| c.execute_batch("BEGIN IMMEDIATE"))
+    }
+
+    pub fn commit(&self) -> Result<(), DbError> {
+        self.with(|c| c.execute_batch("COMMIT"))
+    }
+
     /// Read every row, in one consistent read.
     pub fn load(&self) -> Result<Snapshot, DbError> {
         let mut conn = self.conn.lock().unwrap();
         let r = (|| {
-            let tx = conn.transaction()?;
+            // A savepoint: a read transaction of its own, or a part of
+            // the one [`begin`] opened.
+            let tx = conn.savepoint()?;
             let version = data_version(&tx)?;
             let snap = read_all(&tx)?;
             tx.commit()?;
@@ -165,7 +181,7 @@ impl Db {
     ) -> Result<(), DbError> {
         let mut conn = self.conn.lock().unwrap();
         let r = (|| {
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             put_account(&tx, user, account)?;
             tx.execute(
                 "INSERT OR REPLACE INTO tokens (token, user_id) VALUES (?1, ?2)",

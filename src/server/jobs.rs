@@ -121,7 +121,14 @@ pub fn resume_stale(sh: &Arc<Shared>, only: Option<&str>) -> Result<usize, DbErr
                 j.error = None;
             }
         }
-        start(sh.clone(), lease.id, draft, media);
+        // The dead process's ffmpeg may still be writing the first file
+        // (it outlives a SIGKILL of its parent): write another.
+        let file = format!(
+            "{}-{}",
+            super::routes::sanitize(&lease.id),
+            &sh.instance.id()[..8]
+        );
+        tokio::spawn(run(sh.clone(), lease.id, file, draft, media));
         taken += 1;
     }
     Ok(taken)
@@ -130,7 +137,8 @@ pub fn resume_stale(sh: &Arc<Shared>, only: Option<&str>) -> Result<usize, DbErr
 /// Render job `id` in the background. The job is already in the world
 /// and the store, owned by this instance.
 pub fn start(sh: Arc<Shared>, id: String, draft: Value, media: Vec<Media>) {
-    tokio::spawn(run(sh, id, draft, media));
+    let file = super::routes::sanitize(&id);
+    tokio::spawn(run(sh, id, file, draft, media));
 }
 
 /// Change the job in the world and, when `store`, in the store too.
@@ -153,15 +161,15 @@ fn update(sh: &Shared, id: &str, store: bool, f: impl FnOnce(&mut RenderJob)) ->
     true
 }
 
-async fn run(sh: Arc<Shared>, id: String, draft: Value, media: Vec<Media>) {
+/// Render job `id` to `<data_dir>/renders/<file>.mp4`.
+async fn run(sh: Arc<Shared>, id: String, file: String, draft: Value, media: Vec<Media>) {
     tokio::time::sleep(Duration::from_millis(200)).await;
     if !update(&sh, &id, true, |j| j.phase = Phase::Processing) {
         return;
     }
     let out_dir = sh.data_dir.join("renders");
-    let file_id = super::routes::sanitize(&id);
     let req = render::RenderRequest {
-        id: &file_id,
+        id: &file,
         draft: &draft,
         media: &media,
         max_p: sh.cfg.max_p,

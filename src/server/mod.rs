@@ -73,6 +73,8 @@ pub struct Shared {
     pub(crate) cfg: ServerConfig,
     pub(crate) data_dir: PathBuf,
     pub(crate) db: db::Db,
+    /// One [`WriteTx`] at a time in this process.
+    tx_lock: Mutex<()>,
     pub(crate) instance: jobs::Instance,
     _tmp: Option<tempfile::TempDir>,
 }
@@ -102,6 +104,7 @@ impl Shared {
             cfg,
             data_dir,
             db,
+            tx_lock: Mutex::new(()),
             instance,
             _tmp: tmp,
         };
@@ -119,8 +122,35 @@ impl Shared {
         Ok(())
     }
 
+    /// Start a read-modify-write of the stored world: no other process
+    /// writes until the returned guard is dropped, and the world is
+    /// reloaded first if one did. Take it before locking the world.
+    pub(crate) fn write_tx(&self) -> std::result::Result<WriteTx<'_>, db::DbError> {
+        let guard = self.tx_lock.lock().unwrap();
+        self.db.begin()?;
+        let tx = WriteTx {
+            db: &self.db,
+            _guard: guard,
+        };
+        self.sync()?;
+        Ok(tx)
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
+    }
+}
+
+/// An open write of the store ([`Shared::write_tx`]); committed on drop,
+/// whatever the request's outcome (a refusal has written nothing).
+pub(crate) struct WriteTx<'a> {
+    db: &'a db::Db,
+    _guard: std::sync::MutexGuard<'a, ()>,
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        let _ = self.db.commit();
     }
 }
 

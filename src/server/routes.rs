@@ -52,6 +52,7 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ServerError::bad("missing X-Client-Id"))?
         .to_string();
+    let _tx = sh.write_tx()?;
     let mut w = sh.world.lock().unwrap();
     // One starter token per client id while it is valid.
     if let Some(t) = w.client_tokens.get(&client_id).cloned() {
@@ -75,6 +76,7 @@ pub async fn create_session(
     headers: HeaderMap,
     body: Option<Json<Value>>,
 ) -> Reply {
+    let _tx = sh.write_tx()?;
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     let language = body
@@ -246,6 +248,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
     if added.is_empty() {
         return Err(ServerError::bad("no files or urls in the request"));
     }
+    let _tx = sh.write_tx()?;
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     let s = session_of(&mut w, &user, &sid)?;
@@ -287,6 +290,7 @@ pub async fn run_sse(
         .filter_map(|p| p.text.as_deref())
         .collect();
     let frames = {
+        let _tx = sh.write_tx()?;
         let mut w = sh.world.lock().unwrap();
         let user = auth(&w, &headers)?;
         session_of(&mut w, &user, &req.session_id)?;
@@ -342,6 +346,7 @@ pub async fn run_sse(
                             return Some((Err(err), (sh, sid, VecDeque::new())));
                         }
                         Frame::SetDraft { draft } => {
+                            let _tx = sh.write_tx();
                             if let Some(s) = sh.world.lock().unwrap().sessions.get_mut(&sid) {
                                 s.draft = draft;
                                 // A failed write keeps the draft in memory.
@@ -402,6 +407,7 @@ pub async fn render_submit(
         .ok_or_else(|| ServerError::bad("missing sessionId"))?;
     let draft = body.get("draft").cloned().unwrap_or(Value::Null);
     let media = {
+        let _tx = sh.write_tx()?;
         let mut w = sh.world.lock().unwrap();
         let user = auth(&w, &headers)?;
         if w.export_blocked {
@@ -476,7 +482,7 @@ pub async fn render_status(
     let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({
-            "url": format!("http://{host}/cdn/renders/{}.mp4", sanitize(&job.id)),
+            "url": format!("http://{host}/cdn/renders/{}", output_file(job)),
             "size": job.size, "duration": job.duration_s, "width": job.width, "height": job.height, "format": "mp4",
         });
     }
@@ -485,6 +491,16 @@ pub async fn render_status(
     }
     v["data"] = json!({"status": job.phase.as_str(), "session": job.session});
     Ok(Json(v).into_response())
+}
+
+/// The video's file name in the renders folder (a job run again after a
+/// crash writes a file of another name).
+fn output_file(job: &RenderJob) -> String {
+    job.output
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("{}.mp4", sanitize(&job.id)))
 }
 
 /// `GET /api/render/proxy/<id>/download` (auth; Range supported).
@@ -562,6 +578,7 @@ pub async fn add_script(State(sh): State<Arc<Shared>>, Json(s): Json<agent::Scri
 
 /// Set account facts: `{"available": N}` for every user, `{"export_blocked": bool}`.
 pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) -> Response {
+    let _tx = sh.write_tx();
     let mut w = sh.world.lock().unwrap();
     if let Some(b) = v["export_blocked"].as_bool() {
         w.export_blocked = b;
