@@ -585,7 +585,8 @@ fn serve_runs_as_a_child_and_logs_requests() {
         c.env("NEMO_API_URL", url);
     });
     r.ok();
-    assert_eq!(r.stdout, BALANCE);
+    // `serve` without --faults is the offline backend: no credit limit.
+    assert_eq!(r.stdout, "Credits: unlimited (offline backend)\n");
     assert!(
         wait_for_line(&rx, &mut seen, |l| l
             == "GET /api/credits/balance/simple → 200 (user u1)")

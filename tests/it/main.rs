@@ -8,6 +8,7 @@ mod chat;
 mod errors;
 mod export;
 mod foundation;
+mod local;
 mod pipe;
 mod repl;
 mod store;
