@@ -531,6 +531,9 @@ pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -
             ""
         }
     ));
+    if let Some(d) = &shared.cfg.data_dir {
+        out.status(format!("Projects are kept in {}", d.display()));
+    }
     if !local.ip().is_loopback() {
         out.warn("listening beyond loopback: anyone who can reach this port can use it");
     }
