@@ -574,7 +574,6 @@ fn read_all(c: &Connection) -> rusqlite::Result<Snapshot> {
                 .as_array()
                 .cloned()
                 .unwrap_or_default(),
-            ..Session::default()
         })
     })? {
         let s = row?;
@@ -635,7 +634,6 @@ mod tests {
                 file_id: "file_1".into(),
             }],
             generated: vec![json!({"kind": "video"})],
-            ..Session::default()
         }
     }
 

@@ -92,13 +92,16 @@ impl Drop for Instance {
     }
 }
 
-/// Whether a stored unfinished job needs someone to run it.
+/// Whether a stored unfinished job needs someone to run it: its runner
+/// is gone, or has not said it is alive for [`STALE_AFTER`] (hung). This
+/// process's own jobs are running (their task ends only with a result).
 fn is_stale(sh: &Shared, lease: &JobLease, now: i64) -> bool {
-    let dead = match &lease.runner {
+    match &lease.runner {
+        Some(r) if r == sh.instance.id() => false,
+        Some(r) if !sh.instance.is_alive(r) => true,
         None => true,
-        Some(r) => !sh.instance.is_alive(r),
-    };
-    dead || now - lease.updated_at > STALE_AFTER.as_millis() as i64
+        Some(_) => now - lease.updated_at > STALE_AFTER.as_millis() as i64,
+    }
 }
 
 /// Run again every stale unfinished job (or only job `only`). Returns how
@@ -151,10 +154,9 @@ fn update(sh: &Shared, id: &str, store: bool, f: impl FnOnce(&mut RenderJob)) ->
     let mut changed = j.clone();
     f(&mut changed);
     if store {
-        match sh.db.put_render_state(&changed, sh.instance.id()) {
-            Ok(false) => return false,
-            // The world still has it; a later write may reach the store.
-            Ok(true) | Err(_) => {}
+        // On an error the world still has it; a later write may store it.
+        if let Ok(false) = sh.db.put_render_state(&changed, sh.instance.id()) {
+            return false;
         }
     }
     *j = changed;

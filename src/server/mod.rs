@@ -41,7 +41,7 @@ use crate::ui::Out;
 use faults::FaultAction;
 use world::{LogEntry, World};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ServerConfig {
     /// Serve `/__control/*` (fault injection, scripts, request log).
     pub faults: bool,
@@ -54,18 +54,6 @@ pub struct ServerConfig {
     pub log: bool,
     /// Never charge; the balance says `"unlimited": true`.
     pub unlimited_credits: bool,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        ServerConfig {
-            faults: false,
-            data_dir: None,
-            max_p: None,
-            log: false,
-            unlimited_credits: false,
-        }
-    }
 }
 
 pub struct Shared {

@@ -30,7 +30,7 @@ pub struct Media {
     pub file_id: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Session {
     pub id: String,
     pub task_id: String,
