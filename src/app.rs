@@ -27,6 +27,9 @@ pub struct Ctx {
     pub out: Out,
     /// Multiplies every built-in wait (`IMG2YT_TIME_SCALE`).
     pub time_scale: f64,
+    /// Talking to the in-process offline backend (`--local`): renders are
+    /// polled often, and there is no web page to link to.
+    pub local: bool,
 }
 
 impl Ctx {
@@ -63,7 +66,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     } else {
         None
     };
-    let ctx = build_ctx(&cli, api_url, out)?;
+    let mut ctx = build_ctx(&cli, api_url, out)?;
+    ctx.local = cli.global.local;
     for w in ctx.store.take_warnings() {
         ctx.out.warn(w);
     }
@@ -273,6 +277,7 @@ pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
         store,
         out,
         time_scale,
+        local: false,
     })
 }
 

@@ -24,6 +24,8 @@ use futures_util::StreamExt;
 
 const FIRST_POLL: Duration = Duration::from_secs(5);
 const POLL_EVERY: Duration = Duration::from_secs(30);
+/// The in-process offline backend is asked often: it is on this machine.
+const LOCAL_POLL: Duration = Duration::from_millis(400);
 /// Give up waiting (the job is kept) after this long.
 const RENDER_LIMIT: Duration = Duration::from_secs(15 * 60);
 const DOWNLOAD_TRIES: u32 = 3;
@@ -40,11 +42,23 @@ pub struct Options {
 pub struct Delivered {
     pub path: PathBuf,
     pub size: u64,
+    /// The video's thumbnail next to it, when the server made one.
+    pub thumbnail: Option<PathBuf>,
+}
+
+/// With `--local`, renders run on this machine with ffmpeg: a missing
+/// ffmpeg is one clear line with the install command, before any work.
+pub fn check_local_renderer(ctx: &Ctx) -> Result<()> {
+    if ctx.local && crate::server::render::which("ffmpeg").is_none() {
+        return Err(Error::Render(crate::server::render::ffmpeg_install_hint()));
+    }
+    Ok(())
 }
 
 /// `export`: pick up a pending render of this project if there is one,
 /// else render the current draft.
 pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Result<Delivered> {
+    check_local_renderer(ctx)?;
     let sid = ctx.api.session().map(|s| s.session_id);
     let pending = ctx.store.load().pending_renders;
     if let Some(job) = pending
@@ -172,7 +186,10 @@ async fn finish_job(
         job = submit(ctx, &draft, &target, opts).await?;
     };
     let target = free_target(&job.output, opts.force || job.force);
-    let delivered = download(ctx, &job, &status, &target, cancel).await?;
+    let mut delivered = download(ctx, &job, &status, &target, cancel).await?;
+    if let Some(url) = &status.thumbnail_url {
+        delivered.thumbnail = thumbnail(ctx, url, &target, opts.force || job.force, cancel).await;
+    }
     forget(ctx, &job.id)?;
     report(ctx, &delivered, &status).await;
     Ok(delivered)
@@ -184,7 +201,8 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
     let spinner = ctx.out.spinner("Rendering your video…");
     let bar = ctx.out.percent_bar("Rendering");
     let start = tokio::time::Instant::now();
-    let mut wait = ctx.scaled(FIRST_POLL);
+    let every = if ctx.local { LOCAL_POLL } else { POLL_EVERY };
+    let mut wait = ctx.scaled(if ctx.local { LOCAL_POLL } else { FIRST_POLL });
     let mut last_progress: Option<u64> = None;
     let mut in_percent = false;
     let stopped = || {
@@ -200,7 +218,7 @@ async fn poll(ctx: &Ctx, job: &PendingRender, cancel: &CancellationToken) -> Res
             }
             _ = tokio::time::sleep(wait) => {}
         }
-        wait = ctx.scaled(POLL_EVERY);
+        wait = ctx.scaled(every);
         // Checked before every request, so a status route that keeps
         // failing cannot keep img2yt polling for ever.
         if start.elapsed() > ctx.scaled(RENDER_LIMIT) {
@@ -310,6 +328,7 @@ async fn download(
                     return Ok(Delivered {
                         path: target.to_path_buf(),
                         size,
+                        thumbnail: None,
                     });
                 }
                 Err(Error::Interrupted) => {
@@ -325,6 +344,33 @@ async fn download(
         }
     }
     Err(last_err.unwrap_or_else(|| Error::Render("The video could not be downloaded.".into())))
+}
+
+/// Save the server's thumbnail next to the video (`trip.mp4` → `trip.jpg`).
+/// A missing thumbnail never fails an export: the video is what was asked.
+async fn thumbnail(
+    ctx: &Ctx,
+    url: &str,
+    video: &Path,
+    force: bool,
+    cancel: &CancellationToken,
+) -> Option<PathBuf> {
+    let target = free_target(&video.with_extension("jpg"), force);
+    let part = part_path(&target);
+    let _ = tokio::fs::remove_file(&part).await;
+    let saved = async {
+        let resp = ctx.api.download_url(url, 0).await?;
+        save(ctx, resp, &part, 0, None, cancel).await?;
+        place(&part, &target)
+    };
+    match saved.await {
+        Ok(()) => Some(target),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&part).await;
+            ctx.out.debug(format!("thumbnail from {url}: {e}"));
+            None
+        }
+    }
 }
 
 /// Stream a response into `part`, appending when the server honoured the
@@ -534,7 +580,12 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
             None => (st.duration_s, st.width, st.height),
         },
     };
-    let link = super::project::link(ctx).await.ok();
+    // The offline backend has no web app: a link would lead nowhere.
+    let link = if ctx.local {
+        None
+    } else {
+        super::project::link(ctx).await.ok()
+    };
     let mut facts = vec![super::upload::human_size(d.size)];
     if let Some(s) = duration {
         facts.push(format!("{s:.1} s"));
@@ -549,8 +600,23 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
         .unwrap_or_else(|| d.path.clone());
     ctx.out.result(
         format!("✅ Saved {} ({})", shown.display(), facts.join(", ")),
-        json!({"type": "export", "path": d.path, "size": d.size, "duration": duration, "width": w, "height": h, "link": link}),
+        json!({"type": "export", "path": d.path, "size": d.size, "duration": duration, "width": w, "height": h, "thumbnail": d.thumbnail, "link": link, "warnings": st.warnings}),
     );
+    if !ctx.out.is_json() {
+        if let Some(t) = &d.thumbnail {
+            let t = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| t.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| t.clone());
+            ctx.out.line(format!(
+                "Thumbnail (1280×720, for YouTube): {}",
+                t.display()
+            ));
+        }
+        for w in &st.warnings {
+            ctx.out.warn(w);
+        }
+    }
     if let Some(l) = link {
         if !ctx.out.is_json() {
             ctx.out.line(format!("Open it in the browser: {l}"));

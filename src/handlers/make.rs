@@ -17,6 +17,8 @@ pub async fn run(
     opts: &Options,
     cancel: &CancellationToken,
 ) -> Result<()> {
+    // Offline, the render needs ffmpeg: say so before anything is uploaded.
+    export::check_local_renderer(ctx)?;
     if !continue_project {
         let _s = ctx.out.spinner_with("Connecting…", false);
         ctx.api.new_session(false).await?;

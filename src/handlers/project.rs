@@ -36,6 +36,13 @@ pub async fn link(ctx: &Ctx) -> Result<String> {
 }
 
 pub async fn open(ctx: &Ctx, browser: bool) -> Result<()> {
+    if ctx.local {
+        ctx.out.result(
+            "This project lives in the offline backend on this computer, so there is no web page for it: `status` shows the timeline and `export` makes the MP4.",
+            json!({"type": "link", "url": null}),
+        );
+        return Ok(());
+    }
     let link = {
         let _s = ctx.out.spinner_with("Connecting…", false);
         link(ctx).await?

@@ -220,8 +220,9 @@ impl Db {
         self.with(|c| {
             c.execute(
                 "INSERT OR REPLACE INTO sessions
-                 (id, task_id, bind_id, owner, language, draft, media, generated, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 (id, task_id, bind_id, owner, language, draft, media, generated, history,
+                  updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     s.id,
                     s.task_id,
@@ -231,6 +232,7 @@ impl Db {
                     s.draft.to_string(),
                     media.to_string(),
                     Value::from(s.generated.clone()).to_string(),
+                    Value::from(s.history.clone()).to_string(),
                     now_ms(),
                 ],
             )
@@ -273,7 +275,8 @@ impl Db {
         self.with(|c| {
             c.execute(
                 "UPDATE renders SET phase = ?2, progress = ?3, output = ?4, thumbnail = ?5,
-                 size = ?6, duration_s = ?7, width = ?8, height = ?9, error = ?10, updated_at = ?11
+                 size = ?6, duration_s = ?7, width = ?8, height = ?9, error = ?10, updated_at = ?11,
+                 warnings = ?13
                  WHERE id = ?1 AND runner = ?12",
                 params![
                     job.id,
@@ -288,6 +291,7 @@ impl Db {
                     job.error,
                     now_ms(),
                     runner,
+                    Value::from(job.warnings.clone()).to_string(),
                 ],
             )
         })
@@ -445,7 +449,8 @@ CREATE TABLE counters (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 );
--- draft, media and generated are JSON; media keeps each upload's absolute path.
+-- draft, media, generated and history (earlier drafts, for undo) are JSON;
+-- media keeps each upload's absolute path.
 CREATE TABLE sessions (
     id         TEXT PRIMARY KEY,
     task_id    TEXT NOT NULL,
@@ -455,6 +460,7 @@ CREATE TABLE sessions (
     draft      TEXT NOT NULL,
     media      TEXT NOT NULL,
     generated  TEXT NOT NULL,
+    history    TEXT NOT NULL DEFAULT '[]',
     updated_at INTEGER NOT NULL
 );
 -- draft and media are what the job renders, so another process can run it
@@ -471,6 +477,7 @@ CREATE TABLE renders (
     width      INTEGER NOT NULL DEFAULT 0,
     height     INTEGER NOT NULL DEFAULT 0,
     error      TEXT,
+    warnings   TEXT NOT NULL DEFAULT '[]',
     draft      TEXT NOT NULL,
     media      TEXT NOT NULL,
     runner     TEXT,
@@ -495,7 +502,7 @@ fn media_json(media: &[Media]) -> Value {
             json!({
                 "name": m.name, "kind": m.kind, "size": m.size,
                 "path": m.path.as_ref().map(|p| p.to_string_lossy()),
-                "url": m.url, "file_id": m.file_id,
+                "url": m.url, "file_id": m.file_id, "exposure": m.exposure,
             })
         })
         .collect()
@@ -514,12 +521,20 @@ fn media_from_json(s: &str) -> Vec<Media> {
             path: text(m, "path").map(PathBuf::from),
             url: text(m, "url"),
             file_id: text(m, "file_id").unwrap_or_default(),
+            exposure: m["exposure"].as_f64(),
         })
         .collect()
 }
 
 fn json_col(s: String, fallback: Value) -> Value {
     serde_json::from_str(&s).unwrap_or(fallback)
+}
+
+fn json_list(s: String) -> Vec<Value> {
+    json_col(s, json!([]))
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 fn phase_of(s: &str) -> Phase {
@@ -559,7 +574,8 @@ fn read_all(c: &Connection) -> rusqlite::Result<Snapshot> {
         snap.accounts.insert(u, a);
     }
     let mut st = c.prepare(
-        "SELECT id, task_id, bind_id, owner, language, draft, media, generated FROM sessions",
+        "SELECT id, task_id, bind_id, owner, language, draft, media, generated, history
+         FROM sessions",
     )?;
     for row in st.query_map([], |r| {
         Ok(Session {
@@ -570,10 +586,8 @@ fn read_all(c: &Connection) -> rusqlite::Result<Snapshot> {
             language: r.get(4)?,
             draft: json_col(r.get(5)?, json!({"t": [], "d": 0})),
             media: media_from_json(&r.get::<_, String>(6)?),
-            generated: json_col(r.get(7)?, json!([]))
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
+            generated: json_list(r.get(7)?),
+            history: json_list(r.get(8)?),
         })
     })? {
         let s = row?;
@@ -581,7 +595,7 @@ fn read_all(c: &Connection) -> rusqlite::Result<Snapshot> {
     }
     let mut st = c.prepare(
         "SELECT id, session, phase, progress, output, thumbnail, size, duration_s,
-                width, height, error FROM renders",
+                width, height, error, warnings FROM renders",
     )?;
     for row in st.query_map([], |r| {
         Ok(RenderJob {
@@ -596,6 +610,10 @@ fn read_all(c: &Connection) -> rusqlite::Result<Snapshot> {
             width: r.get(8)?,
             height: r.get(9)?,
             error: r.get(10)?,
+            warnings: json_list(r.get(11)?)
+                .iter()
+                .filter_map(|w| w.as_str().map(str::to_string))
+                .collect(),
         })
     })? {
         let j = row?;
@@ -632,8 +650,10 @@ mod tests {
                 path: Some(PathBuf::from("/data/uploads/file_1-a_b.jpg")),
                 url: None,
                 file_id: "file_1".into(),
+                exposure: Some(0.25),
             }],
             generated: vec![json!({"kind": "video"})],
+            history: vec![json!({"t": [], "d": 0})],
         }
     }
 
@@ -645,6 +665,7 @@ mod tests {
             progress: 0.0,
             output: None,
             thumbnail: None,
+            warnings: Vec::new(),
             size: None,
             duration_s: None,
             width: 0,
@@ -669,6 +690,7 @@ mod tests {
         j.size = Some(1234);
         j.duration_s = Some(3.0);
         (j.width, j.height) = (160, 90);
+        j.warnings = vec!["no CJK font".into()];
         assert!(db.put_render_state(&j, "me").unwrap());
         assert!(!db.put_render_state(&j, "someone else").unwrap());
 
@@ -683,11 +705,14 @@ mod tests {
         assert_eq!(back.media[0].path, s.media[0].path);
         assert_eq!(back.media[0].name, "a b.jpg");
         assert_eq!(back.generated, s.generated);
+        assert_eq!(back.history, s.history);
+        assert_eq!(back.media[0].exposure, Some(0.25));
         assert_eq!(back.language, "zh");
         let r = &snap.renders["render_1"];
         assert_eq!(r.phase, Phase::Completed);
         assert_eq!(r.output, j.output);
         assert_eq!((r.size, r.width, r.height), (Some(1234), 160, 90));
+        assert_eq!(r.warnings, ["no CJK font"]);
     }
 
     #[test]

@@ -211,6 +211,7 @@ async fn run(sh: Arc<Shared>, id: String, file: String, draft: Value, media: Vec
                 j.progress = 100.0;
                 j.output = Some(done.video.clone());
                 j.thumbnail = done.thumbnail.clone();
+                j.warnings = done.warnings.clone();
                 j.size = size;
                 j.duration_s = Some(done.duration_s);
                 j.width = done.width;

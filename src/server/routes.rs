@@ -17,6 +17,7 @@ use tower::ServiceExt;
 use super::agent::{self, Frame};
 use super::error::{ok, Reply, ServerError};
 use super::jobs;
+use super::render;
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
 use super::Shared;
 use crate::wire::{codes, lenient, media_kind_of, RunSseRequest, MAX_UPLOAD_BYTES};
@@ -95,6 +96,7 @@ pub async fn create_session(
         draft: json!({"t": [], "d": 0}),
         media: Vec::new(),
         generated: Vec::new(),
+        history: Vec::new(),
     };
     sh.db.put_session(&session)?;
     w.sessions.insert(id.clone(), session);
@@ -205,6 +207,12 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 })?;
             }
             f.flush().await.ok();
+            // Measured once here, so a render never decodes a photo twice.
+            let exposure = if kind == "image" {
+                render::probe::measure_exposure(&path).await
+            } else {
+                None
+            };
             added.push(Media {
                 name,
                 kind: kind.into(),
@@ -212,6 +220,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 path: Some(path),
                 url: None,
                 file_id,
+                exposure,
             });
         }
     } else {
@@ -242,6 +251,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 path: None,
                 url: Some(url.to_string()),
                 file_id: format!("file_{}", uuid::Uuid::new_v4().simple()),
+                exposure: None,
             });
         }
     }
@@ -431,6 +441,7 @@ pub async fn render_submit(
             width: 0,
             height: 0,
             thumbnail: None,
+            warnings: Vec::new(),
             error: None,
         };
         // Stored with what it renders, so another process can finish it.
@@ -485,6 +496,15 @@ pub async fn render_status(
             "url": format!("http://{host}/cdn/renders/{}", output_file(job)),
             "size": job.size, "duration": job.duration_s, "width": job.width, "height": job.height, "format": "mp4",
         });
+        if let Some(thumb) = job.thumbnail.as_ref().and_then(|p| p.file_name()) {
+            v["output"]["thumbnail_url"] = json!(format!(
+                "http://{host}/cdn/renders/{}",
+                thumb.to_string_lossy()
+            ));
+        }
+        if !job.warnings.is_empty() {
+            v["warnings"] = json!(job.warnings);
+        }
     }
     if let Some(e) = &job.error {
         v["error"] = json!(e.lines().next().unwrap_or("render failed"));
@@ -533,13 +553,16 @@ pub async fn cdn(State(sh): State<Arc<Shared>>, Path(file): Path<String>, req: R
 }
 
 async fn serve_file(path: std::path::PathBuf, req: Request) -> Reply {
-    let resp = tower_http::services::ServeFile::new_with_mime(
-        path,
-        &"video/mp4".parse().expect("static mime"),
-    )
-    .oneshot(req)
-    .await
-    .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let mime = if path.extension().is_some_and(|e| e == "jpg") {
+        "image/jpeg"
+    } else {
+        "video/mp4"
+    };
+    let resp =
+        tower_http::services::ServeFile::new_with_mime(path, &mime.parse().expect("static mime"))
+            .oneshot(req)
+            .await
+            .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     Ok(resp.map(Body::new))
 }
 

@@ -430,6 +430,20 @@ impl Slideshow {
         if show.photos.is_empty() {
             return None;
         }
+        // Another editor's draft places photos end to end and says nothing
+        // of overlaps: lengthen each photo by the transition so the video
+        // keeps the length the draft states.
+        let ours = of_type(0).any(|t| t["m"].get("transition_ms").is_some());
+        let placed = of_type(0)
+            .flat_map(|t| t["sg"].as_array().into_iter().flatten())
+            .any(|s| s.get("start").is_some());
+        if !ours && !placed && show.transition.kind != TransitionKind::None {
+            let n = show.photos.len();
+            let ms = show.transition.ms;
+            for p in show.photos.iter_mut().take(n - 1) {
+                p.ms += ms.min(p.ms);
+            }
+        }
         if let Some(s) = of_type(1)
             .flat_map(|t| t["sg"].as_array().into_iter().flatten())
             .next()
@@ -542,7 +556,10 @@ mod tests {
         ]});
         let s = Slideshow::from_draft(&d).unwrap();
         assert_eq!(s.photos.len(), 2);
-        assert_eq!(s.photos[0].ms, 2000);
+        // End to end in the draft: the crossfade comes out of a longer
+        // first photo, so the video keeps the draft's 3.5 s.
+        assert_eq!(s.photos[0].ms, 2750);
+        assert_eq!(s.duration_ms(), 3500);
         assert_eq!(s.photos[1].name, "photo 2");
         assert_eq!(s.title.as_deref(), Some("Hello"));
         assert_eq!(

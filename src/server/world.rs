@@ -28,6 +28,10 @@ pub struct Media {
     pub path: Option<PathBuf>,
     pub url: Option<String>,
     pub file_id: String,
+    /// How far the photo is from a good exposure (measured at upload; the
+    /// best one becomes the thumbnail). Lower is better.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub exposure: Option<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +44,8 @@ pub struct Session {
     pub draft: Value,
     pub media: Vec<Media>,
     pub generated: Vec<Value>,
+    /// Earlier drafts, newest last, for the agent's "undo".
+    pub history: Vec<Value>,
 }
 
 impl Session {
@@ -86,6 +92,8 @@ pub struct RenderJob {
     pub output: Option<PathBuf>,
     /// A 1280×720 JPEG next to the video, when the renderer made one.
     pub thumbnail: Option<PathBuf>,
+    /// What the user should know about this render (a missing font, …).
+    pub warnings: Vec<String>,
     pub size: Option<u64>,
     pub duration_s: Option<f64>,
     pub width: u32,

@@ -191,6 +191,13 @@ pub struct RenderStatus {
     pub width: Option<u64>,
     pub height: Option<u64>,
     pub error: Option<String>,
+    /// A preview image of the video, when the server made one (field
+    /// **unknown** in the protocol: `thumbnail_url`, `thumbnail`,
+    /// `cover_url`, `poster` in `output` or at the top).
+    pub thumbnail_url: Option<String>,
+    /// Notes the server wants the user to read (the offline backend says
+    /// when a title was left out for want of a font, …).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,9 +262,30 @@ impl RenderStatus {
             width: out_num(&["width"]).map(|f| f as u64),
             height: out_num(&["height"]).map(|f| f as u64),
             error: find(&["error", "error_message", "reason"]),
+            thumbnail_url: lenient::first_string(&output, THUMB_KEYS)
+                .or_else(|| find(THUMB_KEYS))
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+            warnings: [Some(v), data, output.is_object().then_some(&output)]
+                .into_iter()
+                .flatten()
+                .flat_map(|o| match o.get("warnings").or_else(|| o.get("warning")) {
+                    Some(Value::Array(a)) => a.iter().filter_map(lenient::as_string).collect(),
+                    Some(w) => lenient::as_string(w).into_iter().collect(),
+                    None => Vec::new(),
+                })
+                .filter(|w| !w.trim().is_empty())
+                .collect(),
         })
     }
 }
+
+const THUMB_KEYS: &[&str] = &[
+    "thumbnail_url",
+    "thumbnail",
+    "thumbnailUrl",
+    "cover_url",
+    "poster",
+];
 
 /// File types the upload endpoint accepts (§5), as shown to users.
 pub const ACCEPTED_TYPES: &[&str] = &[

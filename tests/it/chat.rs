@@ -673,8 +673,8 @@ fn two_stage_generation_reports_stage_one_and_shows_all_tracks() {
     assert_eq!(
         r.stdout,
         format!(
-            "Your raw video is ready: 2 photos, 6 seconds, with crossfade transitions. Now adding music and finishing touches…\n\
-             Added a Lo-fi track at 35% volume. See the timeline below, then type `export` when you're happy.\n\
+            "Your raw video is ready: 2 photos, 6.25 seconds, with crossfade transitions. Now adding music and finishing touches…\n\
+             Added a generated Lo-fi track (synthesised here, not a recorded song) at 100% volume. See the timeline below, then type `export` when you're happy.\n\
              {summary}\n"
         )
     );

@@ -4,12 +4,14 @@
 
 mod support;
 
+mod agent;
 mod chat;
 mod errors;
 mod export;
 mod foundation;
 mod local;
 mod pipe;
+mod render;
 mod repl;
 mod store;
 mod upload;

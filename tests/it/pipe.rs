@@ -108,11 +108,11 @@ fn pipe_runs_a_script_upload_edit_credits_export() {
     assert_eq!(
         normalize(&r.stdout),
         "Uploaded 2 files: red.jpg (242 B), blue.png (170 B)\n\
-         Your raw video is ready: 2 photos, 6 seconds, with crossfade transitions. Now adding music and finishing touches…\n\
-         Added a Lo-fi track at 35% volume. See the timeline below, then type `export` when you're happy.\n\
-         Timeline (2 tracks): 1. Video: 2 clips (0-6s) 2. BGM: Lo-fi (0-6s, 35%)\n\
+         Your raw video is ready: 2 photos, 6.25 seconds, with crossfade transitions. Now adding music and finishing touches…\n\
+         Added a generated Lo-fi track (synthesised here, not a recorded song) at 100% volume. See the timeline below, then type `export` when you're happy.\n\
+         Timeline (2 tracks): 1. Video: 2 clips (0-6.3s) 2. BGM: Lo-fi (generated) (0-6.3s, 100%)\n\
          Credits: 50 available · 0 frozen · 100 total\n\
-         ✅ Saved out.mp4 (<size>, 6.0 s, 160×90)\n\
+         ✅ Saved out.mp4 (<size>, 7.0 s, 160×90)\n\
          Open it in the browser: https://web.example/workspace/claim?ct=clm_<claim>\n"
     );
     // Status lines went to stderr.

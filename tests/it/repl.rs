@@ -265,13 +265,15 @@ fn repl_greets_uploads_a_dropped_path_edits_shows_status_and_quits() {
 
     // An edit: the agent's reply streams onto the screen.
     t.type_line(EDIT);
-    t.wait_for("Your raw video is ready: 1 photo, 3 seconds, with crossfade transitions.");
-    t.wait_for("Added a Lo-fi track at 35% volume.");
+    t.wait_for("Your raw video is ready: 1 photo, 3.5 seconds, with crossfade transitions.");
+    t.wait_for(
+        "Added a generated Lo-fi track (synthesised here, not a recorded song) at 100% volume.",
+    );
     t.wait_prompt();
 
     t.type_line("/status");
     let s = t.wait_n(
-        "Timeline (2 tracks): 1. Video: a b.jpg (0-3s) 2. BGM: Lo-fi (0-3s, 35%)",
+        "Timeline (2 tracks): 1. Video: a b.jpg (0-3.5s) 2. BGM: Lo-fi (generated) (0-3.5s, 100%)",
         2,
     );
     assert!(s.contains("› /status\nTimeline (2 tracks)"), "{s}");
@@ -283,7 +285,7 @@ fn repl_greets_uploads_a_dropped_path_edits_shows_status_and_quits() {
 
     // Back again: the project in one line.
     let t = Tmux::start(&env, &[]);
-    let s = t.wait_for("Welcome back — 2 tracks, 3 s.\n");
+    let s = t.wait_for("Welcome back — 2 tracks, 3.5 s.\n");
     assert!(!s.contains(GREETING), "no first-run greeting: {s}");
     t.wait_prompt();
     t.keys(&["C-d"]);

@@ -1,0 +1,1045 @@
+//! What a message asks for: [`parse`] turns one chat message (English or
+//! Chinese, with numbers and quoted text) into a list of [`Edit`]s. Pure:
+//! it knows nothing of the draft, the uploads or the reply; `apply` does.
+//!
+//! A message is cut into clauses (`words::clauses`) and every clause is
+//! read for each kind of wish, so "make a video with calm music, 2 seconds
+//! per photo, title 'Iceland 2026'" is four edits. A number belongs to the
+//! nearest keyword in its clause ("2 seconds per photo and 1 second
+//! transitions").
+
+use super::words::{self, durations, find_all, find_any, gap, has, numbers, percents, quote_marks};
+use crate::server::slideshow::{Aspect, Mood, TransitionKind};
+
+/// One change the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Make the video from the uploaded photos (or rebuild it).
+    Make,
+    /// Every photo stays this many seconds.
+    PhotoSeconds(f64),
+    /// The whole video lasts about this many seconds.
+    TotalSeconds(f64),
+    Slower,
+    Faster,
+    Transition(TransitionKind),
+    TransitionSeconds(f64),
+    LongerTransitions,
+    ShorterTransitions,
+    KenBurns(bool),
+    Title(String),
+    RemoveTitle,
+    Closing(String),
+    RemoveClosing,
+    /// Some music: the uploaded audio if there is one, else a generated
+    /// track.
+    Music,
+    MusicMood(Mood),
+    /// The uploaded audio file (this one, or the latest).
+    MusicUpload(Option<String>),
+    /// Percent; 100 is YouTube's reference loudness.
+    MusicVolume(u32),
+    Louder,
+    Quieter,
+    NoMusic,
+    Aspect(Aspect),
+    /// The short side: 720 or 1080.
+    Resolution(u32),
+    MovePhoto {
+        from: Sel,
+        to: Sel,
+    },
+    SwapPhotos(Sel, Sel),
+    RemovePhotos(Vec<Sel>),
+    ReversePhotos,
+    Undo,
+}
+
+/// Which photo: by position (1-based), the last one, or by file name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sel {
+    Nth(usize),
+    Last,
+    Name(String),
+}
+
+const UNDO: &[&str] = &[
+    "undo",
+    "revert",
+    "go back",
+    "take that back",
+    "change it back",
+    "put it back",
+    "撤销",
+    "撤回",
+    "上一步",
+    "恢复原样",
+    "还原",
+];
+const MAKE: &[&str] = &[
+    "video",
+    "slideshow",
+    "slide show",
+    "montage",
+    "turn these",
+    "make these",
+    "turn them",
+    "turn my",
+    "convert",
+    "create",
+    "视频",
+    "幻灯片",
+    "影片",
+    "短片",
+    "做成",
+    "制作",
+    "生成",
+];
+const REMOVE: &[&str] = &[
+    "remove",
+    "delete",
+    "drop",
+    "cut",
+    "take out",
+    "get rid of",
+    "lose",
+    "no",
+    "without",
+    "clear",
+    "turn off",
+    "去掉",
+    "删除",
+    "删掉",
+    "不要",
+    "取消",
+    "移除",
+    "拿掉",
+    "关闭",
+    "关掉",
+    "没有",
+    "无",
+];
+const PHOTO_NOUNS: &[&str] = &[
+    "photo", "photos", "picture", "pictures", "image", "images", "pic", "pics", "slide", "slides",
+    "shot", "shots", "one",
+];
+const ORDINALS: &[(&str, usize)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("fifth", 5),
+    ("sixth", 6),
+    ("seventh", 7),
+    ("eighth", 8),
+    ("ninth", 9),
+    ("tenth", 10),
+];
+const TRANSITION_WORDS: &[&str] = &[
+    "transition",
+    "transitions",
+    "crossfade",
+    "crossfades",
+    "fade",
+    "fades",
+    "wipe",
+    "wipes",
+    "dissolve",
+    "转场",
+    "过渡",
+    "切换",
+    "淡入淡出",
+    "交叉淡化",
+    "擦除",
+    "滑动",
+    "黑场",
+];
+const PER_PHOTO_WORDS: &[&str] = &[
+    "photo", "photos", "picture", "pictures", "image", "images", "pic", "pics", "slide", "slides",
+    "each", "per", "every", "照片", "图片", "每张", "张", "每幅", "每个",
+];
+const TOTAL_WORDS: &[&str] = &[
+    "video", "long", "total", "in all", "总长", "总共", "一共", "视频",
+];
+const MUSIC_WORDS: &[&str] = &[
+    "music",
+    "song",
+    "track",
+    "bgm",
+    "soundtrack",
+    "tune",
+    "audio",
+    "background music",
+    "音乐",
+    "配乐",
+    "背景乐",
+    "歌",
+    "曲",
+];
+const VOLUME_WORDS: &[&str] = &["volume", "loudness", "level", "音量"];
+
+/// Read a message.
+pub fn parse(msg: &str) -> Vec<Edit> {
+    let (text, quotes) = words::unquote(msg);
+    let mut edits: Vec<Edit> = Vec::new();
+    for clause in words::clauses(&text) {
+        for e in clause_edits(clause, &quotes) {
+            if !edits.contains(&e) {
+                edits.push(e);
+            }
+        }
+    }
+    // A bare "music" next to a precise wish about the music adds nothing.
+    let precise = edits
+        .iter()
+        .any(|e| matches!(e, Edit::MusicMood(_) | Edit::MusicUpload(_) | Edit::NoMusic));
+    if precise {
+        edits.retain(|e| *e != Edit::Music);
+    }
+    edits
+}
+
+fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
+    let low = clause.to_ascii_lowercase();
+    if has(&low, UNDO) {
+        return vec![Edit::Undo];
+    }
+    if let Some(e) = photo_op(clause, &low, quotes) {
+        return vec![e];
+    }
+    let mut text_edits = Vec::new();
+    // Text taken from "title: …" to the end of the clause is not read for
+    // other wishes ("title: 2 seconds to midnight").
+    let cut = texts(clause, &low, quotes, &mut text_edits);
+    let (clause, low) = (&clause[..cut], &low[..cut]);
+    let mut out = Vec::new();
+    if has(
+        low,
+        &[
+            "reverse",
+            "backwards",
+            "倒序",
+            "反转",
+            "颠倒",
+            "倒过来",
+            "反过来",
+        ],
+    ) {
+        out.push(Edit::ReversePhotos);
+    }
+    if has(low, MAKE) {
+        out.push(Edit::Make);
+    }
+    out.extend(text_edits);
+    transitions(low, &mut out);
+    pacing(low, &mut out);
+    ken_burns(low, &mut out);
+    music(clause, low, quotes, &mut out);
+    canvas(low, &mut out);
+    out
+}
+
+// ---- photos: move, swap, remove ----
+
+fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
+    let sels = selections(clause, low, quotes);
+    if sels.is_empty() {
+        return None;
+    }
+    if has(
+        low,
+        &[
+            "swap", "switch", "exchange", "trade", "交换", "互换", "对调",
+        ],
+    ) {
+        let mut it = sels.into_iter().map(|(_, s)| s);
+        return Some(Edit::SwapPhotos(it.next()?, it.next()?));
+    }
+    let move_verb = find_any(
+        low,
+        &[
+            "移到",
+            "放到",
+            "挪到",
+            "调到",
+            "放在",
+            "移动到",
+            "移至",
+            "换到",
+            "排到",
+        ],
+    );
+    let en_move = has(low, &["move", "put", "place", "bring", "shift"]);
+    if let Some(&(vs, ve)) = move_verb.first() {
+        let from = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone())?;
+        let to = target(&low[ve..])
+            .or_else(|| sels.iter().find(|(p, _)| *p >= ve).map(|(_, s)| s.clone()))?;
+        return Some(Edit::MovePhoto { from, to });
+    }
+    if en_move {
+        let (from_at, from) = sels.first()?.clone();
+        let cut = [" to ", " at ", " into "]
+            .iter()
+            .filter_map(|w| low[from_at..].find(w).map(|i| from_at + i + w.len()))
+            .min()?;
+        let to = target(&low[cut..])
+            .or_else(|| sels.iter().find(|(p, _)| *p >= cut).map(|(_, s)| s.clone()))?;
+        return Some(Edit::MovePhoto { from, to });
+    }
+    let verbs = [
+        "remove",
+        "delete",
+        "drop",
+        "cut",
+        "take out",
+        "get rid of",
+        "lose",
+        "删除",
+        "删掉",
+        "去掉",
+        "移除",
+        "不要",
+        "拿掉",
+    ];
+    if has(low, &verbs) {
+        return Some(Edit::RemovePhotos(
+            sels.into_iter().map(|(_, s)| s).collect(),
+        ));
+    }
+    None
+}
+
+/// Where a photo should go: "the front", "the end", "position 2", "2",
+/// "最前", "最后", "第2位".
+fn target(rest: &str) -> Option<Sel> {
+    let rest = rest.trim_start();
+    let first = [
+        "the front",
+        "front",
+        "the start",
+        "start",
+        "the beginning",
+        "beginning",
+        "the top",
+        "top",
+        "first",
+        "the first",
+        "最前",
+        "开头",
+        "前面",
+        "首位",
+        "第一",
+    ];
+    let last = [
+        "the end",
+        "end",
+        "the back",
+        "back",
+        "the bottom",
+        "bottom",
+        "last",
+        "the last",
+        "最后",
+        "末尾",
+        "结尾",
+        "后面",
+        "最末",
+    ];
+    if first.iter().any(|w| starts_word(rest, w)) {
+        return Some(Sel::Nth(1));
+    }
+    if last.iter().any(|w| starts_word(rest, w)) {
+        return Some(Sel::Last);
+    }
+    let rest = [
+        "position", "place", "spot", "number", "slot", "no.", "#", "第",
+    ]
+    .iter()
+    .find_map(|w| rest.strip_prefix(w))
+    .unwrap_or(rest)
+    .trim_start();
+    let n = numbers(rest).into_iter().next().filter(|n| n.start == 0)?;
+    Sel::Nth(n.value as usize).filter_zero()
+}
+
+fn starts_word(s: &str, w: &str) -> bool {
+    s.starts_with(w)
+        && !(w.as_bytes()[w.len() - 1].is_ascii_alphanumeric()
+            && s.as_bytes()
+                .get(w.len())
+                .is_some_and(u8::is_ascii_alphanumeric))
+}
+
+impl Sel {
+    fn filter_zero(self) -> Option<Sel> {
+        match self {
+            Sel::Nth(0) => None,
+            s => Some(s),
+        }
+    }
+}
+
+/// The photos a clause names, with where: "photo 3", "photos 2 and 5",
+/// "#3", "the third photo", "the 3rd one", "the last photo", "第3张",
+/// "第三张和第五张", "最后一张", "beach.jpg", a quoted file name.
+fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
+    let mut out: Vec<(usize, Sel)> = Vec::new();
+    let nums = numbers(low);
+    let num_at = |at: usize| nums.iter().find(|n| n.start == at).copied();
+    // "photo 3", "photos 2 and 5"
+    for noun in PHOTO_NOUNS.iter().filter(|n| **n != "one") {
+        for (_, e) in find_all(low, noun) {
+            let mut at = e;
+            let rest = &low[at..];
+            let t = rest.trim_start();
+            at += rest.len() - t.len();
+            let t2 = t.strip_prefix("number ").or_else(|| t.strip_prefix('#'));
+            if let Some(t2) = t2 {
+                at += t.len() - t2.len();
+            }
+            let Some(n) = num_at(at).filter(|n| n.value >= 1.0 && n.value.fract() == 0.0) else {
+                continue;
+            };
+            // Not "photo 3 seconds" (a duration) nor "photos 2s".
+            if durations(low).iter().any(|d| d.start == n.start) {
+                continue;
+            }
+            out.push((n.start, Sel::Nth(n.value as usize)));
+            more_numbers(low, n.end, &nums, &mut out);
+        }
+    }
+    // "#3"
+    for (i, _) in find_all(low, "#") {
+        if let Some(n) = num_at(i + 1) {
+            out.push((i, Sel::Nth(n.value as usize)));
+        }
+    }
+    // "the third photo", "the 3rd one", "the last photo"
+    let nouns_after = |at: usize| {
+        let t = low[at..].trim_start();
+        PHOTO_NOUNS.iter().any(|n| starts_word(t, n))
+    };
+    for (w, k) in ORDINALS {
+        for (s, e) in find_all(low, w) {
+            if nouns_after(e) {
+                out.push((s, Sel::Nth(*k)));
+            }
+        }
+    }
+    for n in &nums {
+        let t = &low[n.end..];
+        if ["st", "nd", "rd", "th"].iter().any(|x| starts_word(t, x)) && nouns_after(n.end + 2) {
+            out.push((n.start, Sel::Nth(n.value as usize)));
+        }
+    }
+    for (s, e) in find_all(low, "last") {
+        if nouns_after(e) {
+            out.push((s, Sel::Last));
+        }
+    }
+    // 第3张, 第三张和第五张, 最后一张
+    for (s, e) in find_all(low, "第") {
+        if let Some(n) = num_at(e) {
+            if n.value >= 1.0 && !low[n.end..].starts_with('秒') {
+                out.push((s, Sel::Nth(n.value as usize)));
+                more_numbers(low, n.end, &nums, &mut out);
+            }
+        }
+    }
+    for (s, _) in find_any(
+        low,
+        &["最后一张", "最后那张", "最后一个", "最后一幅", "最后1张"],
+    ) {
+        out.push((s, Sel::Last));
+    }
+    // file names, bare or quoted
+    for (s, e) in file_names(low) {
+        out.push((s, Sel::Name(clause[s..e].to_string())));
+    }
+    for (s, _, n) in quote_marks(low) {
+        if let Some(q) = quotes
+            .get(n)
+            .filter(|q| crate::wire::media_kind_of(q).is_some())
+        {
+            out.push((s, Sel::Name(q.clone())));
+        }
+    }
+    out.sort_by_key(|(p, _)| *p);
+    out.dedup();
+    out
+}
+
+/// "… and 5", "… 和第5张", "…, 7": further positions after a first one.
+fn more_numbers(low: &str, mut at: usize, nums: &[words::Num], out: &mut Vec<(usize, Sel)>) {
+    loop {
+        let rest = &low[at..];
+        let t = rest.trim_start();
+        let Some(t2) = ["and ", "& ", ",", "、", "和", "与", "跟", "or "]
+            .iter()
+            .find_map(|s| t.strip_prefix(s))
+        else {
+            return;
+        };
+        let t3 = t2.trim_start();
+        let t3 = t3.strip_prefix('第').unwrap_or(t3);
+        let start = low.len() - t3.len();
+        let Some(n) = nums.iter().find(|n| n.start == start && n.value >= 1.0) else {
+            return;
+        };
+        out.push((n.start, Sel::Nth(n.value as usize)));
+        at = n.end;
+    }
+}
+
+/// Spans of file names with a photo, video or audio extension.
+fn file_names(low: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let is_name_char = |c: char| c.is_alphanumeric() || "._-".contains(c);
+    let mut start = None;
+    for (i, c) in low.char_indices().chain(std::iter::once((low.len(), ' '))) {
+        match (is_name_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                let w = low[s..i].trim_end_matches('.');
+                if words::is_file_name(w) {
+                    out.push((s, s + w.len()));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+// ---- title and closing text ----
+
+const TITLE_KEYS: &[&str] = &[
+    "title", "titled", "called", "named", "call it", "name it", "标题", "片名", "题目",
+];
+const CLOSING_KEYS: &[&str] = &[
+    "closing text",
+    "closing",
+    "ending text",
+    "end card",
+    "end text",
+    "end with",
+    "outro",
+    "credits text",
+    "结尾文字",
+    "结尾字幕",
+    "片尾文字",
+    "片尾",
+    "结尾",
+];
+
+/// Title and closing text; returns where the clause's other wishes end.
+fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usize {
+    let mut cut = low.len();
+    // "closing title" is the closing text, not the title.
+    let closing_at = find_any(low, CLOSING_KEYS);
+    let title_at: Vec<_> = find_any(low, TITLE_KEYS)
+        .into_iter()
+        .filter(|t| !closing_at.iter().any(|c| gap(*c, *t) <= 1))
+        .filter(|(s, _)| !low[..*s].ends_with("sub"))
+        .collect();
+    for (keys, set, remove) in [
+        (
+            &title_at,
+            Edit::Title as fn(String) -> Edit,
+            Edit::RemoveTitle,
+        ),
+        (&closing_at, Edit::Closing, Edit::RemoveClosing),
+    ] {
+        let Some(&(ks, ke)) = keys.first() else {
+            continue;
+        };
+        let ke = keys.iter().map(|k| k.1).max().unwrap_or(ke);
+        match text_after(clause, low, ke, quotes) {
+            Some((t, quoted)) => {
+                out.push(set(t));
+                if !quoted {
+                    cut = cut.min(ks);
+                }
+            }
+            None if near_before(low, REMOVE, ks, 12) => out.push(remove),
+            None => {}
+        }
+    }
+    cut
+}
+
+/// The text a keyword introduces: the first quote after it, or what
+/// follows "title:", "title is", "标题：", "标题是", "标题改成" to the end of
+/// the clause.
+fn text_after(clause: &str, low: &str, at: usize, quotes: &[String]) -> Option<(String, bool)> {
+    if let Some((_, _, n)) = quote_marks(low).into_iter().find(|(s, _, _)| *s >= at) {
+        return quotes.get(n).map(|q| (q.clone(), true));
+    }
+    let rest = low[at..].trim_start();
+    let from = at + (low.len() - at - rest.len());
+    let intro = [
+        ":", "：", "is", "to", "of", "=", "-", "是", "为", "改成", "改为", "设为", "写", "叫",
+    ]
+    .iter()
+    .find(|w| starts_word(rest, w))?;
+    let t = clause[from + intro.len()..]
+        .trim()
+        .trim_end_matches(['.', '!', '。', '！'])
+        .trim();
+    let t = words::requote(t, quotes);
+    let t = t.trim().to_string();
+    (!t.is_empty()).then_some((t, false))
+}
+
+/// Whether one of `kws` ends at most `max` bytes before `at`.
+fn near_before(low: &str, kws: &[&str], at: usize, max: usize) -> bool {
+    find_any(low, kws)
+        .iter()
+        .any(|&(_, e)| e <= at && at - e <= max)
+}
+
+// ---- transitions and pacing ----
+
+fn transitions(low: &str, out: &mut Vec<Edit>) {
+    let kind = if has(
+        low,
+        &[
+            "no transition",
+            "no transitions",
+            "without transition",
+            "without transitions",
+            "hard cut",
+            "hard cuts",
+            "straight cuts",
+            "just cut",
+            "transitions off",
+            "无转场",
+            "不要转场",
+            "去掉转场",
+            "没有转场",
+            "取消转场",
+            "直接切换",
+            "硬切",
+        ],
+    ) {
+        Some(TransitionKind::None)
+    } else if has(
+        low,
+        &[
+            "fade through black",
+            "fade to black",
+            "fade black",
+            "fades to black",
+            "through black",
+            "dip to black",
+            "black transition",
+            "black transitions",
+            "黑场",
+            "渐黑",
+            "闪黑",
+        ],
+    ) {
+        Some(TransitionKind::FadeBlack)
+    } else if has(low, &["wipe", "wipes", "擦除", "划像"]) {
+        Some(TransitionKind::Wipe)
+    } else if has(
+        low,
+        &[
+            "slide transition",
+            "slide transitions",
+            "sliding",
+            "slide in",
+            "slides in",
+            "push",
+            "滑动",
+            "推移",
+            "滑入",
+        ],
+    ) || (has(low, &["slide", "slides"])
+        && (has(low, &["transition", "transitions"]) || numbers(low).is_empty()))
+    {
+        Some(TransitionKind::Slide)
+    } else if has(
+        low,
+        &[
+            "crossfade",
+            "crossfades",
+            "cross-fade",
+            "cross fade",
+            "dissolve",
+            "fade",
+            "fades",
+            "淡入淡出",
+            "交叉淡化",
+            "叠化",
+            "溶解",
+            "淡化",
+        ],
+    ) {
+        Some(TransitionKind::Crossfade)
+    } else {
+        None
+    };
+    if let Some(k) = kind {
+        out.push(Edit::Transition(k));
+    }
+}
+
+fn pacing(low: &str, out: &mut Vec<Edit>) {
+    let durs = durations(low);
+    let trans = find_any(low, TRANSITION_WORDS);
+    let per_photo = find_any(low, PER_PHOTO_WORDS);
+    let total = find_any(low, TOTAL_WORDS);
+    let nearest = |spans: &[(usize, usize)], d: &words::Dur| {
+        spans
+            .iter()
+            .map(|s| gap(*s, (d.start, d.end)))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    for d in &durs {
+        let (t, p, v) = (
+            nearest(&trans, d),
+            nearest(&per_photo, d),
+            nearest(&total, d),
+        );
+        // Ties go to the photo: "each photo 2 seconds with fades".
+        let e = if t < p && t < v {
+            Edit::TransitionSeconds(d.secs)
+        } else if v < p && v < t {
+            Edit::TotalSeconds(d.secs)
+        } else {
+            Edit::PhotoSeconds(d.secs)
+        };
+        out.push(e);
+    }
+    if !durs.is_empty() {
+        return;
+    }
+    let slower = has(
+        low,
+        &[
+            "slower",
+            "slow down",
+            "slow it down",
+            "longer",
+            "more time",
+            "linger",
+            "慢一点",
+            "慢一些",
+            "慢点",
+            "慢些",
+            "放慢",
+            "更慢",
+            "再慢",
+            "长一点",
+            "长一些",
+        ],
+    );
+    let faster = has(
+        low,
+        &[
+            "faster",
+            "speed up",
+            "speed it up",
+            "quicker",
+            "shorter",
+            "less time",
+            "snappier",
+            "快一点",
+            "快一些",
+            "快点",
+            "快些",
+            "加快",
+            "更快",
+            "再快",
+            "短一点",
+            "短一些",
+        ],
+    );
+    let about_transitions = !trans.is_empty();
+    match (slower, faster, about_transitions) {
+        (true, false, false) => out.push(Edit::Slower),
+        (false, true, false) => out.push(Edit::Faster),
+        (true, false, true) => out.push(Edit::LongerTransitions),
+        (false, true, true) => out.push(Edit::ShorterTransitions),
+        _ => {}
+    }
+}
+
+fn ken_burns(low: &str, out: &mut Vec<Edit>) {
+    let kws = [
+        "ken burns",
+        "ken-burns",
+        "kenburns",
+        "zoom",
+        "zooming",
+        "zooms",
+        "pan and zoom",
+        "panning",
+        "motion",
+        "movement",
+        "肯伯恩斯",
+        "肯·伯恩斯",
+        "缩放",
+        "推拉",
+        "运镜",
+        "动态效果",
+        "镜头移动",
+    ];
+    let at = find_any(low, &kws);
+    let Some(&(s, e)) = at.first() else {
+        if has(
+            low,
+            &["static photos", "still photos", "静态照片", "照片不动"],
+        ) {
+            out.push(Edit::KenBurns(false));
+        }
+        return;
+    };
+    let off_words = [
+        "no", "off", "without", "disable", "stop", "remove", "don't", "dont", "turn off", "less",
+        "关闭", "关掉", "不要", "去掉", "取消", "没有", "停止",
+    ];
+    let off = find_any(low, &off_words)
+        .iter()
+        .any(|o| gap(*o, (s, e)) <= 12);
+    out.push(Edit::KenBurns(!off));
+}
+
+// ---- music ----
+
+fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
+    let music_at = find_any(low, MUSIC_WORDS);
+    let about_music = !music_at.is_empty();
+    let mute = has(low, &["mute", "silent", "silence", "静音"]);
+    let removed = music_at
+        .iter()
+        .any(|&(s, e)| near_before(low, REMOVE, s, 12) || off_after(low, e));
+    if mute || removed {
+        out.push(Edit::NoMusic);
+        return;
+    }
+    // The uploaded audio: "my music", "use song.mp3", "我上传的音乐".
+    let audio_name = file_names(low)
+        .into_iter()
+        .map(|(s, e)| clause[s..e].to_string())
+        .chain(
+            quote_marks(low)
+                .into_iter()
+                .filter_map(|(_, _, n)| quotes.get(n).cloned()),
+        )
+        .find(|n| words::is_audio_name(n));
+    let mine = has(
+        low,
+        &[
+            "my music",
+            "my song",
+            "my own",
+            "my audio",
+            "my track",
+            "uploaded",
+            "i uploaded",
+            "我的音乐",
+            "我的歌",
+            "我上传的",
+            "上传的",
+            "自己的音乐",
+        ],
+    ) && about_music;
+    if audio_name.is_some() || mine {
+        out.push(Edit::MusicUpload(audio_name));
+    } else if let Some(m) = mood(low, about_music) {
+        out.push(Edit::MusicMood(m));
+    }
+    // Volume: "volume 50%", "music at 60%", "音量50%", "volume to 40".
+    let vol_at = find_any(low, VOLUME_WORDS);
+    // "turn the music up / down"
+    let turned = has(low, &["turn", "turned"]) && (about_music || !vol_at.is_empty());
+    let turned_up = turned && has(low, &["up"]);
+    let turned_down = turned && has(low, &["down"]);
+    let pct = percents(low);
+    let durs = durations(low);
+    let level = pct
+        .first()
+        .filter(|_| about_music || !vol_at.is_empty())
+        .copied()
+        .or_else(|| {
+            let v = vol_at.first()?;
+            numbers(low)
+                .into_iter()
+                .filter(|n| !durs.iter().any(|d| d.start == n.start))
+                .filter(|n| gap(*v, (n.start, n.end)) <= 12)
+                .min_by_key(|n| gap(*v, (n.start, n.end)))
+        });
+    if let Some(n) = level {
+        out.push(Edit::MusicVolume(n.value.max(0.0).round() as u32));
+    } else if has(
+        low,
+        &[
+            "louder",
+            "turn up",
+            "turn it up",
+            "more volume",
+            "increase the volume",
+            "raise the volume",
+            "volume up",
+            "大声",
+            "调大",
+            "响一点",
+            "提高音量",
+            "增大音量",
+            "大一点",
+            "大点",
+        ],
+    ) && (about_music || !vol_at.is_empty() || has(low, &["louder", "大声"]))
+        || turned_up
+    {
+        out.push(Edit::Louder);
+    } else if has(
+        low,
+        &[
+            "quieter",
+            "softer",
+            "turn down",
+            "turn it down",
+            "lower the volume",
+            "lower the music",
+            "less loud",
+            "decrease the volume",
+            "volume down",
+            "小声",
+            "调小",
+            "轻一点",
+            "降低音量",
+            "减小音量",
+            "小一点",
+            "小点",
+        ],
+    ) && (about_music || !vol_at.is_empty() || has(low, &["quieter", "小声"]))
+        || turned_down
+    {
+        out.push(Edit::Quieter);
+    } else if about_music
+        && !out.iter().any(|e| {
+            matches!(
+                e,
+                Edit::MusicUpload(_) | Edit::MusicMood(_) | Edit::MusicVolume(_)
+            )
+        })
+    {
+        out.push(Edit::Music);
+    }
+}
+
+/// "music off", "音乐去掉".
+fn off_after(low: &str, at: usize) -> bool {
+    let t = low[at..].trim_start();
+    ["off", "去掉", "删掉", "关掉", "关闭", "不要了"]
+        .iter()
+        .any(|w| starts_word(t, w))
+}
+
+fn mood(low: &str, about_music: bool) -> Option<Mood> {
+    // Words that name a mood only when music is the subject ("calm
+    // music"), and words that always do ("lo-fi").
+    let table: &[(Mood, &[&str], &[&str])] = &[
+        (
+            Mood::LoFi,
+            &["lo-fi", "lofi", "lo fi", "chillhop", "低保真"],
+            &["chill", "chilled", "mellow", "轻松"],
+        ),
+        (
+            Mood::Upbeat,
+            &["upbeat", "欢快", "动感", "活泼", "轻快"],
+            &[
+                "happy",
+                "energetic",
+                "cheerful",
+                "fun",
+                "lively",
+                "exciting",
+                "快乐",
+                "激昂",
+                "热闹",
+            ],
+        ),
+        (
+            Mood::Calm,
+            &["舒缓"],
+            &[
+                "calm", "relaxing", "relaxed", "gentle", "soft", "peaceful", "ambient", "soothing",
+                "轻柔", "平静", "安静", "柔和", "放松", "抒情",
+            ],
+        ),
+    ];
+    table.iter().find_map(|(m, always, with_music)| {
+        (has(low, always) || (about_music && has(low, with_music))).then_some(*m)
+    })
+}
+
+// ---- canvas ----
+
+fn canvas(low: &str, out: &mut Vec<Edit>) {
+    let aspects: &[(Aspect, &[&str])] = &[
+        (
+            Aspect::Portrait,
+            &[
+                "9:16",
+                "9x16",
+                "9 by 16",
+                "portrait",
+                "vertical",
+                "shorts",
+                "youtube short",
+                "tiktok",
+                "reels",
+                "竖屏",
+                "竖版",
+                "竖向",
+                "竖的",
+            ],
+        ),
+        (
+            Aspect::Square,
+            &[
+                "1:1",
+                "1x1",
+                "square",
+                "instagram post",
+                "方形",
+                "正方形",
+                "方屏",
+                "1比1",
+            ],
+        ),
+        (
+            Aspect::Landscape,
+            &[
+                "16:9",
+                "16x9",
+                "16 by 9",
+                "landscape",
+                "horizontal",
+                "widescreen",
+                "wide screen",
+                "横屏",
+                "横版",
+                "横向",
+                "宽屏",
+            ],
+        ),
+    ];
+    if let Some((a, _)) = aspects.iter().find(|(_, kws)| has(low, kws)) {
+        out.push(Edit::Aspect(*a));
+    }
+    if has(
+        low,
+        &["1080p", "1080", "full hd", "fhd", "1920x1080", "1080x1920"],
+    ) {
+        out.push(Edit::Resolution(1080));
+    } else if has(low, &["720p", "720", "1280x720", "720x1280"]) {
+        out.push(Edit::Resolution(720));
+    }
+}

@@ -1,0 +1,281 @@
+//! The embedded server's offline editing agent behind `/run_sse`.
+//!
+//! A turn is a list of [`Frame`]s written to the SSE body one by one. Tests
+//! queue exact scripts through `/__control/script` (partials + aggregate,
+//! tools only, heartbeats, drops, CJK split across writes…); without one,
+//! [`plan_turn`] reads the message ([`intent::parse`]), edits the session's
+//! draft through the slideshow model ([`apply::apply`]) and answers the way
+//! the cloud agent would: partial text, an `edit_draft` function call and
+//! response, and the final aggregate. Title edits answer with tool events
+//! only, as about one edit in three does on the real backend.
+//!
+//! The draft stays the one source of truth: each turn reads it with
+//! `Slideshow::from_draft` and writes `to_draft()` back; the drafts before
+//! each change are kept in the session's history for "undo".
+
+mod apply;
+mod frames;
+mod intent;
+mod words;
+
+#[cfg(test)]
+mod tests;
+
+use serde_json::{json, Value};
+
+pub use frames::{Frame, Script};
+
+use super::slideshow::Slideshow;
+use super::world::Session;
+use apply::uploaded_photos;
+use frames::{say, tool};
+use intent::Edit;
+use words::Lang;
+
+/// What making the video costs, in credits.
+const MAKE_COST: f64 = 50.0;
+/// What any other turn that changes the draft costs.
+const EDIT_COST: f64 = 10.0;
+/// How many earlier drafts "undo" can go back to.
+const HISTORY: usize = 50;
+
+/// What a turn costs and does.
+pub struct Turn {
+    pub frames: Vec<Frame>,
+    pub cost: f64,
+}
+
+/// Decide what the agent does with a message.
+pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
+    let lang = Lang::of(msg);
+    let edits = intent::parse(msg);
+    let mut t = TurnBuilder {
+        frames: vec![Frame::Comment {
+            text: "connected".into(),
+        }],
+        inv: invocation.to_string(),
+        cost: 0.0,
+    };
+    let before = Slideshow::from_draft(&session.draft);
+    if edits.is_empty() {
+        let photos = uploaded_photos(&session.media).len();
+        t.say(&help(lang, before.is_some(), photos));
+    } else if edits.contains(&Edit::Undo) {
+        undo(session, lang, &mut t);
+    } else if before.is_none() {
+        make(session, msg, &edits, lang, &mut t);
+    } else {
+        edit(session, msg, before, &edits, lang, &mut t);
+    }
+    Turn {
+        frames: t.frames,
+        cost: t.cost,
+    }
+}
+
+struct TurnBuilder {
+    frames: Vec<Frame>,
+    inv: String,
+    cost: f64,
+}
+
+impl TurnBuilder {
+    fn say(&mut self, text: &str) {
+        say(&mut self.frames, &self.inv, text);
+    }
+
+    fn tool(&mut self, name: &str, args: Value) {
+        tool(&mut self.frames, &self.inv, name, args);
+    }
+
+    fn set_draft(&mut self, draft: &Value) {
+        self.frames.push(Frame::SetDraft {
+            draft: draft.clone(),
+        });
+    }
+}
+
+/// Remember the draft before a change, for "undo".
+fn remember(session: &mut Session, msg: &str) {
+    session
+        .history
+        .push(json!({"draft": session.draft.clone(), "said": msg}));
+    if session.history.len() > HISTORY {
+        session.history.remove(0);
+    }
+}
+
+fn is_music(e: &Edit) -> bool {
+    matches!(
+        e,
+        Edit::Music
+            | Edit::MusicMood(_)
+            | Edit::MusicUpload(_)
+            | Edit::MusicVolume(_)
+            | Edit::Louder
+            | Edit::Quieter
+            | Edit::NoMusic
+    )
+}
+
+fn edit_names(edits: &[Edit]) -> Vec<String> {
+    edits.iter().map(|e| format!("{e:?}")).collect()
+}
+
+/// No video yet: make it from the uploads with the asked edits (stage one),
+/// then add the music (stage two), as the cloud agent's two-stage
+/// generation does.
+fn make(session: &mut Session, msg: &str, edits: &[Edit], lang: Lang, t: &mut TurnBuilder) {
+    let (music, rest): (Vec<Edit>, Vec<Edit>) = edits.iter().cloned().partition(is_music);
+    let first = apply::apply(None, &rest, &session.media, lang);
+    let Some(show) = first.show.clone() else {
+        t.say(&first.reply());
+        return;
+    };
+    t.cost = MAKE_COST;
+    t.tool(
+        "understand_media",
+        json!({"count": uploaded_photos(&session.media).len()}),
+    );
+    t.tool(
+        "edit_draft",
+        json!({"action": "create_slideshow", "edits": edit_names(&rest)}),
+    );
+    let raw = show.to_draft();
+    t.set_draft(&raw);
+    remember(session, msg);
+    let second =
+        (!music.is_empty()).then(|| apply::apply(Some(show.clone()), &music, &session.media, lang));
+    match second.filter(|s| s.show.as_ref() != Some(&show)) {
+        None => {
+            let ending = lang.pick(
+                " You can preview it in the timeline.",
+                " 可以在时间线中预览。",
+            );
+            t.say(&format!("{}{ending}", first.reply()));
+            session.draft = raw;
+        }
+        Some(second) => {
+            let now = lang.pick(
+                " Now adding music and finishing touches…",
+                " 正在添加音乐和收尾效果…",
+            );
+            t.say(&format!("{}{now}", first.reply()));
+            match second.generated {
+                Some(m) => t.tool("generate_music", json!({"style": m.key()})),
+                None => t.tool("edit_draft", json!({"edits": edit_names(&music)})),
+            }
+            let done = second.show.as_ref().expect("changed").to_draft();
+            t.set_draft(&done);
+            let ending = lang.pick(
+                " Preview it in the timeline, then click the Export button when you're happy.",
+                " 可以在时间线中预览，满意后点击导出按钮。",
+            );
+            t.say(&format!(" {}{ending}", second.reply()));
+            session.draft = done;
+        }
+    }
+}
+
+/// A video exists: apply the edits and say what changed.
+fn edit(
+    session: &mut Session,
+    msg: &str,
+    before: Option<Slideshow>,
+    edits: &[Edit],
+    lang: Lang,
+    t: &mut TurnBuilder,
+) {
+    let out = apply::apply(before.clone(), edits, &session.media, lang);
+    let changed = out.show != before;
+    if let Some(m) = out.generated {
+        t.tool("generate_music", json!({"style": m.key()}));
+    }
+    t.tool(
+        "edit_draft",
+        json!({"edits": edit_names(edits), "message": msg}),
+    );
+    if changed {
+        let draft = out.show.as_ref().expect("a video").to_draft();
+        t.set_draft(&draft);
+        remember(session, msg);
+        session.draft = draft;
+        t.cost = EDIT_COST;
+    }
+    // A title alone is answered with tool events only, as the cloud agent
+    // often does: the client reads the state and reports the change.
+    let silent = changed && matches!(edits, [Edit::Title(_)]);
+    if !silent {
+        t.say(&out.reply());
+    }
+}
+
+fn undo(session: &mut Session, lang: Lang, t: &mut TurnBuilder) {
+    let Some(entry) = session.history.pop() else {
+        t.say(&lang.pick("There is nothing to undo yet.", "还没有可以撤销的修改。"));
+        return;
+    };
+    let draft = entry["draft"].clone();
+    let said: String = entry["said"]
+        .as_str()
+        .unwrap_or("")
+        .chars()
+        .take(80)
+        .collect();
+    t.tool("edit_draft", json!({"action": "undo"}));
+    t.set_draft(&draft);
+    t.cost = EDIT_COST;
+    let gone = Slideshow::from_draft(&draft).is_none();
+    let text = match (lang, gone) {
+        (Lang::En, false) => format!("Undone: the video is back to how it was before \"{said}\"."),
+        (Lang::En, true) => {
+            format!("Undone: back to before \"{said}\", when there was no video yet.")
+        }
+        (Lang::Zh, false) => format!("已撤销：视频恢复到“{said}”之前的样子。"),
+        (Lang::Zh, true) => format!("已撤销：回到“{said}”之前，那时还没有视频。"),
+    };
+    session.draft = draft;
+    t.say(&text);
+}
+
+/// The reply to a message the agent did not understand: what it can do.
+fn help(lang: Lang, has_video: bool, photos: usize) -> String {
+    match lang {
+        Lang::En => {
+            let start = match (has_video, photos) {
+                (true, _) => "I didn't catch a change there. I can:".to_string(),
+                (false, 0) => {
+                    "Upload some photos and say \"make a video\". Then I can:".to_string()
+                }
+                (false, n) => format!(
+                    "Say \"make a video\" to start from your {n} photo{}. Then I can:",
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            format!(
+                "{start} set the pacing (\"2 seconds per photo\", \"slower\", \"make it 30 seconds long\"); \
+                 change transitions (\"wipe\", \"fade through black\", \"slide\", \"crossfade\", \"no transitions\", \"1 second transitions\"); \
+                 turn Ken Burns motion on or off; add a title or closing text (title: \"Iceland 2026\"); \
+                 add music (\"calm\", \"upbeat\" or \"lo-fi\" music, generated here, or \"use my music\" after uploading audio), \
+                 set its volume (\"volume 60%\", \"quieter\") or remove it; \
+                 switch to 16:9, 9:16 (Shorts) or 1:1, 720p or 1080p; \
+                 reorder photos (\"move photo 3 to the front\", \"swap photos 1 and 2\", \"remove the last photo\", \"reverse the order\"); and undo."
+            )
+        }
+        Lang::Zh => {
+            let start = match (has_video, photos) {
+                (true, _) => "这句话里我没有找到要做的修改。我可以：".to_string(),
+                (false, 0) => "先上传照片，然后说“做成视频”。之后我可以：".to_string(),
+                (false, n) => format!("说“做成视频”，就用你的{n}张照片开始。之后我可以："),
+            };
+            format!(
+                "{start}调节节奏（“每张照片2秒”“慢一点”“快一点”）；\
+                 更换转场（淡入淡出、黑场过渡、擦除、滑动、无转场，“转场1秒”）；\
+                 开关肯·伯恩斯缩放效果；添加标题或结尾文字（标题：“冰岛之旅”）；\
+                 添加音乐（舒缓、欢快或低保真，本机生成；上传音频后说“用我的音乐”），调音量（“音量50%”“小声一点”）或去掉音乐；\
+                 改成横屏16:9、竖屏9:16（Shorts）或方形1:1，720p或1080p；\
+                 调整照片顺序（“把第2张移到最前”“交换第1张和第3张”“删除第3张”“倒序”）；以及撤销。"
+            )
+        }
+    }
+}

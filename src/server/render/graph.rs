@@ -1,0 +1,621 @@
+//! The render plan: one ffmpeg command whose filter graph is built from the
+//! slideshow. Pure (no I/O), so every choice here is unit-tested.
+//!
+//! Shape of the graph, per photo: decode once, turn upright (EXIF), build
+//! the canvas-sized frame once (the photo fitted over a blurred, darkened
+//! fill of itself — no black bars), then either hold it (`loop`) or move it
+//! (`zoompan` on a frame twice the canvas size, so the motion steps by half
+//! a pixel and looks smooth). Photos are joined with `xfade` (or `concat`),
+//! titles drawn with `drawtext` from text files (no escaping of user text),
+//! music synthesised or read from the upload, faded and normalised to
+//! −14 LUFS. The thumbnail is a second output of the same process, cut from
+//! the best-exposed photo's decoded frame.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::music;
+use crate::server::slideshow::{Aspect, Mood, Slideshow, TransitionKind};
+
+/// Frames per second of every video the renderer writes.
+pub const FPS: u64 = 30;
+/// Ken Burns frames are cut from a frame this many times the canvas size.
+const KB_SUPERSAMPLE: u32 = 2;
+/// How far Ken Burns zooms (12 %).
+const KB_ZOOM: f64 = 0.12;
+/// Loudness target (YouTube's reference) and true-peak ceiling.
+const LUFS: f64 = -14.0;
+const TRUE_PEAK: f64 = -1.5;
+/// The thumbnail's size (YouTube's recommended 16:9 thumbnail).
+pub const THUMB: (u32, u32) = (1280, 720);
+
+/// What one photo slot shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Visual {
+    Image {
+        path: PathBuf,
+        orientation: u8,
+        /// Decode at 1/2^n size (JPEG only): a 12-megapixel photo needs
+        /// no more than half its pixels for a 1080p frame, and decoding
+        /// fewer is faster and holds less memory.
+        lowres: u8,
+    },
+    Video {
+        path: PathBuf,
+    },
+    /// The draft names media this backend does not have.
+    Missing,
+}
+
+/// The soundtrack.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sound {
+    Silence,
+    Generated(Mood),
+    File(PathBuf),
+}
+
+/// A text drawn over the video (title or closing text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlay {
+    /// A file holding the text (drawtext reads it: nothing to escape).
+    pub textfile: PathBuf,
+    pub font: PathBuf,
+    /// How many characters wide the text is (CJK counts double).
+    pub width_chars: usize,
+    pub from_ms: u64,
+    pub to_ms: u64,
+}
+
+/// Everything the plan is built from.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub show: Slideshow,
+    /// Canvas size in pixels.
+    pub size: (u32, u32),
+    /// One per photo, in order.
+    pub visuals: Vec<Visual>,
+    pub sound: Sound,
+    pub overlays: Vec<Overlay>,
+    /// The photo the thumbnail is cut from, and the title drawn on it.
+    pub thumbnail: Option<(usize, PathBuf, Option<Overlay>)>,
+    pub video_out: PathBuf,
+    /// x264 preset.
+    pub preset: String,
+}
+
+/// The ffmpeg command and what it will produce.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub args: Vec<String>,
+    pub total_frames: u64,
+}
+
+impl Plan {
+    pub fn duration_s(&self) -> f64 {
+        self.total_frames as f64 / FPS as f64
+    }
+}
+
+/// Milliseconds → frames, to the nearest frame.
+pub fn frames(ms: u64) -> u64 {
+    (ms * FPS + 500) / 1000
+}
+
+fn secs(frames: u64) -> String {
+    format!("{:.6}", frames as f64 / FPS as f64)
+}
+
+/// Escape a value for a filter option inside a filter graph: first for the
+/// option parser (`\ ' :`), then for the graph parser (`\ ' [ ] , ;`).
+pub fn opt(v: &str) -> String {
+    fn esc(s: &str, special: &[char]) -> String {
+        let mut out = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            if special.contains(&c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+    esc(
+        &esc(v, &['\\', '\'', ':']),
+        &['\\', '\'', '[', ']', ',', ';'],
+    )
+}
+
+fn xfade_name(k: TransitionKind) -> &'static str {
+    match k {
+        TransitionKind::Crossfade | TransitionKind::None => "fade",
+        TransitionKind::FadeBlack => "fadeblack",
+        TransitionKind::Wipe => "wipeleft",
+        TransitionKind::Slide => "slideleft",
+    }
+}
+
+/// Ken Burns motion for photo `i` over `n` frames on a canvas of `aspect`:
+/// zoom in, zoom out, and pans along the canvas's long side, in turn.
+fn ken_burns(i: usize, n: u64, aspect: Aspect) -> (String, String, String) {
+    let p = format!("(on/{})", n.saturating_sub(1).max(1));
+    let z = KB_ZOOM;
+    let centre_x = "(iw-iw/zoom)/2".to_string();
+    let centre_y = "(ih-ih/zoom)/2".to_string();
+    let along = |forward: bool| {
+        let t = if forward {
+            p.clone()
+        } else {
+            format!("(1-{p})")
+        };
+        if aspect == Aspect::Portrait {
+            (centre_x.clone(), format!("(ih-ih/zoom)*{t}"))
+        } else {
+            (format!("(iw-iw/zoom)*{t}"), centre_y.clone())
+        }
+    };
+    match i % 4 {
+        0 => (format!("1+{z}*{p}"), centre_x, centre_y),
+        1 => (format!("1+{z}*(1-{p})"), centre_x, centre_y),
+        2 => {
+            let (x, y) = along(true);
+            (format!("{}", 1.0 + z * 0.75), x, y)
+        }
+        _ => {
+            let (x, y) = along(false);
+            (format!("{}", 1.0 + z * 0.75), x, y)
+        }
+    }
+}
+
+/// drawtext for an overlay on a `w`×`h` frame; `fade` fades it in and out.
+fn drawtext(o: &Overlay, w: u32, h: u32, fade: bool) -> String {
+    let by_height = h as f64 * 0.11;
+    let by_width = w as f64 * 0.88 / (o.width_chars.max(1) as f64 * 0.58);
+    let size = by_height.min(by_width).max(8.0).round();
+    let border = (size / 14.0).round().max(1.0);
+    let mut s = format!(
+        "drawtext=fontfile={}:textfile={}:expansion=none:fontsize={size}:fontcolor=white:borderw={border}:bordercolor=black@0.55:shadowcolor=black@0.45:shadowx={border}:shadowy={border}:x=(w-text_w)/2:y=(h-text_h)/2",
+        opt(&o.font.to_string_lossy()),
+        opt(&o.textfile.to_string_lossy()),
+    );
+    if fade {
+        let (a, b) = (o.from_ms as f64 / 1000.0, o.to_ms as f64 / 1000.0);
+        let f = ((b - a) / 4.0).clamp(0.01, 0.5);
+        write!(
+            s,
+            ":alpha={}:enable={}",
+            opt(&format!(
+                "clip(min((t-{a:.3})/{f:.3},({b:.3}-t)/{f:.3}),0,1)"
+            )),
+            opt(&format!("between(t,{a:.3},{b:.3})"))
+        )
+        .expect("string");
+    }
+    s
+}
+
+/// Build the command.
+pub fn plan(job: &Job) -> Result<Plan, String> {
+    let show = &job.show;
+    let n = show.photos.len();
+    if n == 0 || job.visuals.len() != n {
+        return Err("the draft has no photos to show".into());
+    }
+    let (w, h) = job.size;
+    let (kw, kh) = (w * KB_SUPERSAMPLE, h * KB_SUPERSAMPLE);
+
+    // Photo boundaries in frames, from millisecond positions, so the whole
+    // video is within one frame of the draft however many photos it has.
+    let starts = show.starts();
+    let start_f: Vec<u64> = starts.iter().map(|&s| frames(s)).collect();
+    let end_f: Vec<u64> = starts
+        .iter()
+        .zip(&show.photos)
+        .map(|(&s, p)| frames(s + p.ms))
+        .collect();
+    let total_frames = end_f[n - 1];
+    let total = secs(total_frames);
+
+    let mut args: Vec<String> = [
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-progress",
+        "pipe:1",
+        "-nostats",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut g: Vec<String> = Vec::new();
+    let mut input = 0usize;
+
+    for (i, visual) in job.visuals.iter().enumerate() {
+        let nf = end_f[i] - start_f[i];
+        let thumb_here = matches!(&job.thumbnail, Some((t, _, _)) if *t == i)
+            && matches!(visual, Visual::Image { .. });
+        match visual {
+            Visual::Missing => {
+                g.push(format!(
+                    "color=c=0x1f2630:s={w}x{h}:r={FPS},trim=end_frame={nf},format=yuv420p,setsar=1[v{i}]"
+                ));
+                continue;
+            }
+            Visual::Image { path, lowres, .. } => {
+                if *lowres > 0 {
+                    args.extend(["-lowres".to_string(), lowres.to_string()]);
+                }
+                args.extend(["-framerate", "30", "-noautorotate", "-i"].map(String::from));
+                args.push(path.to_string_lossy().into_owned());
+            }
+            Visual::Video { path } => {
+                args.extend(["-t".to_string(), secs(nf + FPS), "-i".to_string()]);
+                args.push(path.to_string_lossy().into_owned());
+            }
+        }
+        let k = input;
+        input += 1;
+        let kb = show.ken_burns && matches!(visual, Visual::Image { .. });
+        let upright = match visual {
+            Visual::Image { orientation, .. } => super::probe::upright_filters(*orientation),
+            _ => "",
+        };
+        let pre = if matches!(visual, Visual::Video { .. }) {
+            format!("fps={FPS},")
+        } else {
+            String::new()
+        };
+        let outs = if thumb_here {
+            format!("split=3[i{i}a][i{i}b][i{i}t]")
+        } else {
+            format!("split=2[i{i}a][i{i}b]")
+        };
+        g.push(format!("[{k}:v]{pre}{upright}{outs}"));
+        // Every scale that changes the pixel format converts to BT.709
+        // limited-range YUV, what the output is tagged as (a JPEG is
+        // BT.601 full range, a PNG is RGB).
+        let to709 = "out_color_matrix=bt709:out_range=tv";
+        // The fill: the photo itself covering the canvas, small, blurred,
+        // darker and less saturated, then scaled up (cheap at 1/8 size).
+        let (bw, bh) = ((w / 8).max(16) & !1, (h / 8).max(16) & !1);
+        g.push(format!(
+            "[i{i}a]scale={bw}:{bh}:force_original_aspect_ratio=increase:flags=bilinear:{to709},crop={bw}:{bh},format=yuv420p,gblur=sigma={},lutyuv=y=16+(val-16)*0.6:u=128+(val-128)*0.8:v=128+(val-128)*0.8,scale={w}:{h}:flags=bicubic[i{i}bg]",
+            (bw.min(bh) as f64 / 12.0).max(2.0).round()
+        ));
+        g.push(format!(
+            "[i{i}b]scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:{to709},format=yuv420p[i{i}fg]"
+        ));
+        let composite =
+            format!("[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420,setsar=1");
+        match visual {
+            Visual::Image { .. } if kb => {
+                let (z, x, y) = ken_burns(i, nf, show.canvas.aspect);
+                // zoompan crops at whole pixels: on a frame twice the size
+                // those steps are half a pixel, and the motion is smooth.
+                g.push(format!(
+                    "{composite},scale={kw}:{kh}:flags=bicubic,zoompan=z={}:x={}:y={}:d={nf}:s={w}x{h}:fps={FPS},setsar=1[v{i}]",
+                    opt(&z),
+                    opt(&x),
+                    opt(&y)
+                ));
+            }
+            Visual::Image { .. } => g.push(format!(
+                "{composite},loop=loop={}:size=1:start=0,setpts=N/({FPS}*TB),fps={FPS}[v{i}]",
+                nf.saturating_sub(1)
+            )),
+            _ => g.push(format!(
+                "{composite},tpad=stop_mode=clone:stop={nf},trim=end_frame={nf},setpts=PTS-STARTPTS,fps={FPS}[v{i}]"
+            )),
+        }
+        if thumb_here {
+            let (tw, th) = THUMB;
+            let mut t = format!(
+                "[i{i}t]scale={tw}:{th}:force_original_aspect_ratio=increase:flags=bicubic,crop={tw}:{th},setsar=1"
+            );
+            if let Some((_, _, Some(o))) = &job.thumbnail {
+                t.push(',');
+                t.push_str(&drawtext(o, tw, th, false));
+            }
+            t.push_str(",format=yuvj420p[thumb]");
+            g.push(t);
+        }
+    }
+
+    // Join the photos.
+    let mut cur = "v0".to_string();
+    let transition = show.transition.kind;
+    if n > 1 && (transition == TransitionKind::None || show.transition.ms == 0) {
+        let ins: String = (0..n).map(|i| format!("[v{i}]")).collect();
+        g.push(format!("{ins}concat=n={n}:v=1:a=0[vj]"));
+        cur = "vj".into();
+    } else {
+        for i in 1..n {
+            let overlap = end_f[i - 1].saturating_sub(start_f[i]);
+            let next = format!("x{i}");
+            if overlap == 0 {
+                g.push(format!("[{cur}][v{i}]concat=n=2:v=1:a=0[{next}]"));
+            } else {
+                g.push(format!(
+                    "[{cur}][v{i}]xfade=transition={}:duration={}:offset={}[{next}]",
+                    xfade_name(transition),
+                    secs(overlap),
+                    secs(start_f[i])
+                ));
+            }
+            cur = next;
+        }
+    }
+    let mut v = format!("[{cur}]");
+    for o in &job.overlays {
+        v.push_str(&drawtext(o, w, h, true));
+        v.push(',');
+    }
+    v.push_str("format=yuv420p[vout]");
+    g.push(v);
+
+    // The soundtrack.
+    let master = |chain: &mut String, volume: u32| {
+        let fade_in = (total_frames as f64 / FPS as f64 / 4.0).min(1.0);
+        let fade_out = (total_frames as f64 / FPS as f64 / 4.0).min(2.0);
+        let out_at = total_frames as f64 / FPS as f64 - fade_out;
+        let gain = if volume >= 100 {
+            0.0
+        } else {
+            20.0 * (volume.max(1) as f64 / 100.0).log10()
+        };
+        write!(
+            chain,
+            ",atrim=duration={total},asetpts=N/SR/TB,afade=t=in:d={fade_in:.3},afade=t=out:st={out_at:.3}:d={fade_out:.3},loudnorm=I={LUFS}:TP={TRUE_PEAK}:LRA=11,aresample={},volume={gain:.2}dB",
+            music::RATE
+        )
+        .expect("string");
+    };
+    let volume = show.music.as_ref().map(|m| m.volume).unwrap_or(0);
+    let mut a = match &job.sound {
+        Sound::Generated(mood) if volume > 0 => {
+            let l = music::synth(*mood);
+            let mut a = format!(
+                "aevalsrc=exprs={}:s={}:d={:.6},aloop=loop=-1:size={}",
+                opt(&format!("{}|{}", l.left, l.right)),
+                music::RATE,
+                l.seconds,
+                l.samples
+            );
+            master(&mut a, volume);
+            a
+        }
+        Sound::File(path) if volume > 0 => {
+            args.extend(["-stream_loop", "-1", "-i"].map(String::from));
+            args.push(path.to_string_lossy().into_owned());
+            let mut a = format!(
+                "[{input}:a]aformat=channel_layouts=stereo,aresample={}",
+                music::RATE
+            );
+            master(&mut a, volume);
+            a
+        }
+        _ => format!(
+            "anullsrc=r={}:cl=stereo,atrim=duration={total}",
+            music::RATE
+        ),
+    };
+    write!(
+        a,
+        ",aformat=sample_fmts=fltp:sample_rates={}:channel_layouts=stereo[aout]",
+        music::RATE
+    )
+    .expect("string");
+    g.push(a);
+
+    args.push("-filter_complex".into());
+    args.push(g.join(";"));
+    args.extend(
+        [
+            "-map",
+            "[vout]",
+            "-map",
+            "[aout]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            &job.preset,
+            "-profile:v",
+            "high",
+            "-crf",
+            "20",
+            "-maxrate",
+            "12M",
+            "-bufsize",
+            "24M",
+            // YouTube's advice: closed GOPs of half the frame rate, two
+            // consecutive B-frames.
+            "-g",
+            "15",
+            "-bf",
+            "2",
+            "-pix_fmt",
+            "yuv420p",
+            "-r",
+            "30",
+            "-color_primaries",
+            "bt709",
+            "-color_trc",
+            "bt709",
+            "-colorspace",
+            "bt709",
+            "-color_range",
+            "tv",
+            "-c:a",
+            "aac",
+            "-profile:a",
+            "aac_low",
+            "-b:a",
+            "192k",
+            "-ar",
+            "48000",
+            "-ac",
+            "2",
+            "-movflags",
+            "+faststart",
+        ]
+        .map(String::from),
+    );
+    args.push(job.video_out.to_string_lossy().into_owned());
+    if let Some((i, path, _)) = &job.thumbnail {
+        if matches!(job.visuals[*i], Visual::Image { .. }) {
+            args.extend(
+                [
+                    "-map",
+                    "[thumb]",
+                    "-frames:v",
+                    "1",
+                    "-q:v",
+                    "2",
+                    "-update",
+                    "1",
+                ]
+                .map(String::from),
+            );
+            args.push(path.to_string_lossy().into_owned());
+        }
+    }
+    Ok(Plan { args, total_frames })
+}
+
+/// The thumbnail's path next to a video: `trip.mp4` → `trip.jpg`.
+pub fn thumbnail_path(video: &Path) -> PathBuf {
+    video.with_extension("jpg")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::slideshow::{Music, MusicSource, Photo, Transition};
+
+    fn job(n: usize) -> Job {
+        let photos = (0..n)
+            .map(|i| Photo {
+                file_id: Some(format!("f{i}")),
+                name: format!("p{i}.jpg"),
+                ms: 3500,
+            })
+            .collect();
+        let mut show = Slideshow::of(photos);
+        show.music = Some(Music {
+            source: MusicSource::Generated { mood: Mood::Calm },
+            volume: 100,
+        });
+        Job {
+            show,
+            size: (320, 180),
+            visuals: (0..n)
+                .map(|i| Visual::Image {
+                    path: format!("/d/p{i}.jpg").into(),
+                    orientation: if i == 1 { 6 } else { 1 },
+                    lowres: if i == 2 { 1 } else { 0 },
+                })
+                .collect(),
+            sound: Sound::Generated(Mood::Calm),
+            overlays: vec![],
+            thumbnail: Some((0, "/d/out.jpg".into(), None)),
+            video_out: "/d/out.mp4".into(),
+            preset: "veryfast".into(),
+        }
+    }
+
+    fn graph(p: &Plan) -> &str {
+        let i = p.args.iter().position(|a| a == "-filter_complex").unwrap();
+        &p.args[i + 1]
+    }
+
+    #[test]
+    fn frames_follow_the_draft_to_the_frame() {
+        // 10 × 3.5 s with 0.75 s crossfades: 28.25 s = 847.5 → 848 frames.
+        let p = plan(&job(10)).unwrap();
+        assert_eq!(p.total_frames, 848);
+        let g = graph(&p);
+        assert_eq!(g.matches("xfade=transition=fade").count(), 9);
+        // The second photo starts at 2.75 s (frame 82.5 → 83).
+        assert!(g.contains("duration=0.733333:offset=2.766667"), "{g}");
+    }
+
+    #[test]
+    fn photos_are_decoded_once_and_turned_upright() {
+        let p = plan(&job(3)).unwrap();
+        let a = p.args.join(" ");
+        assert_eq!(a.matches("-noautorotate -i").count(), 3);
+        assert_eq!(a.matches("-lowres 1 -framerate").count(), 1);
+        assert!(!a.contains("-loop 1"), "images are not re-read per frame");
+        let g = graph(&p);
+        assert!(g.contains("[1:v]transpose=clock,split=2"), "{g}");
+        assert!(g.contains("[0:v]split=3[i0a][i0b][i0t]"), "{g}");
+        assert!(g.contains("zoompan="), "{g}");
+        assert!(g.contains("s=320x180:fps=30"), "{g}");
+        assert!(a.contains("-map [thumb] -frames:v 1"), "{a}");
+    }
+
+    #[test]
+    fn no_transition_concatenates_and_no_ken_burns_holds() {
+        let mut j = job(3);
+        j.show.transition = Transition {
+            kind: TransitionKind::None,
+            ms: 750,
+        };
+        j.show.ken_burns = false;
+        let p = plan(&j).unwrap();
+        assert_eq!(p.total_frames, 315);
+        let g = graph(&p);
+        assert!(g.contains("[v0][v1][v2]concat=n=3:v=1:a=0[vj]"), "{g}");
+        assert!(g.contains("loop=loop=104:size=1"), "{g}");
+        assert!(!g.contains("zoompan"), "{g}");
+    }
+
+    #[test]
+    fn youtube_output_settings() {
+        let a = plan(&job(2)).unwrap().args.join(" ");
+        for want in [
+            "-c:v libx264",
+            "-profile:v high",
+            "-pix_fmt yuv420p",
+            "-r 30",
+            "-colorspace bt709",
+            "-color_primaries bt709",
+            "-color_trc bt709",
+            "-c:a aac",
+            "-profile:a aac_low",
+            "-ar 48000",
+            "-ac 2",
+            "-movflags +faststart",
+            "-progress pipe:1",
+        ] {
+            assert!(a.contains(want), "missing {want}: {a}");
+        }
+        assert!(a.contains("loudnorm=I=-14"), "{a}");
+    }
+
+    #[test]
+    fn silence_when_there_is_no_music() {
+        let mut j = job(2);
+        j.show.music = None;
+        j.sound = Sound::Silence;
+        let g = graph(&plan(&j).unwrap()).to_string();
+        assert!(g.contains("anullsrc=r=48000:cl=stereo"), "{g}");
+        assert!(!g.contains("loudnorm"), "{g}");
+    }
+
+    #[test]
+    fn escaping_for_filter_options() {
+        assert_eq!(opt("/a/b.txt"), "/a/b.txt");
+        assert_eq!(opt("C:\\f.ttf"), "C\\\\:\\\\\\\\f.ttf");
+        assert_eq!(opt("it's"), "it\\\\\\'s");
+        assert_eq!(opt("min(a,b)"), "min(a\\,b)");
+    }
+
+    #[test]
+    fn refuses_an_empty_show() {
+        let mut j = job(1);
+        j.show.photos.clear();
+        assert!(plan(&j).is_err());
+    }
+}

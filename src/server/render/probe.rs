@@ -1,0 +1,132 @@
+//! What the renderer needs to know about a photo before it plans: its EXIF
+//! orientation (read from the file's header, never by decoding it) and,
+//! measured once at upload, how well exposed it is (to pick the thumbnail).
+
+use std::path::Path;
+use std::process::Stdio;
+
+/// EXIF orientation 1-8 (1 = upright). Anything unreadable is upright.
+pub fn orientation(path: &Path) -> u8 {
+    let Ok(file) = std::fs::File::open(path) else {
+        return 1;
+    };
+    let mut reader = std::io::BufReader::new(file);
+    exif::Reader::new()
+        .read_from_container(&mut reader)
+        .ok()
+        .and_then(|e| {
+            e.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+                .and_then(|f| f.value.get_uint(0))
+        })
+        .filter(|o| (1..=8).contains(o))
+        .map(|o| o as u8)
+        .unwrap_or(1)
+}
+
+/// How far a JPEG can be shrunk while decoding (ffmpeg's `-lowres`, 1/2^n
+/// per side) and still cover a `canvas`-sized frame once upright. Only
+/// JPEGs (the decoder that supports it); 0 when unknown.
+pub fn lowres(path: &Path, orientation: u8, canvas: (u32, u32)) -> u8 {
+    let is_jpeg = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
+    let Some(dim) = is_jpeg.then(|| imagesize::size(path).ok()).flatten() else {
+        return 0;
+    };
+    let (mut w, mut h) = (dim.width as u64, dim.height as u64);
+    if orientation >= 5 {
+        std::mem::swap(&mut w, &mut h);
+    }
+    // The photo is fitted inside the canvas: it is shrunk by the larger of
+    // the two ratios, and may be decoded that much smaller.
+    let shrink = (w as f64 / canvas.0 as f64).max(h as f64 / canvas.1 as f64);
+    let mut n = 0u8;
+    while n < 3 && f64::from(1u32 << (n + 1)) <= shrink {
+        n += 1;
+    }
+    n
+}
+
+/// ffmpeg filters that turn a photo with EXIF orientation `o` upright.
+pub fn upright_filters(o: u8) -> &'static str {
+    match o {
+        2 => "hflip,",
+        3 => "hflip,vflip,",
+        4 => "vflip,",
+        5 => "transpose=cclock_flip,",
+        6 => "transpose=clock,",
+        7 => "transpose=clock_flip,",
+        8 => "transpose=cclock,",
+        _ => "",
+    }
+}
+
+/// How far a photo is from a good exposure: 0 is ideal, larger is worse.
+/// `gray` is a small greyscale thumbnail (one byte per pixel).
+pub fn exposure_penalty(gray: &[u8]) -> f64 {
+    if gray.is_empty() {
+        return f64::MAX;
+    }
+    let n = gray.len() as f64;
+    let mean = gray.iter().map(|&v| v as f64).sum::<f64>() / n / 255.0;
+    let clipped = gray.iter().filter(|&&v| !(8..=247).contains(&v)).count() as f64 / n;
+    let var = gray
+        .iter()
+        .map(|&v| (v as f64 / 255.0 - mean).powi(2))
+        .sum::<f64>()
+        / n;
+    // Mid-grey is the target; clipped pixels and a flat image cost extra.
+    (mean - 0.46).abs() + clipped * 0.8 + (0.2 - var.sqrt()).max(0.0)
+}
+
+/// Measure a photo's exposure with ffmpeg (a 32×32 greyscale thumbnail).
+/// `None` when ffmpeg is missing or cannot decode the file.
+pub async fn measure_exposure(path: &Path) -> Option<f64> {
+    let out = tokio::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-nostdin", "-i"])
+        .arg(path)
+        .args([
+            "-frames:v",
+            "1",
+            "-vf",
+            "scale=32:32:flags=area,format=gray",
+            "-f",
+            "rawvideo",
+            "pipe:1",
+        ])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .ok()?;
+    (out.status.success() && out.stdout.len() == 32 * 32).then(|| exposure_penalty(&out.stdout))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_exposed_beats_dark_bright_and_flat() {
+        let good: Vec<u8> = (0..1024).map(|i| (40 + (i * 7) % 180) as u8).collect();
+        let dark = vec![5u8; 1024];
+        let bright = vec![252u8; 1024];
+        let flat = vec![118u8; 1024];
+        let g = exposure_penalty(&good);
+        for worse in [&dark, &bright, &flat] {
+            assert!(exposure_penalty(worse) > g);
+        }
+        assert_eq!(exposure_penalty(&[]), f64::MAX);
+    }
+
+    #[test]
+    fn orientation_filters() {
+        assert_eq!(upright_filters(1), "");
+        assert_eq!(upright_filters(6), "transpose=clock,");
+        assert_eq!(upright_filters(8), "transpose=cclock,");
+        assert_eq!(orientation(Path::new("/nonexistent.jpg")), 1);
+        assert_eq!(lowres(Path::new("/nonexistent.jpg"), 1, (1920, 1080)), 0);
+    }
+}

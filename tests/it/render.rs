@@ -1,0 +1,380 @@
+//! The offline renderer, end to end: drafts made with the slideshow model
+//! are set on the embedded server, exported with the real binary, and the
+//! MP4 is checked with ffprobe and by reading back pixels and loudness.
+//! Renders are tiny (the test server caps the short side at 90 px).
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::*;
+use img2yt::server::slideshow::{
+    Aspect, Canvas, Mood, Music, MusicSource, Photo, Slideshow, Transition, TransitionKind,
+};
+
+/// A solid-colour image made by ffmpeg.
+fn solid(dir: &Path, name: &str, color: &str, size: &str) -> PathBuf {
+    let p = dir.join(name);
+    let ok = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .arg(format!("color=c={color}:s={size}"))
+        .args(["-frames:v", "1"])
+        .arg(&p)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "ffmpeg could not make {name}");
+    p
+}
+
+fn show_of(names: &[&str], ms: u64) -> Slideshow {
+    let mut s = Slideshow::of(
+        names
+            .iter()
+            .map(|n| Photo {
+                file_id: None,
+                name: n.to_string(),
+                ms,
+            })
+            .collect(),
+    );
+    s.ken_burns = false;
+    s
+}
+
+/// Upload `files`, make `show` the project's draft, export it.
+fn render(env: &TestEnv, files: &[PathBuf], show: &Slideshow) -> (PathBuf, Run) {
+    let mut args = vec!["upload".to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run(&args).ok();
+    env.script(json!([
+        {"type": "set_draft", "draft": show.to_draft()},
+        {"type": "event", "event": {"content": {"role": "model", "parts": [{"text": "Done."}]}}}
+    ]));
+    env.run(&["send", "set the draft"]).ok();
+    let r = env.run(&["export", "-o", "out.mp4"]);
+    r.ok();
+    (env.work_dir().join("out.mp4"), r)
+}
+
+fn probe(path: &Path) -> Value {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-show_streams",
+            "-show_format",
+            "-of",
+            "json",
+        ])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "ffprobe failed on {}", path.display());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn stream<'a>(p: &'a Value, kind: &str) -> &'a Value {
+    p["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["codec_type"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} stream in {p}"))
+}
+
+fn seconds(v: &Value) -> f64 {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+/// The average colour of the frame at `t` seconds (or of a region:
+/// `crop` in ffmpeg's `w:h:x:y` form).
+fn colour_at(path: &Path, t: f64, crop: Option<&str>) -> [u8; 3] {
+    let vf = match crop {
+        Some(c) => format!("crop={c},scale=1:1:flags=area,format=rgb24"),
+        None => "scale=1:1:flags=area,format=rgb24".into(),
+    };
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-ss"])
+        .arg(format!("{t:.3}"))
+        .arg("-i")
+        .arg(path)
+        .args(["-frames:v", "1", "-vf", &vf, "-f", "rawvideo", "pipe:1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.stdout.len(),
+        3,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    [out.stdout[0], out.stdout[1], out.stdout[2]]
+}
+
+fn distance(a: [u8; 3], b: [u8; 3]) -> u32 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (*x as i32 - y as i32).unsigned_abs())
+        .sum()
+}
+
+/// Integrated loudness in LUFS, measured by ffmpeg's EBU R128 meter.
+fn loudness(path: &Path) -> f64 {
+    let out = Command::new("ffmpeg")
+        .args(["-nostats", "-hide_banner", "-i"])
+        .arg(path)
+        .args(["-map", "0:a", "-af", "ebur128", "-f", "null", "-"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let summary = err.rsplit("Summary:").next().unwrap();
+    summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("I:"))
+        .and_then(|v| v.trim().trim_end_matches("LUFS").trim().parse().ok())
+        .unwrap_or_else(|| panic!("no loudness in {err}"))
+}
+
+#[test]
+fn a_short_draft_renders_youtube_ready_to_the_frame() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [
+        solid(&dir, "a.jpg", "0xc03030", "320x240"),
+        solid(&dir, "b.png", "0x3050c0", "240x320"),
+        solid(&dir, "c.webp", "0x30a050", "300x300"),
+    ];
+    let mut show = show_of(&["a.jpg", "b.png", "c.webp"], 2300);
+    show.ken_burns = true;
+    show.title = Some("Iceland 2026".into());
+    show.music = Some(Music {
+        source: MusicSource::Generated { mood: Mood::Upbeat },
+        volume: 100,
+    });
+    let (out, r) = render(&env, &files, &show);
+    let p = probe(&out);
+    let v = stream(&p, "video");
+    let a = stream(&p, "audio");
+    let draft_s = show.to_draft()["d"].as_f64().unwrap() / 1000.0;
+    let frame = 1.0 / 30.0;
+    let vd = seconds(&v["duration"]);
+    assert!(
+        (vd - draft_s).abs() <= frame + 1e-6,
+        "video {vd} s, draft {draft_s} s"
+    );
+    let ad = seconds(&a["duration"]);
+    assert!(
+        (ad - draft_s).abs() <= frame + 0.022,
+        "audio {ad} s, draft {draft_s} s"
+    );
+    assert_eq!(
+        (v["width"].as_u64(), v["height"].as_u64()),
+        (Some(160), Some(90))
+    );
+    assert_eq!(v["r_frame_rate"], "30/1");
+    assert_eq!(v["codec_name"], "h264");
+    assert_eq!(v["profile"], "High");
+    assert_eq!(v["pix_fmt"], "yuv420p");
+    for k in ["color_space", "color_transfer", "color_primaries"] {
+        assert_eq!(v[k], "bt709", "{k}");
+    }
+    assert_eq!(a["codec_name"], "aac");
+    assert_eq!(a["profile"], "LC");
+    assert_eq!(a["sample_rate"], "48000");
+    assert_eq!(a["channels"], 2);
+    let lufs = loudness(&out);
+    assert!((lufs + 14.0).abs() <= 1.5, "loudness {lufs} LUFS, want -14");
+    // +faststart: the index (moov) comes before the media data (mdat).
+    let bytes = std::fs::read(&out).unwrap();
+    let at = |tag: &[u8]| bytes.windows(4).position(|w| w == tag).unwrap();
+    assert!(at(b"moov") < at(b"mdat"), "moov after mdat: no faststart");
+    // The thumbnail lands next to the video, at YouTube's size.
+    let thumb = env.work_dir().join("out.jpg");
+    let t = probe(&thumb);
+    let ts = stream(&t, "video");
+    assert_eq!(
+        (ts["width"].as_u64(), ts["height"].as_u64()),
+        (Some(1280), Some(720))
+    );
+    assert!(
+        r.stdout
+            .contains("Thumbnail (1280×720, for YouTube): out.jpg"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn every_transition_shows_mid_way_between_its_photos() {
+    for kind in [
+        TransitionKind::Crossfade,
+        TransitionKind::FadeBlack,
+        TransitionKind::Wipe,
+        TransitionKind::Slide,
+    ] {
+        let env = TestEnv::new();
+        let dir = env.dir.path().join("in");
+        std::fs::create_dir_all(&dir).unwrap();
+        let files = [
+            solid(&dir, "red.jpg", "0xd02020", "160x90"),
+            solid(&dir, "blue.jpg", "0x2020d0", "160x90"),
+        ];
+        let mut show = show_of(&["red.jpg", "blue.jpg"], 2000);
+        show.transition = Transition { kind, ms: 1000 };
+        let (out, _) = render(&env, &files, &show);
+        // Red alone until 1.0 s, the transition 1.0-2.0 s, then blue alone.
+        let before = colour_at(&out, 0.5, None);
+        let middle = colour_at(&out, 1.5, None);
+        let after = colour_at(&out, 2.5, None);
+        assert!(
+            before[0] > 150 && before[2] < 90,
+            "{kind:?}: red first, got {before:?}"
+        );
+        assert!(
+            after[2] > 150 && after[0] < 90,
+            "{kind:?}: blue last, got {after:?}"
+        );
+        assert!(
+            distance(middle, before) > 60 && distance(middle, after) > 60,
+            "{kind:?}: the midpoint {middle:?} looks like a neighbour ({before:?}, {after:?})"
+        );
+    }
+}
+
+#[test]
+fn no_transition_cuts_and_keeps_the_length() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [
+        solid(&dir, "red.jpg", "0xd02020", "160x90"),
+        solid(&dir, "blue.jpg", "0x2020d0", "160x90"),
+    ];
+    let mut show = show_of(&["red.jpg", "blue.jpg"], 1500);
+    show.transition.kind = TransitionKind::None;
+    let (out, _) = render(&env, &files, &show);
+    let v = probe(&out);
+    let d = seconds(&stream(&v, "video")["duration"]);
+    assert!((d - 3.0).abs() <= 1.0 / 30.0 + 1e-6, "{d}");
+    assert!(colour_at(&out, 1.4, None)[0] > 150);
+    assert!(colour_at(&out, 1.6, None)[2] > 150);
+}
+
+/// A JPEG with an EXIF orientation tag, written by hand: ffmpeg cannot.
+fn with_orientation(jpeg: &Path, orientation: u8) {
+    let data = std::fs::read(jpeg).unwrap();
+    assert_eq!(&data[..2], b"\xFF\xD8");
+    let mut app1: Vec<u8> = vec![0xFF, 0xE1, 0x00, 0x22];
+    app1.extend_from_slice(b"Exif\0\0MM\0\x2A\0\0\0\x08\0\x01");
+    app1.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0, orientation, 0, 0]);
+    app1.extend_from_slice(&[0, 0, 0, 0]);
+    let mut out = data[..2].to_vec();
+    out.extend(app1);
+    out.extend_from_slice(&data[2..]);
+    std::fs::write(jpeg, out).unwrap();
+}
+
+#[test]
+fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Stored sideways: red on the left, blue on the right; the camera says
+    // "turn 90° clockwise to view", which puts red on top.
+    let p = dir.join("sideways.jpg");
+    let ok = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0xd02020:s=80x80",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x2020d0:s=80x80",
+            "-filter_complex",
+            "[0][1]hstack",
+            "-frames:v",
+            "1",
+        ])
+        .arg(&p)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    with_orientation(&p, 6);
+    let mut show = show_of(&["sideways.jpg"], 1000);
+    show.canvas = Canvas {
+        aspect: Aspect::Landscape,
+        p: 1080,
+    };
+    let (out, _) = render(&env, &[p], &show);
+    // Upright it is 80×160 on a 160×90 canvas: centred, 45 px wide.
+    let top = colour_at(&out, 0.5, Some("20:20:70:2"));
+    let bottom = colour_at(&out, 0.5, Some("20:20:70:68"));
+    assert!(top[0] > 150 && top[2] < 100, "top should be red: {top:?}");
+    assert!(
+        bottom[2] > 150 && bottom[0] < 100,
+        "bottom should be blue: {bottom:?}"
+    );
+    // The sides are a blurred, darkened fill of the photo, not black bars.
+    let left = colour_at(&out, 0.5, Some("20:20:0:0"));
+    assert!(
+        left.iter().map(|&c| c as u32).sum::<u32>() > 60,
+        "black bar: {left:?}"
+    );
+}
+
+#[test]
+fn a_title_is_drawn_over_the_first_seconds() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = [solid(&dir, "dark.jpg", "0x101830", "160x90")];
+    let mut show = show_of(&["dark.jpg"], 5000);
+    show.title = Some("HELLO".into());
+    let (out, r) = render(&env, &files, &show);
+    if r.stderr.contains("No font was found") {
+        eprintln!("no font on this machine: skipped the pixel check");
+        return;
+    }
+    let centre = |t| colour_at(&out, t, Some("60:10:50:40"));
+    let with_title = centre(1.5);
+    let after = centre(4.5);
+    assert!(
+        distance(with_title, after) > 20,
+        "title not visible: {with_title:?} vs {after:?}"
+    );
+}
+
+#[test]
+fn without_ffmpeg_local_make_says_how_to_install_it() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = solid(&dir, "a.jpg", "red", "64x64");
+    let empty = env.dir.path().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let r = env.run_with(
+        &[
+            "--local",
+            "make",
+            photo.to_str().unwrap(),
+            "-p",
+            "make a video",
+        ],
+        |c| {
+            c.env("PATH", &empty);
+        },
+    );
+    r.code(9);
+    let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{}", r.stderr);
+    assert!(lines[0].contains("ffmpeg is not installed"), "{}", r.stderr);
+    assert!(lines[0].contains("install it with:"), "{}", r.stderr);
+}
