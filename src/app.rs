@@ -47,13 +47,17 @@ pub async fn run(cli: Cli) -> Result<()> {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
     });
+    let local_dir = || store::paths::local_data_dir(cli.global.config_dir.as_deref());
     if let Some(Command::Serve(args)) = &cli.command {
-        return crate::server::run_cli(args.clone(), &out).await;
+        return crate::server::run_cli(args.clone(), local_dir().ok(), &out).await;
     }
-    // `--local`: an in-process offline backend on a loopback port.
+    // `--local`: an in-process offline backend on a loopback port, with
+    // its projects kept in a data dir of its own.
     let mut api_url = cli.global.api_url.clone();
     let _local = if cli.global.local {
-        let (url, handle) = crate::server::spawn_local()
+        let dir = local_dir()
+            .map_err(|e| Error::Io(format!("Cannot find a folder for offline projects: {e}")))?;
+        let (url, handle) = crate::server::spawn_local(dir)
             .await
             .map_err(|e| Error::Server(format!("Could not start the offline backend: {e}")))?;
         out.debug(format!("offline backend at {url}"));

@@ -120,7 +120,8 @@ pub struct ServeArgs {
     /// Enable the fault-injection control routes (for tests).
     #[arg(long, env = "IMG2YT_SERVER_FAULTS")]
     pub faults: bool,
-    /// Where uploads and renders are kept (default: a temporary folder).
+    /// Where projects, uploads and renders are kept (default: the folder
+    /// --local uses, see IMG2YT_DATA_DIR; with --faults a temporary one).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Render at most this many pixels on the short side (e.g. 360 for

@@ -48,6 +48,13 @@ impl IntoResponse for ServerError {
     }
 }
 
+/// The store could not be read or written: the request fails whole.
+impl From<super::db::DbError> for ServerError {
+    fn from(e: super::db::DbError) -> Self {
+        ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
 pub type Reply = Result<Response, ServerError>;
 
 /// A success envelope.

@@ -2,14 +2,18 @@
 //! and the server every test talks to over real HTTP on loopback.
 //!
 //! It speaks PROTOCOL.md with the same envelope, codes and event format,
-//! keeps its world in memory, stores uploads by streaming them to disk and
-//! renders real MP4s with ffmpeg. With fault injection on it also serves
+//! keeps its world in memory and writes it through to SQLite in its data
+//! dir ([`db`]; several processes may share one dir), stores uploads by
+//! streaming them to disk and renders real MP4s with ffmpeg ([`jobs`]
+//! runs them, and finishes those a dead process left). With fault injection on it also serves
 //! `/__control/*` routes (see [`faults`]). It imports `wire` only: the
 //! client never depends on it, and it never depends on the client.
 
 pub mod agent;
+pub mod db;
 mod error;
 pub mod faults;
+pub mod jobs;
 pub mod render;
 mod routes;
 pub mod slideshow;
@@ -41,18 +45,25 @@ use world::{LogEntry, World};
 pub struct ServerConfig {
     /// Serve `/__control/*` (fault injection, scripts, request log).
     pub faults: bool,
-    /// Where uploads and renders go (default: a temporary folder).
+    /// Where the database, uploads and renders go (default: a temporary
+    /// folder, removed when the server goes).
     pub data_dir: Option<PathBuf>,
     /// Cap on the rendered short side (tests render tiny videos).
     pub max_p: Option<u32>,
     /// Print one line per request (never a token).
     pub log: bool,
+    /// Never charge; the balance says `"unlimited": true`.
+    pub unlimited_credits: bool,
 }
 
 pub struct Shared {
     pub(crate) world: Mutex<World>,
     pub(crate) cfg: ServerConfig,
     pub(crate) data_dir: PathBuf,
+    pub(crate) db: db::Db,
+    /// One [`WriteTx`] at a time in this process.
+    tx_lock: Mutex<()>,
+    pub(crate) instance: jobs::Instance,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -67,15 +78,77 @@ impl Shared {
                 (t.path().to_path_buf(), Some(t))
             }
         };
+        create_private_dir(&data_dir)?;
         std::fs::create_dir_all(data_dir.join("uploads"))?;
         std::fs::create_dir_all(data_dir.join("renders"))?;
-        Ok(Arc::new(Shared {
-            world: Mutex::new(World::default()),
+        let db = db::Db::open(&data_dir).map_err(std::io::Error::other)?;
+        let instance = jobs::Instance::register(&data_dir)?;
+        let world = World {
+            unlimited: cfg.unlimited_credits,
+            ..World::default()
+        };
+        let shared = Shared {
+            world: Mutex::new(world),
             cfg,
             data_dir,
+            db,
+            tx_lock: Mutex::new(()),
+            instance,
             _tmp: tmp,
-        }))
+        };
+        shared.sync().map_err(std::io::Error::other)?;
+        Ok(Arc::new(shared))
     }
+
+    /// Reload the stored part of the world when another process has
+    /// written to the store since we last read it (one cheap pragma).
+    pub(crate) fn sync(&self) -> std::result::Result<(), db::DbError> {
+        let mut w = self.world.lock().unwrap();
+        if self.db.changed()? {
+            w.replace_persistent(self.db.load()?);
+        }
+        Ok(())
+    }
+
+    /// Start a read-modify-write of the stored world: no other process
+    /// writes until the returned guard is dropped, and the world is
+    /// reloaded first if one did. Take it before locking the world.
+    pub(crate) fn write_tx(&self) -> std::result::Result<WriteTx<'_>, db::DbError> {
+        let guard = self.tx_lock.lock().unwrap();
+        self.db.begin()?;
+        let tx = WriteTx {
+            db: &self.db,
+            _guard: guard,
+        };
+        self.sync()?;
+        Ok(tx)
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+}
+
+/// An open write of the store ([`Shared::write_tx`]); committed on drop,
+/// whatever the request's outcome (a refusal has written nothing).
+pub(crate) struct WriteTx<'a> {
+    db: &'a db::Db,
+    _guard: std::sync::MutexGuard<'a, ()>,
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        let _ = self.db.commit();
+    }
+}
+
+/// Create `dir` (and its parents) readable by this user only.
+fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
 }
 
 /// All routes of the protocol (and the control routes when enabled).
@@ -131,6 +204,9 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
     let method = req.method().to_string();
     let uri = req.uri().to_string();
     let path = req.uri().path().to_string();
+    // Another process sharing the data dir may have changed things; a
+    // failed read keeps the cached world (a write will report trouble).
+    let _ = sh.sync();
     if path.starts_with("/__control") {
         return next.run(req).await;
     }
@@ -312,6 +388,7 @@ async fn apply_fault(
         FaultAction::ExpireToken => {
             if let Some(u) = user {
                 sh.world.lock().unwrap().tokens.retain(|_, v| v != u);
+                let _ = sh.db.drop_tokens_of(u);
             }
             next.run(req).await
         }
@@ -322,6 +399,7 @@ async fn apply_fault(
                     .unwrap()
                     .sessions
                     .retain(|_, s| s.owner != u);
+                let _ = sh.db.drop_sessions_of(u);
             }
             next.run(req).await
         }
@@ -380,10 +458,13 @@ async fn spawn_on(addr: &str, cfg: ServerConfig) -> std::io::Result<Handle> {
     })
 }
 
-/// `--local`: an in-process server for this run.
-pub async fn spawn_local() -> std::io::Result<(String, Handle)> {
+/// `--local`: an in-process server for this run, keeping its projects in
+/// `data_dir` (shared with other `--local` runs), with unlimited credits.
+pub async fn spawn_local(data_dir: PathBuf) -> std::io::Result<(String, Handle)> {
     let h = spawn(ServerConfig {
         max_p: max_p_from_env(),
+        data_dir: Some(data_dir),
+        unlimited_credits: true,
         ..ServerConfig::default()
     })
     .await?;
@@ -398,12 +479,23 @@ fn max_p_from_env() -> Option<u32> {
 }
 
 /// `img2yt serve`: print the URL, log requests, stop on Ctrl-C.
-pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
+///
+/// Without `--data-dir` it keeps its data in `default_dir` (the folder
+/// `--local` uses, so both see the same projects), or, with `--faults`
+/// (a test server), in a temporary folder. Credits are unlimited unless
+/// faults are on (tests need real balances).
+pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -> Result<()> {
+    let data_dir = match (&args.data_dir, args.faults) {
+        (Some(d), _) => Some(d.clone()),
+        (None, false) => default_dir,
+        (None, true) => None,
+    };
     let cfg = ServerConfig {
         faults: args.faults,
-        data_dir: args.data_dir.clone(),
+        data_dir,
         max_p: args.max_height,
         log: true,
+        unlimited_credits: !args.faults,
     };
     let addr = format!("{}:{}", args.host, args.port);
     let listener = TcpListener::bind(&addr)
@@ -413,7 +505,9 @@ pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
         .local_addr()
         .map_err(|e| Error::Server(e.to_string()))?;
     let shared = Shared::new(cfg)
-        .map_err(|e| Error::Server(format!("Cannot create the data folder: {e}")))?;
+        .map_err(|e| Error::Server(format!("Cannot start the offline backend: {e}")))?;
+    // Jobs a dead process left are finished without waiting for a poll.
+    let _ = jobs::resume_stale(&shared, None);
     out.line(format!(
         "img2yt offline backend listening on http://{local}"
     ));
@@ -425,6 +519,9 @@ pub async fn run_cli(args: ServeArgs, out: &Out) -> Result<()> {
             ""
         }
     ));
+    if let Some(d) = &shared.cfg.data_dir {
+        out.status(format!("Projects are kept in {}", d.display()));
+    }
     if !local.ip().is_loopback() {
         out.warn("listening beyond loopback: anyone who can reach this port can use it");
     }

@@ -16,6 +16,7 @@ use tower::ServiceExt;
 
 use super::agent::{self, Frame};
 use super::error::{ok, Reply, ServerError};
+use super::jobs;
 use super::render;
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
 use super::Shared;
@@ -52,6 +53,7 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ServerError::bad("missing X-Client-Id"))?
         .to_string();
+    let _tx = sh.write_tx()?;
     let mut w = sh.world.lock().unwrap();
     // One starter token per client id while it is valid.
     if let Some(t) = w.client_tokens.get(&client_id).cloned() {
@@ -61,9 +63,13 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
             return ok(json!({"token": t, "credits": credits, "expires_in": 604800}));
         }
     }
-    let (_, token) = w.new_user(true);
+    let user = format!("u{}", sh.db.next_number("users")?);
+    let (user, token) = w.new_user(user, true);
+    sh.db
+        .put_user(&user, &w.accounts[&user], &token, Some(&client_id))?;
     w.client_tokens.insert(client_id, token.clone());
-    ok(json!({"token": token, "credits": 100, "expires_in": 604800}))
+    let credits = w.credits(&user)["available"].clone();
+    ok(json!({"token": token, "credits": credits, "expires_in": 604800}))
 }
 
 pub async fn create_session(
@@ -71,6 +77,7 @@ pub async fn create_session(
     headers: HeaderMap,
     body: Option<Json<Value>>,
 ) -> Reply {
+    let _tx = sh.write_tx()?;
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     let language = body
@@ -78,22 +85,21 @@ pub async fn create_session(
         .and_then(|b| lenient::first_string(b, &["language"]))
         .unwrap_or_else(|| "en".into());
     let id = format!("sess_{}", uuid::Uuid::new_v4().simple());
-    let task_id = w.next("task_");
+    let task_id = format!("task_{}", sh.db.next_number("tasks")?);
     let bind_id = format!("bind_{}", &id[5..13]);
-    w.sessions.insert(
-        id.clone(),
-        Session {
-            id: id.clone(),
-            task_id: task_id.clone(),
-            bind_id: bind_id.clone(),
-            owner: user,
-            language,
-            draft: json!({"t": [], "d": 0}),
-            media: Vec::new(),
-            generated: Vec::new(),
-            history: Vec::new(),
-        },
-    );
+    let session = Session {
+        id: id.clone(),
+        task_id: task_id.clone(),
+        bind_id: bind_id.clone(),
+        owner: user,
+        language,
+        draft: json!({"t": [], "d": 0}),
+        media: Vec::new(),
+        generated: Vec::new(),
+        history: Vec::new(),
+    };
+    sh.db.put_session(&session)?;
+    w.sessions.insert(id.clone(), session);
     ok(json!({"task_id": task_id, "session_id": id, "bind_id": bind_id}))
 }
 
@@ -252,6 +258,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
     if added.is_empty() {
         return Err(ServerError::bad("no files or urls in the request"));
     }
+    let _tx = sh.write_tx()?;
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
     let s = session_of(&mut w, &user, &sid)?;
@@ -260,6 +267,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         .map(|m| json!({"file_id": m.file_id, "filename": m.name, "size": m.size, "url": m.url.clone().unwrap_or_else(|| format!("/media/{}", m.file_id))}))
         .collect();
     s.media.extend(added);
+    sh.db.put_session(s)?;
     ok(if out.len() == 1 {
         out[0].clone()
     } else {
@@ -267,7 +275,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
     })
 }
 
-fn sanitize(name: &str) -> String {
+pub(crate) fn sanitize(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
@@ -292,6 +300,7 @@ pub async fn run_sse(
         .filter_map(|p| p.text.as_deref())
         .collect();
     let frames = {
+        let _tx = sh.write_tx()?;
         let mut w = sh.world.lock().unwrap();
         let user = auth(&w, &headers)?;
         session_of(&mut w, &user, &req.session_id)?;
@@ -309,6 +318,10 @@ pub async fn run_sse(
                         StatusCode::OK,
                         "insufficient credits".into(),
                     ));
+                }
+                sh.db.put_session(&probe)?;
+                if turn.cost > 0.0 {
+                    sh.db.put_account(&user, &w.accounts[&user])?;
                 }
                 w.sessions.insert(req.session_id.clone(), probe);
                 turn.frames
@@ -343,8 +356,11 @@ pub async fn run_sse(
                             return Some((Err(err), (sh, sid, VecDeque::new())));
                         }
                         Frame::SetDraft { draft } => {
+                            let _tx = sh.write_tx();
                             if let Some(s) = sh.world.lock().unwrap().sessions.get_mut(&sid) {
                                 s.draft = draft;
+                                // A failed write keeps the draft in memory.
+                                let _ = sh.db.put_session(s);
                             }
                             continue;
                         }
@@ -401,6 +417,7 @@ pub async fn render_submit(
         .ok_or_else(|| ServerError::bad("missing sessionId"))?;
     let draft = body.get("draft").cloned().unwrap_or(Value::Null);
     let media = {
+        let _tx = sh.write_tx()?;
         let mut w = sh.world.lock().unwrap();
         let user = auth(&w, &headers)?;
         if w.export_blocked {
@@ -413,64 +430,27 @@ pub async fn render_submit(
         if w.renders.contains_key(&id) {
             return Err(ServerError::bad("a render with this id exists"));
         }
-        w.renders.insert(
-            id.clone(),
-            RenderJob {
-                id: id.clone(),
-                session: sid.clone(),
-                phase: Phase::Pending,
-                progress: 0.0,
-                output: None,
-                size: None,
-                duration_s: None,
-                width: 0,
-                height: 0,
-                thumbnail: None,
-                warnings: Vec::new(),
-                error: None,
-            },
-        );
+        let job = RenderJob {
+            id: id.clone(),
+            session: sid.clone(),
+            phase: Phase::Pending,
+            progress: 0.0,
+            output: None,
+            size: None,
+            duration_s: None,
+            width: 0,
+            height: 0,
+            thumbnail: None,
+            warnings: Vec::new(),
+            error: None,
+        };
+        // Stored with what it renders, so another process can finish it.
+        sh.db
+            .insert_render(&job, &draft, &media, sh.instance.id())?;
+        w.renders.insert(id.clone(), job);
         media
     };
-    let shared = sh.clone();
-    let job_id = id.clone();
-    tokio::spawn(async move {
-        let set = |f: &dyn Fn(&mut RenderJob)| {
-            if let Some(j) = shared.world.lock().unwrap().renders.get_mut(&job_id) {
-                f(j);
-            }
-        };
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        set(&|j| j.phase = Phase::Processing);
-        let out_dir = shared.data_dir.join("renders");
-        let req = render::RenderRequest {
-            id: &sanitize(&job_id),
-            draft: &draft,
-            media: &media,
-            max_p: shared.cfg.max_p,
-            out_dir: &out_dir,
-        };
-        match render::render(req, |p| set(&|j| j.progress = p)).await {
-            Ok(done) => {
-                let size = std::fs::metadata(&done.video).map(|m| m.len()).ok();
-                set(&|j| {
-                    j.phase = Phase::Completed;
-                    j.progress = 100.0;
-                    j.output = Some(done.video.clone());
-                    j.thumbnail = done.thumbnail.clone();
-                    j.warnings = done.warnings.clone();
-                    j.size = size;
-                    j.duration_s = Some(done.duration_s);
-                    j.width = done.width;
-                    j.height = done.height;
-                });
-            }
-            Err(e) => set(&|j| {
-                j.phase = Phase::Failed;
-                j.error = Some(e.clone());
-            }),
-        }
-    });
+    jobs::start(sh.clone(), id.clone(), draft, media);
     ok(json!({"id": id, "status": "pending"}))
 }
 
@@ -480,6 +460,17 @@ pub async fn render_status(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Reply {
+    let unfinished = {
+        let w = sh.world.lock().unwrap();
+        auth(&w, &headers)?;
+        w.renders
+            .get(&id)
+            .is_some_and(|j| matches!(j.phase, Phase::Pending | Phase::Processing))
+    };
+    if unfinished {
+        // Its process may have died mid-render: finish it here.
+        jobs::resume_stale(&sh, Some(&id))?;
+    }
     let w = sh.world.lock().unwrap();
     auth(&w, &headers)?;
     let job = w
@@ -502,13 +493,13 @@ pub async fn render_status(
     let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({
-            "url": format!("http://{host}/cdn/renders/{}.mp4", sanitize(&job.id)),
+            "url": format!("http://{host}/cdn/renders/{}", output_file(job)),
             "size": job.size, "duration": job.duration_s, "width": job.width, "height": job.height, "format": "mp4",
         });
-        if job.thumbnail.is_some() {
+        if let Some(thumb) = job.thumbnail.as_ref().and_then(|p| p.file_name()) {
             v["output"]["thumbnail_url"] = json!(format!(
-                "http://{host}/cdn/renders/{}.jpg",
-                sanitize(&job.id)
+                "http://{host}/cdn/renders/{}",
+                thumb.to_string_lossy()
             ));
         }
         if !job.warnings.is_empty() {
@@ -520,6 +511,16 @@ pub async fn render_status(
     }
     v["data"] = json!({"status": job.phase.as_str(), "session": job.session});
     Ok(Json(v).into_response())
+}
+
+/// The video's file name in the renders folder (a job run again after a
+/// crash writes a file of another name).
+fn output_file(job: &RenderJob) -> String {
+    job.output
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("{}.mp4", sanitize(&job.id)))
 }
 
 /// `GET /api/render/proxy/<id>/download` (auth; Range supported).
@@ -600,6 +601,7 @@ pub async fn add_script(State(sh): State<Arc<Shared>>, Json(s): Json<agent::Scri
 
 /// Set account facts: `{"available": N}` for every user, `{"export_blocked": bool}`.
 pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) -> Response {
+    let _tx = sh.write_tx();
     let mut w = sh.world.lock().unwrap();
     if let Some(b) = v["export_blocked"].as_bool() {
         w.export_blocked = b;
@@ -613,6 +615,9 @@ pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) ->
         for a in w.accounts.values_mut() {
             a.frozen = n;
         }
+    }
+    for (user, a) in &w.accounts {
+        let _ = sh.db.put_account(user, a);
     }
     StatusCode::NO_CONTENT.into_response()
 }

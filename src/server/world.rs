@@ -125,8 +125,14 @@ pub struct World {
     pub scripts: VecDeque<Script>,
     /// HTTP 402 on render submit (a free plan that cannot export).
     pub export_blocked: bool,
+    /// Never charge, and say so in the balance (the offline backend).
+    pub unlimited: bool,
     pub next_id: u64,
 }
+
+/// The balance reported when credits are unlimited: numbers any client
+/// understands, plus `"unlimited": true` for those that know.
+pub const UNLIMITED_BALANCE: f64 = 1_000_000.0;
 
 impl World {
     pub fn next(&mut self, prefix: &str) -> String {
@@ -134,8 +140,9 @@ impl World {
         format!("{prefix}{}", self.next_id)
     }
 
-    pub fn new_user(&mut self, anonymous: bool) -> (UserId, String) {
-        let user = self.next("u");
+    /// Add user `user` (ids come from the store's shared counter) with a
+    /// fresh token.
+    pub fn new_user(&mut self, user: UserId, anonymous: bool) -> (UserId, String) {
         let token = format!("nmv_usr_{}", uuid::Uuid::new_v4().simple());
         self.tokens.insert(token.clone(), user.clone());
         self.accounts.insert(
@@ -151,17 +158,34 @@ impl World {
     }
 
     pub fn credits(&self, user: &str) -> Value {
+        if self.unlimited {
+            let n = UNLIMITED_BALANCE;
+            return json!({"available": n, "frozen": 0, "total": n, "unlimited": true});
+        }
         let a = &self.accounts[user];
         json!({"available": a.total - a.used - a.frozen, "frozen": a.frozen, "total": a.total})
     }
 
     /// Take `cost` credits; false when the balance is too low.
     pub fn charge(&mut self, user: &str, cost: f64) -> bool {
+        if self.unlimited {
+            return true;
+        }
         let a = self.accounts.get_mut(user).expect("known user");
         if a.total - a.used - a.frozen < cost {
             return false;
         }
         a.used += cost;
         true
+    }
+
+    /// Replace what is stored (accounts, tokens, sessions, renders) with
+    /// `snap`; faults, scripts and the log stay.
+    pub fn replace_persistent(&mut self, snap: super::db::Snapshot) {
+        self.tokens = snap.tokens;
+        self.accounts = snap.accounts;
+        self.client_tokens = snap.client_tokens;
+        self.sessions = snap.sessions;
+        self.renders = snap.renders;
     }
 }

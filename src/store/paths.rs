@@ -5,6 +5,9 @@
 //! (`~/.config/img2yt` on Linux). The client id is shared with every other
 //! NemoVideo tool (`<config>/nemovideo/client_id`), except in an isolated
 //! config dir, where it lives inside it too.
+//!
+//! The offline backend's data (its database, uploads and renders) is not
+//! the client's: [`local_data_dir`] says where `--local` keeps it.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -54,4 +57,25 @@ impl Paths {
     pub fn downloads_dir(&self) -> &Path {
         &self.config_dir
     }
+}
+
+/// Where `--local` (and `serve` by default) keeps the offline backend's
+/// data: `IMG2YT_DATA_DIR`, else `<config dir>/local` for an explicit
+/// config dir (so an isolated setup stays isolated), else the platform's
+/// data dir + `/local` (`~/.local/share/img2yt/local` on Linux).
+pub fn local_data_dir(explicit_config: Option<&Path>) -> io::Result<PathBuf> {
+    if let Some(d) = std::env::var_os("IMG2YT_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    if let Some(dir) = explicit_config.filter(|d| !d.as_os_str().is_empty()) {
+        return Ok(dir.join("local"));
+    }
+    directories::ProjectDirs::from("", "", "img2yt")
+        .map(|p| p.data_dir().join("local"))
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::NotFound,
+                "cannot find your home folder; set IMG2YT_DATA_DIR",
+            )
+        })
 }

@@ -76,6 +76,14 @@ pub struct Credits {
     pub extra: Map<String, Value>,
 }
 
+impl Credits {
+    /// The offline backend says `"unlimited": true` (an extension: the
+    /// cloud never sends it, and then the numbers are the balance).
+    pub fn unlimited(&self) -> bool {
+        self.extra.get("unlimited").and_then(Value::as_bool) == Some(true)
+    }
+}
+
 /// Upload by URL body (§5).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UploadUrls {

@@ -138,7 +138,7 @@ fn probe(path: &Path) -> Value {
 
 /// A playable H.264 MP4 at the test render size; returns its duration.
 #[track_caller]
-fn assert_playable_mp4(path: &Path) -> f64 {
+pub fn assert_playable_mp4(path: &Path) -> f64 {
     let p = probe(path);
     assert!(
         p["format"]["format_name"]

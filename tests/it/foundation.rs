@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use crate::support::{Run, TestEnv};
 
 pub const BALANCE: &str = "Credits: 100 available · 0 frozen · 100 total\n";
+/// `credits` against the offline backend (`--local`, `serve`).
+pub const LOCAL_BALANCE: &str = "Credits: unlimited (offline backend)\n";
 pub const EMPTY_TIMELINE: &str =
     "Timeline is empty — share some images and describe the video you want.\n";
 pub const ANON: &str = "/api/auth/anonymous-token";
@@ -585,7 +587,8 @@ fn serve_runs_as_a_child_and_logs_requests() {
         c.env("NEMO_API_URL", url);
     });
     r.ok();
-    assert_eq!(r.stdout, BALANCE);
+    // `serve` without --faults is the offline backend: no credit limit.
+    assert_eq!(r.stdout, LOCAL_BALANCE);
     assert!(
         wait_for_line(&rx, &mut seen, |l| l
             == "GET /api/credits/balance/simple → 200 (user u1)")
@@ -623,9 +626,8 @@ fn local_works_without_any_server() {
         },
     );
     r.ok();
-    assert_eq!(r.stdout, BALANCE);
-    // A second offline run: the stored token belongs to the previous
-    // offline backend, so it is renewed silently.
+    assert_eq!(r.stdout, LOCAL_BALANCE);
+    // A second offline run: the offline backend kept the token.
     let r = run_bounded(&env, &["--local", "status"], Duration::from_secs(30), |c| {
         c.env_remove("NEMO_API_URL");
     });
@@ -646,7 +648,7 @@ fn local_wins_over_an_exported_nemo_api_url() {
         |_| {},
     );
     r.ok();
-    assert_eq!(r.stdout, BALANCE);
+    assert_eq!(r.stdout, LOCAL_BALANCE);
 }
 
 // ---- a closed stdout ----

@@ -9,6 +9,7 @@ mod chat;
 mod errors;
 mod export;
 mod foundation;
+mod local;
 mod pipe;
 mod render;
 mod repl;

@@ -300,9 +300,8 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         g.push(format!(
             "[i{i}b]scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos{to709},format=yuv420p[i{i}fg]"
         ));
-        let composite = format!(
-            "[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420,setsar=1"
-        );
+        let composite =
+            format!("[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420,setsar=1");
         match visual {
             Visual::Image { .. } => {
                 g.push(format!("{composite}[c{i}]"));
