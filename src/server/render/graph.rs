@@ -355,7 +355,12 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 format!("scale={kw}:{kh}:flags=bicubic:{TO_709},"),
             )
         } else {
-            ("1".into(), "0".into(), "0".into(), format!("scale={TO_709},"))
+            (
+                "1".into(),
+                "0".into(),
+                "0".into(),
+                format!("scale={TO_709},"),
+            )
         };
         let ins: String = stills.iter().map(|i| format!("[c{i}]")).collect();
         let m = stills.len();
@@ -422,7 +427,10 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         let mine: Vec<_> = ranges.iter().filter(|r| r.0 == i).collect();
         let shared = stills.contains(&i);
         if !shared && mine.len() > 1 {
-            let outs: String = mine.iter().map(|(i, w, _, _)| format!("[{w}{i}]")).collect();
+            let outs: String = mine
+                .iter()
+                .map(|(i, w, _, _)| format!("[{w}{i}]"))
+                .collect();
             g.push(format!("[v{i}]split={}{outs}", mine.len()));
         }
         for (i, what, a, b) in mine {
@@ -650,8 +658,20 @@ mod tests {
         assert_eq!(p.total_frames, 848);
         let g = graph(&p);
         assert_eq!(g.matches("xfade=transition=fade").count(), 9);
-        // The second photo starts at 2.75 s (frame 82.5 → 83).
-        assert!(g.contains("duration=0.733333:offset=2.766667"), "{g}");
+        // The second photo starts at 2.75 s (frame 82.5 → 83) while the
+        // first ends at frame 105: a 22-frame crossfade, then 23 (the
+        // rounding alternates, the total stays exact).
+        assert!(
+            g.contains("[pt0][ph1]xfade=transition=fade:duration=0.733333:offset=0[x0]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[pt1][ph2]xfade=transition=fade:duration=0.766667:offset=0[x1]"),
+            "{g}"
+        );
+        // Pieces in order: photo 0 alone, 0→1, photo 1 alone, …
+        assert!(g.contains("[ps0][x0][ps1][x1][ps2]"), "{g}");
+        assert!(g.contains("concat=n=19:v=1:a=0[vj]"), "{g}");
     }
 
     #[test]
@@ -666,10 +686,29 @@ mod tests {
         assert!(g.contains("[0:v]split=3[i0a][i0b][i0t]"), "{g}");
         // One motion chain for every photo, each with its own length.
         assert_eq!(g.matches("zoompan=").count(), 1, "{g}");
-        assert!(g.contains("[c0][c1][c2]concat=n=3:v=1:a=0,scale=640:360"), "{g}");
+        assert!(
+            g.contains("[c0][c1][c2]concat=n=3:v=1:a=0,scale=640:360"),
+            "{g}"
+        );
         assert!(g.contains(":d=105:"), "equal lengths need no choice: {g}");
-        assert!(g.contains("z=if(eq(in\\,0)\\,1+0.12*(frame/104)\\,if(eq(in\\,1)"), "{g}");
-        assert!(g.contains("[m1]trim=start_frame=105:end_frame=210"), "{g}");
+        assert!(
+            g.contains("z=if(eq(in\\,0)\\,1+0.12*(frame/104)\\,if(eq(in\\,1)"),
+            "{g}"
+        );
+        // Photo 1 is frames 105-209 of the shared chain: 22 frames of
+        // crossfade in, then alone, then 23 frames of crossfade out.
+        assert!(
+            g.contains("[h1]trim=start_frame=105:end_frame=127,setpts=PTS-STARTPTS[ph1]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[s1]trim=start_frame=127:end_frame=187,setpts=PTS-STARTPTS[ps1]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[t1]trim=start_frame=187:end_frame=210,setpts=PTS-STARTPTS[pt1]"),
+            "{g}"
+        );
         assert!(g.contains("s=320x180:fps=30"), "{g}");
         assert!(a.contains("-map [thumb] -frames:v 1"), "{a}");
     }
@@ -685,7 +724,8 @@ mod tests {
         let p = plan(&j).unwrap();
         assert_eq!(p.total_frames, 315);
         let g = graph(&p);
-        assert!(g.contains("[v0][v1][v2]concat=n=3:v=1:a=0[vj]"), "{g}");
+        assert!(g.contains("[ps0][ps1][ps2]concat=n=3:v=1:a=0[vj]"), "{g}");
+        assert!(!g.contains("xfade"), "{g}");
         // Held still: zoom 1 on the canvas itself, no supersampling.
         assert!(g.contains("zoompan=z=1:x=0:y=0:d=105"), "{g}");
         assert!(!g.contains("scale=640:360"), "{g}");
