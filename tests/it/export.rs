@@ -196,9 +196,13 @@ fn export_renders_downloads_and_reports() {
     let size = std::fs::metadata(&out).unwrap().len();
     let first = r.stdout.lines().next().unwrap_or("");
     assert!(first.starts_with("✅ Saved out.mp4 ("), "{}", r.stdout);
-    // Two 3.5 s photos. (The draft says 6.25 s: transitions overlap the
-    // photos; this renderer does not overlap them yet.)
-    assert!(first.ends_with(", 7.0 s, 160×90)"), "{}", r.stdout);
+    // Two 3.5 s photos crossfading for 0.75 s: 6.25 s, 188 frames.
+    assert!(first.ends_with(", 6.3 s, 160×90)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Thumbnail (1280×720, for YouTube): out.jpg"),
+        "{}",
+        r.stdout
+    );
     assert!(
         r.stdout
             .contains("Open it in the browser: https://web.example/workspace/claim?ct=clm_"),
@@ -206,7 +210,7 @@ fn export_renders_downloads_and_reports() {
         r.stdout
     );
     let d = assert_playable_mp4(&out);
-    assert!((d - 7.0).abs() < 0.2, "duration {d}");
+    assert!((d - 6.25).abs() < 0.1, "duration {d}");
     assert!(pending(&env).is_empty(), "{:?}", pending(&env));
     no_part_files(&env.work_dir());
 
@@ -225,11 +229,15 @@ fn export_renders_downloads_and_reports() {
     for p in &polls {
         assert_eq!(header(p, "authorization"), Some("(present)"), "{p}");
     }
+    // The video, then its thumbnail: both from the CDN host, no token.
     let cdn = client_requests(&env, "GET", CDN);
-    assert_eq!(cdn.len(), 1, "{cdn:?}");
-    assert_eq!(header(&cdn[0], "authorization"), None, "{}", cdn[0]);
+    assert_eq!(cdn.len(), 2, "{cdn:?}");
+    assert!(cdn[1]["uri"].as_str().unwrap().ends_with(".jpg"), "{cdn:?}");
     let api_host = env.url.trim_start_matches("http://");
-    assert_ne!(header(&cdn[0], "host"), Some(api_host), "a foreign host");
+    for c in &cdn {
+        assert_eq!(header(c, "authorization"), None, "{c}");
+        assert_ne!(header(c, "host"), Some(api_host), "a foreign host");
+    }
     assert!(requests(&env, "GET", &format!("{PROXY}{}/download", ids[0])).is_empty());
     // Export is free and never goes through the chat.
     assert_eq!(env.count("POST", "/run_sse"), sse_before);
@@ -336,7 +344,11 @@ fn a_download_cut_in_the_middle_resumes_with_range() {
         full.len() as u64 > 2 * CUT,
         "the render is big enough to cut"
     );
-    let cdn = client_requests(&env, "GET", CDN);
+    // The video's requests (the thumbnail is fetched from the CDN too).
+    let cdn: Vec<_> = client_requests(&env, "GET", CDN)
+        .into_iter()
+        .filter(|r| r["uri"].as_str().is_some_and(|u| u.ends_with(".mp4")))
+        .collect();
     assert_eq!(cdn.len(), 2, "{cdn:?}");
     assert_eq!(header(&cdn[0], "range"), None, "{}", cdn[0]);
     assert_eq!(

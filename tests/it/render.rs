@@ -378,3 +378,64 @@ fn without_ffmpeg_local_make_says_how_to_install_it() {
     assert!(lines[0].contains("ffmpeg is not installed"), "{}", r.stderr);
     assert!(lines[0].contains("install it with:"), "{}", r.stderr);
 }
+
+#[test]
+fn every_music_source_plays_at_youtube_loudness() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let photos = [
+        solid(&dir, "a.jpg", "0x404040", "160x90"),
+        solid(&dir, "b.jpg", "0x606060", "160x90"),
+    ];
+    // A quiet song (a sine at about -30 LUFS) that the renderer must lift.
+    let song = dir.join("song.wav");
+    let ok = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=330:d=4,volume=0.03",
+        ])
+        .arg(&song)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let mut files = photos.to_vec();
+    files.push(song);
+    let mut args = vec!["upload".to_string()];
+    args.extend(files.iter().map(|f| f.display().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run(&args).ok();
+    let sources = [
+        MusicSource::Generated { mood: Mood::Calm },
+        MusicSource::Generated { mood: Mood::Upbeat },
+        MusicSource::Generated { mood: Mood::LoFi },
+        MusicSource::Upload {
+            file_id: None,
+            name: "song.wav".into(),
+        },
+    ];
+    for source in sources {
+        let mut show = show_of(&["a.jpg", "b.jpg"], 6000);
+        show.music = Some(Music {
+            source: source.clone(),
+            volume: 100,
+        });
+        env.script(json!([
+            {"type": "set_draft", "draft": show.to_draft()},
+            {"type": "event", "event": {"content": {"role": "model", "parts": [{"text": "Done."}]}}}
+        ]));
+        env.run(&["send", "set the draft"]).ok();
+        env.run(&["export", "-o", "music.mp4", "--force"]).ok();
+        let lufs = loudness(&env.work_dir().join("music.mp4"));
+        assert!(
+            (lufs + 14.0).abs() <= 1.5,
+            "{source:?}: {lufs} LUFS, want -14"
+        );
+    }
+}

@@ -476,8 +476,10 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     v.push_str("format=yuv420p[vout]");
     g.push(v);
 
-    // The soundtrack.
-    let master = |chain: &mut String, volume: u32| {
+    // The soundtrack. A music file is normalised with `loudnorm`; the
+    // generated loops are mastered to −14 LUFS already (see `music`). A
+    // limiter keeps true peaks under −1.5 dBTP either way.
+    let master = |chain: &mut String, volume: u32, mastered: Option<f64>| {
         let fade_in = (total_frames as f64 / FPS as f64 / 4.0).min(1.0);
         let fade_out = (total_frames as f64 / FPS as f64 / 4.0).min(2.0);
         let out_at = total_frames as f64 / FPS as f64 - fade_out;
@@ -488,8 +490,22 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         };
         write!(
             chain,
-            ",atrim=duration={total},asetpts=N/SR/TB,afade=t=in:d={fade_in:.3},afade=t=out:st={out_at:.3}:d={fade_out:.3},loudnorm=I={LUFS}:TP={TRUE_PEAK}:LRA=11,aresample={},volume={gain:.2}dB",
-            music::RATE
+            ",atrim=duration={total},asetpts=N/SR/TB,afade=t=in:d={fade_in:.3},afade=t=out:st={out_at:.3}:d={fade_out:.3}"
+        )
+        .expect("string");
+        match mastered {
+            Some(db) => write!(chain, ",volume={:.2}dB", db + gain),
+            None => write!(
+                chain,
+                ",loudnorm=I={LUFS}:TP={TRUE_PEAK}:LRA=11,aresample={},volume={gain:.2}dB",
+                music::RATE
+            ),
+        }
+        .expect("string");
+        write!(
+            chain,
+            ",alimiter=limit={:.4}:level=false",
+            10f64.powf(TRUE_PEAK / 20.0)
         )
         .expect("string");
     };
@@ -504,7 +520,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 l.seconds,
                 l.samples
             );
-            master(&mut a, volume);
+            master(&mut a, volume, Some(l.gain_db));
             a
         }
         Sound::File(path) if volume > 0 => {
@@ -514,7 +530,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 "[{input}:a]aformat=channel_layouts=stereo,aresample={}",
                 music::RATE
             );
-            master(&mut a, volume);
+            master(&mut a, volume, None);
             a
         }
         _ => format!(
@@ -751,7 +767,11 @@ mod tests {
         ] {
             assert!(a.contains(want), "missing {want}: {a}");
         }
-        assert!(a.contains("loudnorm=I=-14"), "{a}");
+        assert!(
+            !a.contains("loudnorm"),
+            "generated music comes mastered: {a}"
+        );
+        assert!(a.contains("alimiter=limit=0.8414"), "{a}");
     }
 
     #[test]

