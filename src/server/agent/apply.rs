@@ -34,6 +34,9 @@ pub struct Outcome {
     pub made: bool,
     /// A track was generated this turn (the `generate_music` tool).
     pub generated: Option<Mood>,
+    /// Something needs the user's attention (no font for a title): the
+    /// turn is never a silent one.
+    pub warned: bool,
 }
 
 impl Outcome {
@@ -83,6 +86,7 @@ pub fn apply(show: Option<Slideshow>, edits: &[Edit], media: &[Media], lang: Lan
                     lines: vec![line],
                     made: false,
                     generated: None,
+                    warned: false,
                 };
             }
             Slideshow::of(photos)
@@ -96,6 +100,7 @@ pub fn apply(show: Option<Slideshow>, edits: &[Edit], media: &[Media], lang: Lan
         lines: Vec::new(),
         generated: None,
         made,
+        warned: false,
     };
     for e in edits {
         ed.edit(e);
@@ -111,6 +116,7 @@ struct Editor<'a> {
     lines: Vec<String>,
     generated: Option<Mood>,
     made: bool,
+    warned: bool,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -151,6 +157,17 @@ fn aspect_words(lang: Lang, a: Aspect) -> String {
 }
 
 impl Editor<'_> {
+    /// Said when the text is set, not discovered after a render: this
+    /// machine has no font for it (Chinese, Japanese, Korean).
+    fn font_warning(&mut self, text: &str) {
+        if let crate::server::render::fonts::FontChoice::Missing { warning } =
+            crate::server::render::fonts::font_for(text)
+        {
+            self.lines.push(warning);
+            self.warned = true;
+        }
+    }
+
     fn say(&mut self, en: impl Into<String>, zh: impl Into<String>) {
         let line = self.lang.pick(en, zh);
         self.lines.push(line);
@@ -243,6 +260,7 @@ impl Editor<'_> {
             lines: self.lines,
             made: self.made,
             generated: self.generated,
+            warned: self.warned,
         }
     }
 
@@ -493,6 +511,7 @@ impl Editor<'_> {
                     format!("Title set: '{t}' (the first {secs_on})."),
                     format!("标题已设为「{t}」（开头{secs_on}）。"),
                 );
+                self.font_warning(t);
             }
             None if self.s.title.take().is_some() => self.say("Removed the title.", "已去掉标题。"),
             None => self.say("There is no title to remove.", "目前没有标题。"),
@@ -508,6 +527,7 @@ impl Editor<'_> {
                     format!("Closing text set: '{t}' (the last {secs_on})."),
                     format!("结尾文字已设为「{t}」（最后{secs_on}）。"),
                 );
+                self.font_warning(t);
             }
             None if self.s.closing.take().is_some() => {
                 self.say("Removed the closing text.", "已去掉结尾文字。")

@@ -204,7 +204,7 @@ fn edit(
     }
     // A title alone is answered with tool events only, as the cloud agent
     // often does: the client reads the state and reports the change.
-    let silent = changed && matches!(edits, [Edit::Title(_)]);
+    let silent = changed && !out.warned && matches!(edits, [Edit::Title(_)]);
     if !silent {
         t.say(&out.reply());
     }
