@@ -87,14 +87,16 @@ ffmpeg -v error -y -f lavfi \
   -c:a pcm_s16le "$w/music.wav"
 
 # ---------------------------------------------------------------- measuring
-page_kb=$(( $(getconf PAGESIZE) / 1024 ))
-# Sum of RSS (KB) over the process trees under the given pids, and the
-# largest VmHWM (peak RSS) of any one process in them as "KB name". Pure
+page_kb=$(( $(getconf PAGESIZE) / 1024 )) clk_tck=$(getconf CLK_TCK)
+# Sum of RSS (KB) over the process trees under the given pids, the largest
+# VmHWM (peak RSS) of any one process in them as "KB name", and their CPU
+# time in clock ticks (each process's own and its reaped children's), and
+# how many ffmpeg processes are running in them. Pure
 # bash (no forks), so sampling barely disturbs what it measures.
 tree_sample() { # skip-pid root…
   local skip=$1; shift
-  local -A parent=() rss=() inside=()
-  local f line rest pid p sum=0 big=0 bigname=- name k v _ a
+  local -A parent=() rss=() cpu=() inside=()
+  local f line rest pid p sum=0 ticks=0 big=0 bigname=- name k v _ a nff=0
   for f in /proc/[0-9]*/stat; do
     read -r line 2>/dev/null <"$f" || continue
     pid=${line%% *}; rest=${line##*) }
@@ -102,6 +104,7 @@ tree_sample() { # skip-pid root…
     parent[$pid]=$p
     read -r -a a <<<"$rest"
     rss[$pid]=${a[21]}
+    cpu[$pid]=$(( a[11] + a[12] + a[13] + a[14] )) # utime stime cutime cstime
   done
   for r in "$@"; do inside[$r]=1; done
   for pid in "${!parent[@]}"; do
@@ -110,24 +113,29 @@ tree_sample() { # skip-pid root…
     if [ -z "${p:-}" ] || [ -z "${inside[$p]:-}" ]; then continue; fi
     [ "$pid" = "$skip" ] && continue
     sum=$(( sum + ${rss[$pid]:-0} * page_kb ))
+    ticks=$(( ticks + ${cpu[$pid]:-0} ))
     name='?' v=0
     while read -r k v _; do
       case $k in Name:) name=$v ;; VmHWM:) [ "$v" -gt "$big" ] && { big=$v; bigname=$name; } ;; esac
     done 2>/dev/null <"/proc/$pid/status" || true
+    [ "$name" = ffmpeg ] && nff=$(( nff + 1 ))
     # Keep the first ffmpeg command line seen (what img2yt ran).
     if [ "$name" = ffmpeg ] && [ -n "$cmd_file" ] && [ ! -s "$cmd_file" ]; then
       tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" >"$cmd_file" || true
     fi
   done
-  echo "$sum $big $bigname"
+  echo "$sum $big $bigname $ticks $nff"
 }
-# measure NAME CMD…: runs CMD, sets $wall (s), $peak_kb (tree sum) and $proc
-# ("KB name" of the largest single process). $extra_roots: more trees to
-# count (the backend, when it renders in another process).
+# measure NAME CMD…: runs CMD, sets $wall (s), $cpu_s (user+sys s of the
+# tree: a steadier figure than wall time on a shared machine), $peak_kb
+# (tree sum), $proc ("KB name" of the largest single process) and $ff_s
+# (how long an ffmpeg process was running in the tree, to 0.1 s).
+# $extra_roots: more trees to count (the backend, when it renders in
+# another process; its CPU before the run is subtracted).
 extra_roots='' cmd_file=''
 measure() {
   local name=$1; shift
-  local start end pid st s big bigname usetime=
+  local start end pid st s big bigname ticks nff t0='' t1=0 usetime='' ff0='' ff1=''
   peak_kb=0 proc="0 -"
   [ -x /usr/bin/time ] && usetime=1
   start=$(date +%s%N)
@@ -141,7 +149,10 @@ measure() {
     read -r st 2>/dev/null <"/proc/$pid/stat" || break
     st=${st##*) }; [ "${st%% *}" = Z ] && break
     # shellcheck disable=SC2086 # word splitting of the extra roots is meant
-    read -r s big bigname < <(tree_sample "${usetime:+$pid}" "$pid" $extra_roots)
+    read -r s big bigname ticks nff < <(tree_sample "${usetime:+$pid}" "$pid" $extra_roots)
+    if [ "$nff" -gt 0 ]; then ff1=$EPOCHREALTIME; ff0=${ff0:-$ff1}; fi
+    [ -z "$t0" ] && t0=$ticks
+    [ "$ticks" -gt "$t1" ] && t1=$ticks
     [ "$s" -gt "$peak_kb" ] && peak_kb=$s
     [ "$big" -gt "${proc%% *}" ] && proc="$big $bigname"
     sleep 0.1
@@ -150,6 +161,8 @@ measure() {
   wait "$pid" || rc=$?
   end=$(date +%s%N)
   wall=$(awk -v ns=$(( end - start )) 'BEGIN { printf "%.2f", ns / 1e9 }')
+  ff_s=$(awk -v a="${ff0:-0}" -v b="${ff1:-0}" 'BEGIN { printf "%.1f", b - a }')
+  cpu_s=$(awk -v t=$(( t1 - ${t0:-0} )) -v hz="$clk_tck" 'BEGIN { printf "%.1f", t / hz }')
   if [ -n "$usetime" ] && [ -s "$tmp/$name.time" ]; then
     local tw tm
     read -r tw tm < <(tail -1 "$tmp/$name.time")
@@ -384,7 +397,7 @@ cmd_moviepy() {
 tools=(img2yt ffmpeg)
 [ -n "$py" ] && tools+=(moviepy)
 cmd=()
-declare -A best_wall best_peak best_proc file
+declare -A best_ff best_wall best_cpu best_peak best_proc file
 say "rendering: ${tools[*]}, $runs run(s) each, interleaved; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "$runs"); do
   for t in "${tools[@]}"; do
@@ -396,10 +409,14 @@ for run in $(seq "$runs"); do
       echo "$t failed:"; tail -n 20 "$tmp/$t-$run.err" "$tmp/$t-$run.out"; exit 1
     fi
     extra_roots=$roots
-    printf '  run %d %-8s %6.2f s  peak %4d MB (largest process: %s %d MB)\n' "$run" "$t" "$wall" \
+    printf '  run %d %-8s %6.2f s wall (ffmpeg running %5.1f s) %6.1f s CPU  peak %4d MB (largest process: %s %d MB)\n' \
+      "$run" "$t" "$wall" "$ff_s" "$cpu_s" \
       $(( peak_kb / 1024 )) "${proc#* }" $(( ${proc%% *} / 1024 ))
     if [ -z "${best_wall[$t]:-}" ] || awk -v a="$wall" -v b="${best_wall[$t]}" 'BEGIN { exit !(a < b) }'; then
-      best_wall[$t]=$wall file[$t]="$out/$t-$run.mp4"
+      best_wall[$t]=$wall file[$t]="$out/$t-$run.mp4" best_ff[$t]=$ff_s
+    fi
+    if [ -z "${best_cpu[$t]:-}" ] || awk -v a="$cpu_s" -v b="${best_cpu[$t]}" 'BEGIN { exit !(a < b) }'; then
+      best_cpu[$t]=$cpu_s
     fi
     [ "$peak_kb" -gt "${best_peak[$t]:-0}" ] && best_peak[$t]=$peak_kb best_proc[$t]=$proc
   done
@@ -407,31 +424,47 @@ done
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- the table
+declare -A nframes
 echo
-printf '%-8s %9s %13s %24s %10s %7s %s\n' tool "wall s" "peak RSS MB" "largest process MB" "duration s" frames size
+printf '%-8s %8s %9s %7s %9s %9s %20s %10s %6s  %s\n' tool "wall s" "ffmpeg s" "CPU s" "ms/frame" "peak MB" "largest process MB" "duration s" frames "video"
 for t in "${tools[@]}"; do
   f=${file[$t]}
-  printf '%-8s %9s %13d %24s %10s %7s %s\n' "$t" "${best_wall[$t]}" $(( best_peak[$t] / 1024 )) \
-    "$(( ${best_proc[$t]%% *} / 1024 )) (${best_proc[$t]#* })" "$(duration "$f")" "$(frames "$f")" \
-    "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,pix_fmt,r_frame_rate -of csv=s=/:p=0 "$f")"
+  nframes[$t]=$(frames "$f")
+  printf '%-8s %8s %9s %7s %9s %9d %20s %10s %6s  %s\n' "$t" "${best_wall[$t]}" "${best_ff[$t]}" "${best_cpu[$t]}" \
+    "$(awk -v s="${best_wall[$t]}" -v n="${nframes[$t]}" 'BEGIN { if (n > 0) printf "%.1f", s * 1000 / n; else print "?" }')" \
+    $(( best_peak[$t] / 1024 )) "$(( ${best_proc[$t]%% *} / 1024 )) (${best_proc[$t]#* })" \
+    "$(duration "$f")" "${nframes[$t]}" \
+    "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,pix_fmt,profile -of csv=s=/:p=0 "$f") $(ffprobe -v error -select_streams a:0 -show_entries stream=codec_name,sample_rate,channels -of csv=s=/:p=0 "$f")"
 done
-echo "(wall: fastest of $runs run(s); peak RSS: the process tree's sum, sampled every 0.1 s, highest of the runs; load average at the end: $load on $(nproc) cores)"
+echo "wall and CPU: the fastest of $runs run(s) (ffmpeg s: how long an ffmpeg process ran during the fastest run —"
+echo "for moviepy only its video writer's share); peak: the sum over the process tree, sampled every 0.1 s, the"
+echo "highest of the runs. Load average at the end: $load on $(nproc) cores (wall times on a busy machine are noisy;"
+echo "CPU seconds much less so)."
 
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = op == ">=" ? a >= b : op == "<=" ? a <= b : a < b; print ok ? "PASS" : "FAIL" }'; }
+# Per frame as well, in case img2yt's draft is not exactly the workload.
+per_frame() { # tool-a tool-b: (wall a / frames a) / (wall b / frames b)
+  awk -v a="${best_wall[$1]}" -v na="${nframes[$1]}" -v b="${best_wall[$2]}" -v nb="${nframes[$2]}" \
+    'BEGIN { if (na > 0 && nb > 0) printf "%.2f", (a / na) / (b / nb); else print "?" }'
+}
 if [ -n "$py" ]; then
   r=$(ratio "${best_wall[moviepy]}" "${best_wall[img2yt]}")
-  echo "moviepy / img2yt:        ${r}x   (target >= ${target_moviepy}x)   $(verdict "$r" '>=' "$target_moviepy")"
+  printf '%-24s %6sx   (target >= %sx)  %s   CPU: %sx, per frame: %sx\n' "moviepy / img2yt:" "$r" "$target_moviepy" \
+    "$(verdict "$r" '>=' "$target_moviepy")" "$(ratio "${best_cpu[moviepy]}" "${best_cpu[img2yt]}")" "$(per_frame moviepy img2yt)"
 else
-  echo "moviepy / img2yt:        n/a    (moviepy was skipped)"
+  echo "moviepy / img2yt:        n/a (moviepy was skipped)"
 fi
 r=$(ratio "${best_wall[img2yt]}" "${best_wall[ffmpeg]}")
-echo "img2yt / ffmpeg by hand: ${r}x   (target <= ${target_ffmpeg}x)   $(verdict "$r" '<=' "$target_ffmpeg")"
+printf '%-24s %6sx   (target <= %sx)  %s   CPU: %sx, per frame: %sx\n' "img2yt / ffmpeg by hand:" "$r" "$target_ffmpeg" \
+  "$(verdict "$r" '<=' "$target_ffmpeg")" "$(ratio "${best_cpu[img2yt]}" "${best_cpu[ffmpeg]}")" "$(per_frame img2yt ffmpeg)"
 mb=$(( best_peak[img2yt] / 1024 ))
-echo "img2yt peak RSS:         ${mb} MB (target < ${target_mb} MB)  $(verdict "$mb" '<' "$target_mb")"
-[ "$mode" = serve ] && echo "(img2yt ran against \`img2yt serve\`: its RSS is the client's, the backend's and the backend's ffmpeg's together)"
-got=$(frames "${file[img2yt]}")
+printf '%-24s %6s MB (target < %s MB) %s\n' "img2yt peak RSS:" "$mb" "$target_mb" "$(verdict "$mb" '<' "$target_mb")"
+if [ "$mode" = serve ]; then
+  echo "(img2yt ran against \`img2yt serve\`: its figures are the client's, the backend's and the backend's ffmpeg's together)"
+fi
+got=${nframes[img2yt]}
 [ "$got" = "$want_frames" ] || warn "img2yt wrote $got frames, the workload is $want_frames (28.25 s at 30 fps)${draft_check:+ — the draft was not the workload: $draft_check}"
 
 if [ -n "${KEEP:-}" ]; then
