@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# Render speed and memory against the alternatives (not a test, never run in
+# CI). Generates the standard workload into a temp dir — 10 photos (6 large
+# 4000x3000 JPEGs, 2 portraits: one stored upright, one stored sideways with
+# EXIF orientation 6 like a phone's, 1 PNG, 1 WebP) — and renders it, in the
+# same run, three ways: 3.5 s per photo, 0.75 s crossfades, Ken Burns, calm
+# music normalised to -14 LUFS, 1920x1080 at 30 fps, libx264 High veryfast
+# crf 20, AAC 192k, a 1280x720 thumbnail:
+#   img2yt     `img2yt export` of a project set up (untimed) by `upload` and
+#              `send "<prompt>"`; its music is synthesised inside its graph
+#   ffmpeg     the best single ffmpeg command written by hand (below)
+#   moviepy    moviepy 2 in a throwaway venv (skipped if it cannot install)
+# The hand-written command and moviepy read the same 30 s WAV (synthesised
+# untimed beforehand); img2yt synthesises its own, so it does slightly more
+# work than the other two. Everything uses the system ffmpeg (moviepy too,
+# through IMAGEIO_FFMPEG_EXE), so the same x264 does the encoding.
+#
+# Prints wall seconds, peak RSS (the sum over each run's process tree —
+# img2yt and its ffmpeg child, python and its ffmpeg writer — sampled every
+# 0.1 s) and the largest single process, the output's duration, the ratios
+# and PASS/FAIL for the targets: >= 4x faster than moviepy, <= 1.3x the
+# hand-written command, < 500 MB peak. Misses do not fail the script.
+#
+#   RUNS=3 benches/render.sh          interleaved runs, the fastest is shown
+#   SKIP_MOVIEPY=1 benches/render.sh  no venv, no moviepy column
+#   KEEP=/some/dir benches/render.sh  keep the outputs and img2yt's ffmpeg command
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "$0")/lib.sh"
+runs=${RUNS:-1}
+prompt="make a video with 3.5 seconds per photo, 0.75 second crossfades, Ken Burns on, calm music, 16:9 1080p"
+target_moviepy=4.0 target_ffmpeg=1.3 target_mb=500
+want_frames=848 # 10 x 3.5 s - 9 x 0.75 s = 28.25 s at 30 fps (847.5 → 848)
+
+for t in ffmpeg ffprobe; do
+  command -v "$t" >/dev/null || { echo "render.sh needs $t"; exit 1; }
+done
+export IMAGEIO_FFMPEG_EXE
+IMAGEIO_FFMPEG_EXE=$(command -v ffmpeg)
+w="$tmp/w" out="$tmp/out"
+mkdir -p "$w" "$out"
+say() { printf '\n== %s\n' "$*"; }
+warn() { printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- workload
+# Photo-like content: a Mandelbrot crop (fine detail) blended over colour
+# gradients, with film-grain noise, so the JPEGs are a few MB each and the
+# encoder has real detail to spend bits on.
+photo() { # out w h seed [noise]
+  local f=$1 pw=$2 ph=$3 s=$4 n=${5:-16}
+  local mx=$(( pw / 5 )) my=$(( ph / 5 ))
+  local sx sy
+  sx=$(awk -v s="$s" 'BEGIN { printf "%.5f", -0.7435 + 0.0009 * (s % 5) }')
+  sy=$(awk -v s="$s" 'BEGIN { printf "%.5f", 0.1314 + 0.0007 * (s % 3) }')
+  ffmpeg -v error -y \
+    -f lavfi -i "mandelbrot=s=${mx}x${my}:maxiter=400:start_scale=0.01$((s % 4)):start_x=$sx:start_y=$sy,format=rgb24" \
+    -f lavfi -i "gradients=s=${pw}x${ph}:nb_colors=4:seed=$s:c0=0x2b5d8a:c1=0xe0a458:c2=0x3f6b35:c3=0xc8d4dc,format=rgb24" \
+    -filter_complex "[0]scale=$pw:$ph:flags=bicubic[m];[1][m]blend=all_mode=overlay:all_opacity=0.55,noise=alls=$n:allf=0" \
+    -frames:v 1 "${@:6}" "$f"
+}
+say "generating the workload (untimed)"
+for i in 1 2 3 4 5 6; do photo "$w/p0$i.jpg" 4000 3000 "$i" 9 -q:v 4; done
+photo "$w/p07.jpg" 3000 4000 7 9 -q:v 4
+# A phone portrait: stored 4000x3000, upright only through EXIF orientation 6
+# (an APP1 segment with one IFD entry, spliced in right after SOI).
+photo "$w/side.jpg" 4000 3000 8 9 -q:v 4
+{
+  head -c 2 "$w/side.jpg"
+  printf '\xff\xe1\x00\x22Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00'
+  tail -c +3 "$w/side.jpg"
+} >"$w/p08.jpg"
+rm "$w/side.jpg"
+photo "$w/p09.png" 2560 1600 9 0 # a screenshot-like PNG: no grain
+photo "$w/p10.webp" 3000 2000 10 12 -c:v libwebp -quality 85
+photos=("$w"/p0[1-9].* "$w"/p10.webp)
+[ "${#photos[@]}" -eq 10 ] || { echo "expected 10 photos, made ${#photos[@]}"; exit 1; }
+for f in "${photos[@]}"; do
+  printf '  %-9s %s %6d KB\n' "$(basename "$f")" \
+    "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 "$f")" \
+    $(( $(stat -c %s "$f") / 1024 ))
+done
+
+# The music for moviepy and the hand-written command: a calm four-chord pad
+# (C G Am F at 64 bpm, each chord swelling over its bar), 30 s.
+chord='st(0,floor(mod(t,15)/3.75));st(1,if(eq(ld(0),0),261.63,if(eq(ld(0),1),196,if(eq(ld(0),2),220,174.61))));st(2,if(eq(ld(0),0),329.63,if(eq(ld(0),1),246.94,if(eq(ld(0),2),261.63,220))));st(3,if(eq(ld(0),0),392,if(eq(ld(0),1),293.66,if(eq(ld(0),2),329.63,261.63))));0.15*sin(PI*mod(t,3.75)/3.75)'
+ffmpeg -v error -y -f lavfi \
+  -i "aevalsrc=exprs='$chord*(sin(2*PI*ld(1)*t)+sin(2*PI*ld(2)*t)+0.8*sin(2*PI*ld(3)*t))|$chord*(sin(2*PI*ld(1)*1.003*t)+sin(2*PI*ld(2)*1.003*t)+0.8*sin(2*PI*ld(3)*0.997*t))':s=48000:d=30" \
+  -c:a pcm_s16le "$w/music.wav"
+
+# ---------------------------------------------------------------- measuring
+page_kb=$(( $(getconf PAGESIZE) / 1024 )) clk_tck=$(getconf CLK_TCK)
+# Sum of RSS (KB) over the process trees under the given pids, the largest
+# VmHWM (peak RSS) of any one process in them as "KB name", and their CPU
+# time in clock ticks (each process's own and its reaped children's), and
+# how many ffmpeg processes are running in them. Pure
+# bash (no forks), so sampling barely disturbs what it measures.
+tree_sample() { # skip-pid root…
+  local skip=$1; shift
+  local -A parent=() rss=() cpu=() inside=()
+  local f line rest pid p sum=0 ticks=0 big=0 bigname=- name k v _ a nff=0
+  for f in /proc/[0-9]*/stat; do
+    read -r line 2>/dev/null <"$f" || continue
+    pid=${line%% *}; rest=${line##*) }
+    read -r _ p _ <<<"$rest"
+    parent[$pid]=$p
+    read -r -a a <<<"$rest"
+    rss[$pid]=${a[21]}
+    cpu[$pid]=$(( a[11] + a[12] + a[13] + a[14] )) # utime stime cutime cstime
+  done
+  for r in "$@"; do inside[$r]=1; done
+  for pid in "${!parent[@]}"; do
+    p=$pid
+    while [ -n "${p:-}" ] && [ "$p" -gt 1 ] && [ -z "${inside[$p]:-}" ]; do p=${parent[$p]:-}; done
+    if [ -z "${p:-}" ] || [ -z "${inside[$p]:-}" ]; then continue; fi
+    [ "$pid" = "$skip" ] && continue
+    sum=$(( sum + ${rss[$pid]:-0} * page_kb ))
+    ticks=$(( ticks + ${cpu[$pid]:-0} ))
+    name='?' v=0
+    while read -r k v _; do
+      case $k in Name:) name=$v ;; VmHWM:) [ "$v" -gt "$big" ] && { big=$v; bigname=$name; } ;; esac
+    done 2>/dev/null <"/proc/$pid/status" || true
+    [ "$name" = ffmpeg ] && nff=$(( nff + 1 ))
+    # Keep the first ffmpeg command line seen (what img2yt ran).
+    if [ "$name" = ffmpeg ] && [ -n "$cmd_file" ] && [ ! -s "$cmd_file" ]; then
+      tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" >"$cmd_file" || true
+    fi
+  done
+  echo "$sum $big $bigname $ticks $nff"
+}
+# measure NAME CMD…: runs CMD, sets $wall (s), $cpu_s (user+sys s of the
+# tree: a steadier figure than wall time on a shared machine), $peak_kb
+# (tree sum), $proc ("KB name" of the largest single process) and $ff_s
+# (how long an ffmpeg process was running in the tree, to 0.1 s).
+# $extra_roots: more trees to count (the backend, when it renders in
+# another process; its CPU before the run is subtracted).
+extra_roots='' cmd_file=''
+measure() {
+  local name=$1; shift
+  local start end pid st s big bigname ticks nff t0='' t1=0 usetime='' ff0='' ff1=''
+  peak_kb=0 proc="0 -"
+  [ -x /usr/bin/time ] && usetime=1
+  start=$(date +%s%N)
+  if [ -n "$usetime" ]; then
+    /usr/bin/time -f '%e %M' -o "$tmp/$name.time" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  else
+    "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+  fi
+  pid=$!
+  while :; do
+    read -r st 2>/dev/null <"/proc/$pid/stat" || break
+    st=${st##*) }; [ "${st%% *}" = Z ] && break
+    # shellcheck disable=SC2086 # word splitting of the extra roots is meant
+    read -r s big bigname ticks nff < <(tree_sample "${usetime:+$pid}" "$pid" $extra_roots)
+    if [ "$nff" -gt 0 ]; then ff1=$EPOCHREALTIME; ff0=${ff0:-$ff1}; fi
+    [ -z "$t0" ] && t0=$ticks
+    [ "$ticks" -gt "$t1" ] && t1=$ticks
+    [ "$s" -gt "$peak_kb" ] && peak_kb=$s
+    [ "$big" -gt "${proc%% *}" ] && proc="$big $bigname"
+    sleep 0.1
+  done
+  local rc=0
+  wait "$pid" || rc=$?
+  end=$(date +%s%N)
+  wall=$(awk -v ns=$(( end - start )) 'BEGIN { printf "%.2f", ns / 1e9 }')
+  ff_s=$(awk -v a="${ff0:-0}" -v b="${ff1:-0}" 'BEGIN { printf "%.1f", b - a }')
+  cpu_s=$(awk -v t=$(( t1 - ${t0:-0} )) -v hz="$clk_tck" 'BEGIN { printf "%.1f", t / hz }')
+  if [ -n "$usetime" ] && [ -s "$tmp/$name.time" ]; then
+    local tw tm
+    read -r tw tm < <(tail -1 "$tmp/$name.time")
+    [[ $tw =~ ^[0-9.]+$ ]] && wall=$tw
+    # /usr/bin/time's max RSS is exact for the largest process it waited on.
+    [[ $tm =~ ^[0-9]+$ ]] && [ "$tm" -gt "${proc%% *}" ] && proc="$tm ${proc#* }"
+  fi
+  return "$rc"
+}
+duration() { ffprobe -v error -show_entries format=duration -of csv=p=0 "$1" 2>/dev/null || echo "?"; }
+frames() { ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$1" 2>/dev/null || echo "?"; }
+
+# ---------------------------------------------------------------- img2yt
+# Prefer `--local` (an in-process backend, persisted under IMG2YT_DATA_DIR);
+# an img2yt whose --local keeps nothing between commands gets a backend of
+# its own (`serve`) instead.
+say "img2yt: setting up the project (untimed)"
+i2y=()
+status_json() { "${i2y[@]}" --json status 2>/dev/null | grep '"type":"status"' | tail -1; }
+draft_photos() { jq '[(.draft | if type == "string" then fromjson else . end) | .t[]? | select(.tt == 0) | .sg[]?] | length' 2>/dev/null || echo 0; }
+setup() {
+  "${i2y[@]}" upload "${photos[@]}" >"$tmp/upload.log" 2>&1 &&
+    "${i2y[@]}" send "$prompt" >"$tmp/send.log" 2>&1 &&
+    status_json >"$tmp/status.json" &&
+    [ "$(draft_photos <"$tmp/status.json")" -gt 0 ]
+}
+mode=local
+export IMG2YT_DATA_DIR="$tmp/data" NO_COLOR=1
+i2y=("$bin" --local --config-dir "$tmp/cfg")
+if ! command -v jq >/dev/null; then
+  echo "render.sh needs jq (to read the draft)"; exit 1
+fi
+if ! setup; then
+  mode=serve
+  echo "--local did not keep the project between commands; using \`img2yt serve\` instead"
+  start_backend --data-dir "$tmp/serve-data"
+  extra_roots=$srv
+  i2y=("$bin" --config-dir "$tmp/cfg-serve")
+  setup || { echo "img2yt setup failed:"; cat "$tmp/upload.log" "$tmp/send.log"; exit 1; }
+fi
+sed 's/^/  /' "$tmp/send.log" | tail -4
+# Is the draft the workload? 10 photos, 28.25 s, Ken Burns, music, 1080p16:9.
+draft_check=$(jq -r '
+  (.draft | if type == "string" then fromjson else . end) as $d
+  | [$d.t[]? | select(.tt == 0)] as $v
+  | [$v[] | .sg[]?] as $sg
+  | ($v[0].m // {}) as $m
+  | [ (if ($sg | length) != 10 then "\($sg | length) photos, not 10" else empty end),
+      (if ((.duration_ms // 0) - 28250 | fabs) > 50 then "\((.duration_ms // 0) / 1000) s long, not 28.25 s" else empty end),
+      (if $m.transition_ms != null and $m.transition_ms != 750 then "\($m.transition_ms) ms transitions, not 750" else empty end),
+      (if $m.transition_ms == null then "no transition length in the draft (the renderer then lengthens each photo by its default 750 ms)" else empty end),
+      (if [$sg[] | .d] | unique != [3500] then "photo lengths \([$sg[] | .d] | unique) ms, not 3500" else empty end),
+      (if $m.ken_burns == false then "Ken Burns off" else empty end),
+      (if ([$d.t[]? | select(.tt == 1)] | length) == 0 then "no music" else empty end),
+      (if ([$d.t[]? | select(.tt == 1) | .sg[]?.m | tostring] | join(" ") | test("(?i)calm")) then empty else "music not calm" end),
+      (if ($d.m.canvas.p // 1080) != 1080 then "\($d.m.canvas.p)p, not 1080p" else empty end)
+    ] | join("; ")' "$tmp/status.json")
+if [ -n "$draft_check" ]; then
+  warn "THE DRAFT IS NOT THE STANDARD WORKLOAD: $draft_check. The img2yt column renders what the agent made of the prompt; compare durations before trusting the ratios."
+else
+  echo "  the draft is the workload: 10 photos x 3.5 s, 0.75 s crossfades, Ken Burns, calm music, 1080p"
+fi
+
+# Each cmd_* sets $cmd to the timed command for run number $1.
+cmd_img2yt() { cmd=("${i2y[@]}" export -o "$out/img2yt-$1.mp4"); }
+
+# ---------------------------------------------------------------- by hand
+# The best single ffmpeg command, written by hand for this workload. Same
+# technique as a careful hand would use: each photo decoded once; a blurred,
+# darkened fill made at an eighth of the size; the photo fitted over it on a
+# 3840x2160 canvas (twice the output, so zoompan's whole-pixel crop steps
+# are half pixels on screen); zoompan for the motion; xfade to join; the
+# WAV trimmed, faded and loudness-normalised; the thumbnail as a second
+# output. Inputs 0-9 are the photos (8 is the sideways phone portrait), 10
+# the music.
+cat >"$tmp/hand.graph" <<'EOF'
+[0:v]split=3[a0][b0][t0];
+[1:v]split[a1][b1];
+[2:v]split[a2][b2];
+[3:v]split[a3][b3];
+[4:v]split[a4][b4];
+[5:v]split[a5][b5];
+[6:v]split[a6][b6];
+[7:v]transpose=clock,split[a7][b7];
+[8:v]split[a8][b8];
+[9:v]split[a9][b9];
+[a0]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f0];
+[a1]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f1];
+[a2]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f2];
+[a3]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f3];
+[a4]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f4];
+[a5]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f5];
+[a6]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f6];
+[a7]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f7];
+[a8]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f8];
+[a9]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f9];
+[b0]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g0];
+[b1]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g1];
+[b2]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g2];
+[b3]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g3];
+[b4]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g4];
+[b5]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g5];
+[b6]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g6];
+[b7]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g7];
+[b8]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g8];
+[b9]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g9];
+[f0][g0]overlay=(W-w)/2:(H-h)/2,zoompan=z='1+0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v0];
+[f1][g1]overlay=(W-w)/2:(H-h)/2,zoompan=z='1.12-0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v1];
+[f2][g2]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*on/104':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v2];
+[f3][g3]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*(1-on/104)':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v3];
+[f4][g4]overlay=(W-w)/2:(H-h)/2,zoompan=z='1+0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v4];
+[f5][g5]overlay=(W-w)/2:(H-h)/2,zoompan=z='1.12-0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v5];
+[f6][g6]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*on/104':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v6];
+[f7][g7]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*(1-on/104)':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v7];
+[f8][g8]overlay=(W-w)/2:(H-h)/2,zoompan=z='1+0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v8];
+[f9][g9]overlay=(W-w)/2:(H-h)/2,zoompan=z='1.12-0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v9];
+[v0][v1]xfade=transition=fade:duration=0.75:offset=2.75[x1];
+[x1][v2]xfade=transition=fade:duration=0.75:offset=5.5[x2];
+[x2][v3]xfade=transition=fade:duration=0.75:offset=8.25[x3];
+[x3][v4]xfade=transition=fade:duration=0.75:offset=11[x4];
+[x4][v5]xfade=transition=fade:duration=0.75:offset=13.75[x5];
+[x5][v6]xfade=transition=fade:duration=0.75:offset=16.5[x6];
+[x6][v7]xfade=transition=fade:duration=0.75:offset=19.25[x7];
+[x7][v8]xfade=transition=fade:duration=0.75:offset=22[x8];
+[x8][v9]xfade=transition=fade:duration=0.75:offset=24.75,format=yuv420p[vout];
+[10:a]atrim=duration=28.25,afade=t=in:d=1,afade=t=out:st=26.25:d=2,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[aout];
+[t0]scale=1280:720:force_original_aspect_ratio=increase,crop=1280:720,setsar=1,format=yuvj420p[thumb]
+EOF
+cmd_ffmpeg() {
+  local in=() f
+  for f in "${photos[@]}"; do in+=(-noautorotate -i "$f"); done
+  cmd=(ffmpeg -hide_banner -nostdin -loglevel error -y "${in[@]}" -i "$w/music.wav" \
+    -filter_complex "$(tr -d '\n' <"$tmp/hand.graph")" \
+    -map '[vout]' -map '[aout]' \
+    -c:v libx264 -preset veryfast -profile:v high -crf 20 -maxrate 12M -bufsize 24M -g 15 -bf 2 \
+    -pix_fmt yuv420p -r 30 -color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv \
+    -c:a aac -profile:a aac_low -b:a 192k -ar 48000 -ac 2 -movflags +faststart "$out/ffmpeg-$1.mp4" \
+    -map '[thumb]' -frames:v 1 -q:v 2 -update 1 "$out/ffmpeg-$1.jpg")
+}
+
+# ---------------------------------------------------------------- moviepy
+# The same workload as close as moviepy 2 reasonably allows: the fill and
+# the fitted photo composed once per photo with PIL, Ken Burns by per-frame
+# resize (moviepy's Resize, Lanczos) around a centred or sliding position,
+# CrossFadeIn on overlapping clips in one CompositeVideoClip, the WAV faded
+# and loudness-normalised by the audio writer, libx264 with the same flags.
+cat >"$tmp/slideshow.py" <<'EOF'
+import sys
+import numpy as np
+from PIL import Image, ImageEnhance, ImageFilter, ImageOps
+from moviepy import AudioFileClip, CompositeVideoClip, ImageClip, afx, vfx
+
+*photos, music, out, thumb, audio_tmp = sys.argv[1:]
+W, H, FPS, D, X, Z = 1920, 1080, 30, 3.5, 0.75, 0.12
+total = len(photos) * D - (len(photos) - 1) * X
+
+
+def canvas(path):
+    im = ImageOps.exif_transpose(Image.open(path)).convert("RGB")
+    bg = ImageOps.fit(im, (W // 8, H // 8), Image.Resampling.BILINEAR)
+    bg = bg.filter(ImageFilter.GaussianBlur(H // 8 / 12))
+    bg = ImageEnhance.Brightness(bg).enhance(0.6).resize((W, H), Image.Resampling.BICUBIC)
+    fg = ImageOps.contain(im, (W, H), Image.Resampling.LANCZOS)
+    bg.paste(fg, ((W - fg.width) // 2, (H - fg.height) // 2))
+    return bg
+
+
+clips = []
+for i, path in enumerate(photos):
+    img = canvas(path)
+    if i == 0:
+        img.resize((1280, 720), Image.Resampling.BICUBIC).save(thumb, quality=92)
+    base = ImageClip(np.asarray(img)).with_duration(D)
+    k = i % 4
+    if k == 0:
+        c = base.resized(lambda t: 1 + Z * t / D).with_position("center")
+    elif k == 1:
+        c = base.resized(lambda t: 1 + Z * (1 - t / D)).with_position("center")
+    else:
+        s = 1 + Z * 0.75
+        c = base.resized(s)
+        slack = c.w - W
+        if k == 2:
+            c = c.with_position(lambda t, slack=slack: (-slack * t / D, "center"))
+        else:
+            c = c.with_position(lambda t, slack=slack: (-slack * (1 - t / D), "center"))
+    c = c.with_start(i * (D - X))
+    if i > 0:
+        c = c.with_effects([vfx.CrossFadeIn(X)])
+    clips.append(c)
+
+video = CompositeVideoClip(clips, size=(W, H)).with_duration(total)
+audio = AudioFileClip(music).subclipped(0, total).with_effects(
+    [afx.AudioFadeIn(1.0), afx.AudioFadeOut(2.0)]
+)
+audio.write_audiofile(
+    audio_tmp, fps=48000, codec="aac", bitrate="192k", logger=None,
+    ffmpeg_params=["-af", "loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000", "-ac", "2"],
+)
+video.write_videofile(
+    out, fps=FPS, codec="libx264", preset="veryfast", audio=audio_tmp,
+    audio_codec="copy", threads=2, logger=None,
+    ffmpeg_params=[
+        "-vf", "scale=out_color_matrix=bt709:out_range=tv",
+        "-profile:v", "high", "-crf", "20", "-maxrate", "12M", "-bufsize", "24M",
+        "-g", "15", "-bf", "2", "-color_primaries", "bt709", "-color_trc", "bt709",
+        "-colorspace", "bt709", "-color_range", "tv", "-movflags", "+faststart",
+    ],
+)
+EOF
+py=
+if [ -n "${SKIP_MOVIEPY:-}" ]; then
+  echo "moviepy: skipped (SKIP_MOVIEPY)"
+elif ! command -v python3 >/dev/null; then
+  echo "moviepy: skipped (no python3)"
+else
+  say "moviepy: a throwaway venv (untimed)"
+  if python3 -m venv "$tmp/venv" >"$tmp/venv.log" 2>&1 &&
+    "$tmp/venv/bin/pip" install -q "moviepy>=2,<3" >>"$tmp/venv.log" 2>&1; then
+    py="$tmp/venv/bin/python"
+    "$py" -c 'import moviepy; print("  moviepy", moviepy.__version__)'
+  else
+    echo "moviepy: skipped, it did not install:"; tail -5 "$tmp/venv.log"
+  fi
+fi
+cmd_moviepy() {
+  cmd=("$py" "$tmp/slideshow.py" "${photos[@]}" "$w/music.wav"
+    "$out/moviepy-$1.mp4" "$out/moviepy-$1.jpg" "$out/moviepy-$1.m4a")
+}
+
+# ---------------------------------------------------------------- the runs
+tools=(img2yt ffmpeg)
+[ -n "$py" ] && tools+=(moviepy)
+cmd=()
+declare -A best_ff best_wall best_cpu best_peak best_proc file
+say "rendering: ${tools[*]}, $runs run(s) each, interleaved; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+for run in $(seq "$runs"); do
+  for t in "${tools[@]}"; do
+    roots=$extra_roots cmd_file=''
+    [ "$t" = img2yt ] && cmd_file="$out/img2yt-ffmpeg-args-$run.txt"
+    [ "$t" = img2yt ] || extra_roots=
+    "cmd_$t" "$run"
+    if ! measure "$t-$run" "${cmd[@]}"; then
+      echo "$t failed:"; tail -n 20 "$tmp/$t-$run.err" "$tmp/$t-$run.out"; exit 1
+    fi
+    extra_roots=$roots
+    printf '  run %d %-8s %6.2f s wall (ffmpeg running %5.1f s) %6.1f s CPU  peak %4d MB (largest process: %s %d MB)\n' \
+      "$run" "$t" "$wall" "$ff_s" "$cpu_s" \
+      $(( peak_kb / 1024 )) "${proc#* }" $(( ${proc%% *} / 1024 ))
+    if [ -z "${best_wall[$t]:-}" ] || awk -v a="$wall" -v b="${best_wall[$t]}" 'BEGIN { exit !(a < b) }'; then
+      best_wall[$t]=$wall file[$t]="$out/$t-$run.mp4" best_ff[$t]=$ff_s
+    fi
+    if [ -z "${best_cpu[$t]:-}" ] || awk -v a="$cpu_s" -v b="${best_cpu[$t]}" 'BEGIN { exit !(a < b) }'; then
+      best_cpu[$t]=$cpu_s
+    fi
+    [ "$peak_kb" -gt "${best_peak[$t]:-0}" ] && best_peak[$t]=$peak_kb best_proc[$t]=$proc
+  done
+done
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- the table
+declare -A nframes
+echo
+printf '%-8s %8s %9s %7s %9s %9s %20s %10s %6s  %s\n' tool "wall s" "ffmpeg s" "CPU s" "ms/frame" "peak MB" "largest process MB" "duration s" frames "video"
+for t in "${tools[@]}"; do
+  f=${file[$t]}
+  nframes[$t]=$(frames "$f")
+  printf '%-8s %8s %9s %7s %9s %9d %20s %10s %6s  %s\n' "$t" "${best_wall[$t]}" "${best_ff[$t]}" "${best_cpu[$t]}" \
+    "$(awk -v s="${best_wall[$t]}" -v n="${nframes[$t]}" 'BEGIN { if (n > 0) printf "%.1f", s * 1000 / n; else print "?" }')" \
+    $(( best_peak[$t] / 1024 )) "$(( ${best_proc[$t]%% *} / 1024 )) (${best_proc[$t]#* })" \
+    "$(duration "$f")" "${nframes[$t]}" \
+    "$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,pix_fmt,profile -of csv=s=/:p=0 "$f") $(ffprobe -v error -select_streams a:0 -show_entries stream=codec_name,sample_rate,channels -of csv=s=/:p=0 "$f")"
+done
+echo "wall and CPU: the fastest of $runs run(s) (ffmpeg s: how long an ffmpeg process ran during the fastest run —"
+echo "for moviepy only its video writer's share); peak: the sum over the process tree, sampled every 0.1 s, the"
+echo "highest of the runs. Load average at the end: $load on $(nproc) cores (wall times on a busy machine are noisy;"
+echo "CPU seconds much less so)."
+
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+verdict() { awk -v a="$1" -v op="$2" -v b="$3" 'BEGIN { ok = op == ">=" ? a >= b : op == "<=" ? a <= b : a < b; print ok ? "PASS" : "FAIL" }'; }
+# Per frame as well, in case img2yt's draft is not exactly the workload.
+per_frame() { # tool-a tool-b: (wall a / frames a) / (wall b / frames b)
+  awk -v a="${best_wall[$1]}" -v na="${nframes[$1]}" -v b="${best_wall[$2]}" -v nb="${nframes[$2]}" \
+    'BEGIN { if (na > 0 && nb > 0) printf "%.2f", (a / na) / (b / nb); else print "?" }'
+}
+if [ -n "$py" ]; then
+  r=$(ratio "${best_wall[moviepy]}" "${best_wall[img2yt]}")
+  printf '%-24s %6sx   (target >= %sx)  %s   CPU: %sx, per frame: %sx\n' "moviepy / img2yt:" "$r" "$target_moviepy" \
+    "$(verdict "$r" '>=' "$target_moviepy")" "$(ratio "${best_cpu[moviepy]}" "${best_cpu[img2yt]}")" "$(per_frame moviepy img2yt)"
+else
+  echo "moviepy / img2yt:        n/a (moviepy was skipped)"
+fi
+r=$(ratio "${best_wall[img2yt]}" "${best_wall[ffmpeg]}")
+printf '%-24s %6sx   (target <= %sx)  %s   CPU: %sx, per frame: %sx\n' "img2yt / ffmpeg by hand:" "$r" "$target_ffmpeg" \
+  "$(verdict "$r" '<=' "$target_ffmpeg")" "$(ratio "${best_cpu[img2yt]}" "${best_cpu[ffmpeg]}")" "$(per_frame img2yt ffmpeg)"
+mb=$(( best_peak[img2yt] / 1024 ))
+printf '%-24s %6s MB (target < %s MB) %s\n' "img2yt peak RSS:" "$mb" "$target_mb" "$(verdict "$mb" '<' "$target_mb")"
+if [ "$mode" = serve ]; then
+  echo "(img2yt ran against \`img2yt serve\`: its figures are the client's, the backend's and the backend's ffmpeg's together)"
+fi
+got=${nframes[img2yt]}
+[ "$got" = "$want_frames" ] || warn "img2yt wrote $got frames, the workload is $want_frames (28.25 s at 30 fps)${draft_check:+ — the draft was not the workload: $draft_check}"
+
+if [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP"
+  cp "$out"/* "$tmp/hand.graph" "$tmp/slideshow.py" "$tmp/status.json" "$KEEP"/
+  cp -r "$w" "$KEEP/workload"
+  echo "kept the outputs, the workload and the draft in $KEEP"
+fi
