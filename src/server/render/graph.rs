@@ -42,6 +42,8 @@ pub enum Visual {
         /// no more than half its pixels for a 1080p frame, and decoding
         /// fewer is faster and holds less memory.
         lowres: u8,
+        /// Width and height once upright, when the header says.
+        size: Option<(u32, u32)>,
     },
     Video {
         path: PathBuf,
@@ -128,12 +130,36 @@ pub fn opt(v: &str) -> String {
     )
 }
 
-fn xfade_name(k: TransitionKind) -> &'static str {
+/// One transition piece: `[a]` (the last frames of a photo) into `[b]`
+/// (the first frames of the next), `frames` long, as `[out]`, on a `w`×`h`
+/// canvas. Built from `fade` and `overlay`, which work in 4:2:0 YUV: this
+/// ffmpeg's `xfade` does not, and the format conversions it pulls in cost
+/// more than all the photos' motion. Only the wipe uses `xfade`.
+fn transition_piece(
+    k: TransitionKind,
+    a: &str,
+    b: &str,
+    out: &str,
+    frames: u64,
+    (w, h): (u32, u32),
+) -> String {
+    let d = secs(frames);
+    let half = format!("{:.6}", frames as f64 / FPS as f64 / 2.0);
     match k {
-        TransitionKind::Crossfade | TransitionKind::None => "fade",
-        TransitionKind::FadeBlack => "fadeblack",
-        TransitionKind::Wipe => "wipeleft",
-        TransitionKind::Slide => "slideleft",
+        TransitionKind::Crossfade | TransitionKind::None => format!(
+            "[{b}]format=yuva420p,fade=t=in:st=0:d={d}:alpha=1[{out}b];[{a}][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
+        ),
+        TransitionKind::FadeBlack => format!(
+            "[{a}]fade=t=out:st=0:d={half}[{out}a];[{b}]format=yuva420p,fade=t=in:st={half}:d={half}:alpha=1[{out}b];[{out}a][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
+        ),
+        TransitionKind::Slide => format!(
+            "color=c=black:s={w}x{h}:r={FPS},trim=end_frame={frames},format=yuv420p,setsar=1[{out}k];[{out}k][{a}]overlay=x={}:y=0:format=yuv420:shortest=1[{out}m];[{out}m][{b}]overlay=x={}:y=0:format=yuv420:shortest=1,setsar=1[{out}]",
+            opt(&format!("-W*t/{d}")),
+            opt(&format!("W-W*t/{d}"))
+        ),
+        TransitionKind::Wipe => format!(
+            "[{a}][{b}]xfade=transition=wipeleft:duration={d}:offset=0,format=yuv420p,setsar=1[{out}]"
+        ),
     }
 }
 
@@ -168,6 +194,21 @@ fn ken_burns(i: usize, n: u64, aspect: Aspect) -> (String, String, String) {
             (format!("{}", 1.0 + z * 0.75), x, y)
         }
     }
+}
+
+/// The thumbnail: photo `i`'s decoded frame (split off as `[i{i}t]`),
+/// covering 1280×720, with the title when there is one.
+fn thumbnail_chain(i: usize, job: &Job) -> String {
+    let (tw, th) = THUMB;
+    let mut t = format!(
+        "[i{i}t]scale={tw}:{th}:force_original_aspect_ratio=increase:flags=bicubic,crop={tw}:{th},setsar=1"
+    );
+    if let Some((_, _, Some(o))) = &job.thumbnail {
+        t.push(',');
+        t.push_str(&drawtext(o, tw, th, false));
+    }
+    t.push_str(",format=yuvj420p[thumb]");
+    t
 }
 
 /// drawtext for an overlay on a `w`×`h` frame; `fade` fades it in and out.
@@ -265,6 +306,27 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         }
         let k = input;
         input += 1;
+        if let Visual::Image { orientation, .. } = visual {
+            // A photo's own chain is as short as it can be (each keeps its
+            // buffers until the end): upright, fitted, padded with
+            // transparency to the canvas. The fill, the compositing and the
+            // motion happen in the chain all photos share.
+            let upright = super::probe::upright_filters(*orientation);
+            let src = if thumb_here {
+                g.push(format!("[{k}:v]{upright}split=2[i{i}b][i{i}t]"));
+                format!("[i{i}b]")
+            } else {
+                format!("[{k}:v]{upright}")
+            };
+            g.push(format!(
+                "{src}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c{i}]"
+            ));
+            stills.push(i);
+            if thumb_here {
+                g.push(thumbnail_chain(i, job));
+            }
+            continue;
+        }
         let upright = match visual {
             Visual::Image { orientation, .. } => super::probe::upright_filters(*orientation),
             _ => "",
@@ -274,11 +336,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         } else {
             String::new()
         };
-        let outs = if thumb_here {
-            format!("split=3[i{i}a][i{i}b][i{i}t]")
-        } else {
-            format!("split=2[i{i}a][i{i}b]")
-        };
+        let outs = format!("split=2[i{i}a][i{i}b]");
         g.push(format!("[{k}:v]{pre}{upright}{outs}"));
         // Photos are composed in BT.601 limited-range YUV (what swscale
         // makes of a JPEG or a PNG by default) and the shared chain turns
@@ -302,27 +360,9 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         ));
         let composite =
             format!("[i{i}bg][i{i}fg]overlay=x=(W-w)/2:y=(H-h)/2:format=yuv420,setsar=1");
-        match visual {
-            Visual::Image { .. } => {
-                g.push(format!("{composite}[c{i}]"));
-                stills.push(i);
-            }
-            _ => g.push(format!(
-                "{composite},tpad=stop_mode=clone:stop={nf},trim=end_frame={nf},setpts=PTS-STARTPTS,fps={FPS}[v{i}]"
-            )),
-        }
-        if thumb_here {
-            let (tw, th) = THUMB;
-            let mut t = format!(
-                "[i{i}t]scale={tw}:{th}:force_original_aspect_ratio=increase:flags=bicubic,crop={tw}:{th},setsar=1"
-            );
-            if let Some((_, _, Some(o))) = &job.thumbnail {
-                t.push(',');
-                t.push_str(&drawtext(o, tw, th, false));
-            }
-            t.push_str(",format=yuvj420p[thumb]");
-            g.push(t);
-        }
+        g.push(format!(
+            "{composite},tpad=stop_mode=clone:stop={nf},trim=end_frame={nf},setpts=PTS-STARTPTS,fps={FPS}[v{i}]"
+        ));
     }
     if !stills.is_empty() {
         // Per-photo values, chosen by zoompan's input frame number.
@@ -362,10 +402,32 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 format!("scale={TO_709},"),
             )
         };
+        // The fill: each photo zoomed to cover the canvas (by its own
+        // factor), small, blurred, darker and less saturated, scaled back
+        // up; the fitted photo goes over it.
+        let cover = pick(&|_, i| match &job.visuals[i] {
+            Visual::Image {
+                size: Some((pw, ph)),
+                ..
+            } => {
+                let (sx, sy) = (w as f64 / *pw as f64, h as f64 / *ph as f64);
+                format!("{:.4}", (sx.max(sy) / sx.min(sy) * 1.02).max(1.0))
+            }
+            _ => "1".into(),
+        });
+        let (bw, bh) = ((w / 8).max(16) & !1, (h / 8).max(16) & !1);
         let ins: String = stills.iter().map(|i| format!("[c{i}]")).collect();
         let m = stills.len();
+        g.push(format!(
+            "{ins}concat=n={m}:v=1:a=0,settb=1/{FPS},setpts=N,split=2[sfg][sbg]"
+        ));
+        g.push(format!(
+            "[sbg]zoompan=z={}:x=(iw-iw/zoom)/2:y=(ih-ih/zoom)/2:d=1:s={bw}x{bh}:fps={FPS},format=yuv420p,gblur=sigma={},lutyuv=y=16+(val-16)*0.6:u=128+(val-128)*0.8:v=128+(val-128)*0.8,scale={w}:{h}:flags=bicubic,settb=1/{FPS},setpts=N[sfill]",
+            opt(&cover),
+            (bw.min(bh) as f64 / 12.0).max(2.0).round()
+        ));
         let chain = format!(
-            "{ins}concat=n={m}:v=1:a=0,{pre}zoompan=z={}:x={}:y={}:d={}:s={w}x{h}:fps={FPS},setsar=1",
+            "[sfill][sfg]overlay=x=0:y=0:format=yuv420,{pre}zoompan=z={}:x={}:y={}:d={}:s={w}x{h}:fps={FPS},setsar=1",
             opt(&z),
             opt(&x),
             opt(&y),
@@ -452,11 +514,13 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             pieces.push(format!("ps{i}"));
         }
         if overlap.get(i).copied().unwrap_or(0) > 0 {
-            g.push(format!(
-                "[pt{i}][ph{}]xfade=transition={}:duration={}:offset=0[x{i}]",
-                i + 1,
-                xfade_name(transition),
-                secs(overlap[i])
+            g.push(transition_piece(
+                transition,
+                &format!("pt{i}"),
+                &format!("ph{}", i + 1),
+                &format!("x{i}"),
+                overlap[i],
+                (w, h),
             ));
             pieces.push(format!("x{i}"));
         }
@@ -652,6 +716,7 @@ mod tests {
                     path: format!("/d/p{i}.jpg").into(),
                     orientation: if i == 1 { 6 } else { 1 },
                     lowres: if i == 2 { 1 } else { 0 },
+                    size: Some((400, 300)),
                 })
                 .collect(),
             sound: Sound::Generated(Mood::Calm),
@@ -673,16 +738,21 @@ mod tests {
         let p = plan(&job(10)).unwrap();
         assert_eq!(p.total_frames, 848);
         let g = graph(&p);
-        assert_eq!(g.matches("xfade=transition=fade").count(), 9);
+        assert_eq!(g.matches("fade=t=in:st=0:d=").count(), 9);
+        assert!(!g.contains("xfade"), "a crossfade stays in 4:2:0: {g}");
         // The second photo starts at 2.75 s (frame 82.5 → 83) while the
         // first ends at frame 105: a 22-frame crossfade, then 23 (the
         // rounding alternates, the total stays exact).
         assert!(
-            g.contains("[pt0][ph1]xfade=transition=fade:duration=0.733333:offset=0[x0]"),
+            g.contains(
+                "[ph1]format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[x0b];[pt0][x0b]overlay"
+            ),
             "{g}"
         );
         assert!(
-            g.contains("[pt1][ph2]xfade=transition=fade:duration=0.766667:offset=0[x1]"),
+            g.contains(
+                "[ph2]format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[x1b];[pt1][x1b]overlay"
+            ),
             "{g}"
         );
         // Pieces in order: photo 0 alone, 0→1, photo 1 alone, …
@@ -698,12 +768,20 @@ mod tests {
         assert_eq!(a.matches("-lowres 1 -framerate").count(), 1);
         assert!(!a.contains("-loop 1"), "images are not re-read per frame");
         let g = graph(&p);
-        assert!(g.contains("[1:v]transpose=clock,split=2"), "{g}");
-        assert!(g.contains("[0:v]split=3[i0a][i0b][i0t]"), "{g}");
-        // One motion chain for every photo, each with its own length.
-        assert_eq!(g.matches("zoompan=").count(), 1, "{g}");
+        // Each photo's own chain: upright, fitted, padded with transparency.
         assert!(
-            g.contains("[c0][c1][c2]concat=n=3:v=1:a=0,scale=640:360"),
+            g.contains("[1:v]transpose=clock,scale=320:180:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=320:180"),
+            "{g}"
+        );
+        // The thumbnail's photo is split once more.
+        assert!(g.contains("[0:v]split=2[i0b][i0t]"), "{g}");
+        // One chain for every photo's fill and motion, each with its own
+        // cover zoom (a 400×300 photo on 16:9: 1.333 × 1.02) and length.
+        assert!(g.contains("[c0][c1][c2]concat=n=3:v=1:a=0"), "{g}");
+        assert!(g.contains("[sbg]zoompan=z=1.3600:"), "{g}");
+        assert_eq!(g.matches("zoompan=").count(), 2, "{g}");
+        assert!(
+            g.contains("overlay=x=0:y=0:format=yuv420,scale=640:360"),
             "{g}"
         );
         assert!(g.contains(":d=105:"), "equal lengths need no choice: {g}");

@@ -172,6 +172,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
                 let orientation = probe::orientation(&path);
                 Visual::Image {
                     lowres: probe::lowres(&path, orientation, size),
+                    size: probe::upright_size(&path, orientation),
                     orientation,
                     path,
                 }

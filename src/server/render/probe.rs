@@ -31,13 +31,9 @@ pub fn lowres(path: &Path, orientation: u8, canvas: (u32, u32)) -> u8 {
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
-    let Some(dim) = is_jpeg.then(|| imagesize::size(path).ok()).flatten() else {
+    let Some((w, h)) = is_jpeg.then(|| upright_size(path, orientation)).flatten() else {
         return 0;
     };
-    let (mut w, mut h) = (dim.width as u64, dim.height as u64);
-    if orientation >= 5 {
-        std::mem::swap(&mut w, &mut h);
-    }
     // The photo is fitted inside the canvas: it is shrunk by the larger of
     // the two ratios, and may be decoded that much smaller.
     let shrink = (w as f64 / canvas.0 as f64).max(h as f64 / canvas.1 as f64);
@@ -46,6 +42,13 @@ pub fn lowres(path: &Path, orientation: u8, canvas: (u32, u32)) -> u8 {
         n += 1;
     }
     n
+}
+
+/// A photo's size once upright, read from its header.
+pub fn upright_size(path: &Path, orientation: u8) -> Option<(u32, u32)> {
+    let dim = imagesize::size(path).ok()?;
+    let (w, h) = (dim.width as u32, dim.height as u32);
+    (w > 0 && h > 0).then_some(if orientation >= 5 { (h, w) } else { (w, h) })
 }
 
 /// ffmpeg filters that turn a photo with EXIF orientation `o` upright.
