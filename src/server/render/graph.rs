@@ -134,7 +134,10 @@ pub fn opt(v: &str) -> String {
 /// (the first frames of the next), `frames` long, as `[out]`, on a `w`×`h`
 /// canvas. Built from `fade` and `overlay`, which work in 4:2:0 YUV: this
 /// ffmpeg's `xfade` does not, and the format conversions it pulls in cost
-/// more than all the photos' motion. Only the wipe uses `xfade`.
+/// more than all the photos' motion. Only the wipe uses `xfade`. The
+/// incoming photo gets its alpha plane after an explicit `format=yuv420p`:
+/// otherwise format negotiation would give every frame of the shared chain
+/// an alpha plane.
 fn transition_piece(
     k: TransitionKind,
     a: &str,
@@ -147,10 +150,10 @@ fn transition_piece(
     let half = format!("{:.6}", frames as f64 / FPS as f64 / 2.0);
     match k {
         TransitionKind::Crossfade | TransitionKind::None => format!(
-            "[{b}]format=yuva420p,fade=t=in:st=0:d={d}:alpha=1[{out}b];[{a}][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
+            "[{b}]format=yuv420p,format=yuva420p,fade=t=in:st=0:d={d}:alpha=1[{out}b];[{a}][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
         ),
         TransitionKind::FadeBlack => format!(
-            "[{a}]fade=t=out:st=0:d={half}[{out}a];[{b}]format=yuva420p,fade=t=in:st={half}:d={half}:alpha=1[{out}b];[{out}a][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
+            "[{a}]fade=t=out:st=0:d={half}[{out}a];[{b}]format=yuv420p,format=yuva420p,fade=t=in:st={half}:d={half}:alpha=1[{out}b];[{out}a][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
         ),
         TransitionKind::Slide => format!(
             "color=c=black:s={w}x{h}:r={FPS},trim=end_frame={frames},format=yuv420p,setsar=1[{out}k];[{out}k][{a}]overlay=x={}:y=0:format=yuv420:shortest=1[{out}m];[{out}m][{b}]overlay=x={}:y=0:format=yuv420:shortest=1,setsar=1[{out}]",
@@ -745,13 +748,13 @@ mod tests {
         // rounding alternates, the total stays exact).
         assert!(
             g.contains(
-                "[ph1]format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[x0b];[pt0][x0b]overlay"
+                "[ph1]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[x0b];[pt0][x0b]overlay"
             ),
             "{g}"
         );
         assert!(
             g.contains(
-                "[ph2]format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[x1b];[pt1][x1b]overlay"
+                "[ph2]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[x1b];[pt1][x1b]overlay"
             ),
             "{g}"
         );
