@@ -229,8 +229,9 @@ fn write_client_id(file: &Path, id: &str) -> std::io::Result<()> {
 
 pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
     let g = &cli.global;
-    let paths = Paths::resolve(g.config_dir.clone())
+    let mut paths = Paths::resolve(g.config_dir.clone())
         .map_err(|e| Error::Io(format!("Cannot find a folder for img2yt's settings: {e}")))?;
+    paths.local = g.local;
     let store = Arc::new(Store::new(paths.clone()));
     let data = store.load();
     let time_scale = time_scale();

@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 pub struct Paths {
     pub config_dir: PathBuf,
     pub client_id_file: PathBuf,
+    /// `--local`: the offline backend's project and token live in their own
+    /// store file, so switching between the cloud and `--local` never swaps
+    /// one's token or current project for the other's.
+    pub local: bool,
 }
 
 impl Paths {
@@ -25,6 +29,7 @@ impl Paths {
             return Ok(Paths {
                 client_id_file: dir.join("nemovideo").join("client_id"),
                 config_dir: dir,
+                local: false,
             });
         }
         let base = directories::BaseDirs::new().ok_or_else(|| {
@@ -39,15 +44,24 @@ impl Paths {
         Ok(Paths {
             client_id_file: base.config_dir().join("nemovideo").join("client_id"),
             config_dir,
+            local: false,
         })
     }
 
     pub fn store_file(&self) -> PathBuf {
-        self.config_dir.join("store.json")
+        self.config_dir.join(if self.local {
+            "store-local.json"
+        } else {
+            "store.json"
+        })
     }
 
     pub fn lock_file(&self) -> PathBuf {
-        self.config_dir.join("store.lock")
+        self.config_dir.join(if self.local {
+            "store-local.lock"
+        } else {
+            "store.lock"
+        })
     }
 
     pub fn history_file(&self) -> PathBuf {

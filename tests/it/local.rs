@@ -235,3 +235,23 @@ fn a_damaged_local_database_stops_with_one_clear_line() {
     // Left as it was, for the user to rescue or move.
     assert_eq!(std::fs::read(database(&env)).unwrap(), garbage);
 }
+
+#[test]
+fn the_cloud_and_local_projects_are_kept_apart() {
+    let env = TestEnv::new();
+    let photos = photo_dir(&env, "cloud", 1);
+    env.run(&["upload", &photos]).ok();
+    let cloud = env.store();
+    local(&env, &["upload", &photos]).ok();
+    // The cloud's token and project are untouched by a `--local` run…
+    assert_eq!(env.store()["token"], cloud["token"]);
+    assert_eq!(env.store()["project"], cloud["project"]);
+    let raw = std::fs::read(env.config_dir().join("store-local.json")).unwrap();
+    let local_store: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    assert_ne!(local_store["token"], cloud["token"]);
+    // …so going back to the cloud finds its project as it was.
+    let r = env.run(&["status"]);
+    r.ok();
+    assert!(!r.all().contains("expired"), "{}", r.all());
+    assert!(r.stdout.contains("Uploaded (1)"), "{}", r.stdout);
+}
