@@ -42,20 +42,37 @@ fn show_of(names: &[&str], ms: u64) -> Slideshow {
     s
 }
 
-/// Upload `files`, make `show` the project's draft, export it.
-fn render(env: &TestEnv, files: &[PathBuf], show: &Slideshow) -> (PathBuf, Run) {
+/// A folder for a test's input files.
+fn input_dir(env: &TestEnv) -> PathBuf {
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn upload(env: &TestEnv, files: &[PathBuf]) {
     let mut args = vec!["upload".to_string()];
     args.extend(files.iter().map(|f| f.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     env.run(&args).ok();
+}
+
+/// Make `show` the project's draft (a scripted agent turn), then export
+/// it to `name` in the work dir.
+fn export_show(env: &TestEnv, show: &Slideshow, name: &str) -> (PathBuf, Run) {
     env.script(json!([
         {"type": "set_draft", "draft": show.to_draft()},
         {"type": "event", "event": {"content": {"role": "model", "parts": [{"text": "Done."}]}}}
     ]));
     env.run(&["send", "set the draft"]).ok();
-    let r = env.run(&["export", "-o", "out.mp4"]);
+    let r = env.run(&["export", "-o", name, "--force"]);
     r.ok();
-    (env.work_dir().join("out.mp4"), r)
+    (env.work_dir().join(name), r)
+}
+
+/// Upload `files`, make `show` the project's draft, export it.
+fn render(env: &TestEnv, files: &[PathBuf], show: &Slideshow) -> (PathBuf, Run) {
+    upload(env, files);
+    export_show(env, show, "out.mp4")
 }
 
 fn probe(path: &Path) -> Value {
@@ -139,8 +156,7 @@ fn loudness(path: &Path) -> f64 {
 #[test]
 fn a_short_draft_renders_youtube_ready_to_the_frame() {
     let env = TestEnv::new();
-    let dir = env.dir.path().join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = input_dir(&env);
     let files = [
         solid(&dir, "a.jpg", "0xc03030", "320x240"),
         solid(&dir, "b.png", "0x3050c0", "240x320"),
@@ -215,8 +231,7 @@ fn every_transition_shows_mid_way_between_its_photos() {
         TransitionKind::Slide,
     ] {
         let env = TestEnv::new();
-        let dir = env.dir.path().join("in");
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = input_dir(&env);
         let files = [
             solid(&dir, "red.jpg", "0xd02020", "160x90"),
             solid(&dir, "blue.jpg", "0x2020d0", "160x90"),
@@ -246,8 +261,7 @@ fn every_transition_shows_mid_way_between_its_photos() {
 #[test]
 fn no_transition_cuts_and_keeps_the_length() {
     let env = TestEnv::new();
-    let dir = env.dir.path().join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = input_dir(&env);
     let files = [
         solid(&dir, "red.jpg", "0xd02020", "160x90"),
         solid(&dir, "blue.jpg", "0x2020d0", "160x90"),
@@ -279,8 +293,7 @@ fn with_orientation(jpeg: &Path, orientation: u8) {
 #[test]
 fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
     let env = TestEnv::new();
-    let dir = env.dir.path().join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = input_dir(&env);
     // Stored sideways: red on the left, blue on the right; the camera says
     // "turn 90° clockwise to view", which puts red on top.
     let p = dir.join("sideways.jpg");
@@ -333,8 +346,7 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
 #[test]
 fn a_title_is_drawn_over_the_first_seconds() {
     let env = TestEnv::new();
-    let dir = env.dir.path().join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = input_dir(&env);
     let files = [solid(&dir, "dark.jpg", "0x101830", "160x90")];
     let mut show = show_of(&["dark.jpg"], 5000);
     show.title = Some("HELLO".into());
@@ -355,8 +367,7 @@ fn a_title_is_drawn_over_the_first_seconds() {
 #[test]
 fn without_ffmpeg_local_make_says_how_to_install_it() {
     let env = TestEnv::new();
-    let dir = env.dir.path().join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = input_dir(&env);
     let photo = solid(&dir, "a.jpg", "red", "64x64");
     let empty = env.dir.path().join("empty-path");
     std::fs::create_dir_all(&empty).unwrap();
@@ -382,8 +393,7 @@ fn without_ffmpeg_local_make_says_how_to_install_it() {
 #[test]
 fn every_music_source_plays_at_youtube_loudness() {
     let env = TestEnv::new();
-    let dir = env.dir.path().join("in");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = input_dir(&env);
     let photos = [
         solid(&dir, "a.jpg", "0x404040", "160x90"),
         solid(&dir, "b.jpg", "0x606060", "160x90"),
@@ -407,10 +417,7 @@ fn every_music_source_plays_at_youtube_loudness() {
     assert!(ok);
     let mut files = photos.to_vec();
     files.push(song);
-    let mut args = vec!["upload".to_string()];
-    args.extend(files.iter().map(|f| f.display().to_string()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    env.run(&args).ok();
+    upload(&env, &files);
     let sources = [
         MusicSource::Generated { mood: Mood::Calm },
         MusicSource::Generated { mood: Mood::Upbeat },
@@ -426,12 +433,7 @@ fn every_music_source_plays_at_youtube_loudness() {
             source: source.clone(),
             volume: 100,
         });
-        env.script(json!([
-            {"type": "set_draft", "draft": show.to_draft()},
-            {"type": "event", "event": {"content": {"role": "model", "parts": [{"text": "Done."}]}}}
-        ]));
-        env.run(&["send", "set the draft"]).ok();
-        env.run(&["export", "-o", "music.mp4", "--force"]).ok();
+        export_show(&env, &show, "music.mp4");
         let lufs = loudness(&env.work_dir().join("music.mp4"));
         assert!(
             (lufs + 14.0).abs() <= 1.5,
