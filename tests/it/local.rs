@@ -255,3 +255,38 @@ fn the_cloud_and_local_projects_are_kept_apart() {
     assert!(!r.all().contains("expired"), "{}", r.all());
     assert!(r.stdout.contains("Uploaded (1)"), "{}", r.stdout);
 }
+
+#[test]
+fn a_title_this_machine_cannot_draw_is_flagged_when_it_is_set() {
+    // Fontconfig with no fonts at all: a CJK title has no font unless one
+    // sits in a well-known place (then there is nothing to flag).
+    let env = TestEnv::new();
+    let conf = env.dir.path().join("fonts.conf");
+    std::fs::write(
+        &conf,
+        "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig></fontconfig>",
+    )
+    .unwrap();
+    if img2yt::server::render::fonts::CJK
+        .iter()
+        .any(|p| Path::new(p).exists())
+    {
+        eprintln!("a CJK font is installed: nothing to flag");
+        return;
+    }
+    let photos = photo_dir(&env, "cjk", 1);
+    local(&env, &["upload", &photos]).ok();
+    local(&env, &["send", "make a video"]).ok();
+    let r = local_with(&env, &["send", "标题：冰岛之旅"], |c| {
+        c.env("FONTCONFIG_FILE", &conf);
+    });
+    r.ok();
+    assert!(r.stdout.contains("冰岛之旅"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("No Chinese/Japanese/Korean font is installed"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("fonts-noto-cjk"), "{}", r.stdout);
+}

@@ -72,7 +72,8 @@ const LATIN: &[&str] = &[
     "C:\\Windows\\Fonts\\segoeuib.ttf",
 ];
 
-const CJK: &[&str] = &[
+/// Where CJK fonts usually are when fontconfig cannot say.
+pub const CJK: &[&str] = &[
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc",
