@@ -230,70 +230,86 @@ fi
 cmd_img2yt() { cmd=("${i2y[@]}" export -o "$out/img2yt-$1.mp4"); }
 
 # ---------------------------------------------------------------- by hand
-# The best single ffmpeg command, written by hand for this workload. Same
-# technique as a careful hand would use: each photo decoded once; a blurred,
-# darkened fill made at an eighth of the size; the photo fitted over it on a
-# 3840x2160 canvas (twice the output, so zoompan's whole-pixel crop steps
-# are half pixels on screen); zoompan for the motion; xfade to join; the
-# WAV trimmed, faded and loudness-normalised; the thumbnail as a second
-# output. Inputs 0-9 are the photos (8 is the sideways phone portrait), 10
-# the music.
+# The best single ffmpeg command I can write by hand for this workload,
+# with every technique a careful hand would use on this ffmpeg (5.1):
+# - JPEGs decoded at half size (-lowres 1: 2000x1500 still covers 1080p);
+# - each photo's own chain only turns it upright, fits it and pads it with
+#   transparency (ffmpeg decodes every input first and keeps each chain's
+#   buffers to the end, so per-photo chains are kept short);
+# - one shared chain for all photos: the blurred, darkened fill (each photo
+#   zoomed to cover the canvas by its own factor, from its known size), the
+#   composite, one BT.601 -> BT.709 conversion, Ken Burns by zoompan on a
+#   2x frame (half-pixel steps), per-photo values chosen by `in`;
+# - photos joined as pieces (alone, then crossfading into the next) by
+#   concat, crossfades made with fade+overlay in 4:2:0 (xfade here converts
+#   every frame to 4:4:4);
+# - the WAV trimmed, faded and loudness-normalised; the thumbnail as a
+#   second output. Inputs 0-9 are the photos (7 is the sideways phone
+#   portrait, turned by hand), 10 the music.
 cat >"$tmp/hand.graph" <<'EOF'
-[0:v]split=3[a0][b0][t0];
-[1:v]split[a1][b1];
-[2:v]split[a2][b2];
-[3:v]split[a3][b3];
-[4:v]split[a4][b4];
-[5:v]split[a5][b5];
-[6:v]split[a6][b6];
-[7:v]transpose=clock,split[a7][b7];
-[8:v]split[a8][b8];
-[9:v]split[a9][b9];
-[a0]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f0];
-[a1]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f1];
-[a2]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f2];
-[a3]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f3];
-[a4]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f4];
-[a5]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f5];
-[a6]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f6];
-[a7]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f7];
-[a8]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f8];
-[a9]scale=480:270:force_original_aspect_ratio=increase,crop=480:270,format=gbrp,gblur=sigma=20,colorchannelmixer=rr=.6:gg=.6:bb=.6,scale=3840:2160:out_color_matrix=bt709:out_range=tv,format=yuv420p[f9];
-[b0]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g0];
-[b1]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g1];
-[b2]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g2];
-[b3]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g3];
-[b4]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g4];
-[b5]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g5];
-[b6]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g6];
-[b7]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g7];
-[b8]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g8];
-[b9]scale=3840:2160:force_original_aspect_ratio=decrease:flags=lanczos:out_color_matrix=bt709:out_range=tv,format=yuv420p[g9];
-[f0][g0]overlay=(W-w)/2:(H-h)/2,zoompan=z='1+0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v0];
-[f1][g1]overlay=(W-w)/2:(H-h)/2,zoompan=z='1.12-0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v1];
-[f2][g2]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*on/104':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v2];
-[f3][g3]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*(1-on/104)':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v3];
-[f4][g4]overlay=(W-w)/2:(H-h)/2,zoompan=z='1+0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v4];
-[f5][g5]overlay=(W-w)/2:(H-h)/2,zoompan=z='1.12-0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v5];
-[f6][g6]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*on/104':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v6];
-[f7][g7]overlay=(W-w)/2:(H-h)/2,zoompan=z=1.09:x='(iw-iw/zoom)*(1-on/104)':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v7];
-[f8][g8]overlay=(W-w)/2:(H-h)/2,zoompan=z='1+0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v8];
-[f9][g9]overlay=(W-w)/2:(H-h)/2,zoompan=z='1.12-0.12*on/104':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1[v9];
-[v0][v1]xfade=transition=fade:duration=0.75:offset=2.75[x1];
-[x1][v2]xfade=transition=fade:duration=0.75:offset=5.5[x2];
-[x2][v3]xfade=transition=fade:duration=0.75:offset=8.25[x3];
-[x3][v4]xfade=transition=fade:duration=0.75:offset=11[x4];
-[x4][v5]xfade=transition=fade:duration=0.75:offset=13.75[x5];
-[x5][v6]xfade=transition=fade:duration=0.75:offset=16.5[x6];
-[x6][v7]xfade=transition=fade:duration=0.75:offset=19.25[x7];
-[x7][v8]xfade=transition=fade:duration=0.75:offset=22[x8];
-[x8][v9]xfade=transition=fade:duration=0.75:offset=24.75,format=yuv420p[vout];
-[10:a]atrim=duration=28.25,afade=t=in:d=1,afade=t=out:st=26.25:d=2,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[aout];
+[0:v]split[i0][t0];
+[i0]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c0];
+[1:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c1];
+[2:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c2];
+[3:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c3];
+[4:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c4];
+[5:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c5];
+[6:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c6];
+[7:v]transpose=clock,scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c7];
+[8:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c8];
+[9:v]scale=1920:1080:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=1920:1080:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c9];
+[c0][c1][c2][c3][c4][c5][c6][c7][c8][c9]concat=n=10:v=1:a=0,settb=1/30,setpts=N,split[fg][bg];
+[bg]zoompan=z='if(eq(in,0),1.36,if(eq(in,1),1.36,if(eq(in,2),1.36,if(eq(in,3),1.36,if(eq(in,4),1.36,if(eq(in,5),1.36,if(eq(in,6),2.42,if(eq(in,7),2.42,if(eq(in,8),1.133,1.21)))))))))':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=1:s=240x134:fps=30,format=yuv420p,gblur=sigma=11,lutyuv=y=16+(val-16)*0.6:u=128+(val-128)*0.8:v=128+(val-128)*0.8,scale=1920:1080:flags=bicubic,settb=1/30,setpts=N[fill];
+[fill][fg]overlay=format=yuv420,scale=3840:2160:flags=bicubic:in_color_matrix=bt601:out_color_matrix=bt709:in_range=tv:out_range=tv,zoompan=z='if(eq(in,0),1+0.12*(frame/104),if(eq(in,1),1+0.12*(1-(frame/104)),if(eq(in,2),1.09,if(eq(in,3),1.09,if(eq(in,4),1+0.12*(frame/104),if(eq(in,5),1+0.12*(1-(frame/104)),if(eq(in,6),1.09,if(eq(in,7),1.09,if(eq(in,8),1+0.12*(frame/104),1+0.12*(1-(frame/104)))))))))))':x='if(eq(in,0),(iw-iw/zoom)/2,if(eq(in,1),(iw-iw/zoom)/2,if(eq(in,2),(iw-iw/zoom)*(frame/104),if(eq(in,3),(iw-iw/zoom)*(1-(frame/104)),if(eq(in,4),(iw-iw/zoom)/2,if(eq(in,5),(iw-iw/zoom)/2,if(eq(in,6),(iw-iw/zoom)*(frame/104),if(eq(in,7),(iw-iw/zoom)*(1-(frame/104)),if(eq(in,8),(iw-iw/zoom)/2,(iw-iw/zoom)/2)))))))))':y='(ih-ih/zoom)/2':d=105:s=1920x1080:fps=30,setsar=1,split=28[s0][t0][h1][s1][t1][h2][s2][t2][h3][s3][t3][h4][s4][t4][h5][s5][t5][h6][s6][t6][h7][s7][t7][h8][s8][t8][h9][s9];
+[s0]trim=start_frame=0:end_frame=83,setpts=PTS-STARTPTS[ps0];
+[t0]trim=start_frame=83:end_frame=105,setpts=PTS-STARTPTS[pt0];
+[h1]trim=start_frame=105:end_frame=127,setpts=PTS-STARTPTS[ph1];
+[s1]trim=start_frame=127:end_frame=187,setpts=PTS-STARTPTS[ps1];
+[t1]trim=start_frame=187:end_frame=210,setpts=PTS-STARTPTS[pt1];
+[h2]trim=start_frame=210:end_frame=233,setpts=PTS-STARTPTS[ph2];
+[s2]trim=start_frame=233:end_frame=293,setpts=PTS-STARTPTS[ps2];
+[t2]trim=start_frame=293:end_frame=315,setpts=PTS-STARTPTS[pt2];
+[h3]trim=start_frame=315:end_frame=337,setpts=PTS-STARTPTS[ph3];
+[s3]trim=start_frame=337:end_frame=397,setpts=PTS-STARTPTS[ps3];
+[t3]trim=start_frame=397:end_frame=420,setpts=PTS-STARTPTS[pt3];
+[h4]trim=start_frame=420:end_frame=443,setpts=PTS-STARTPTS[ph4];
+[s4]trim=start_frame=443:end_frame=503,setpts=PTS-STARTPTS[ps4];
+[t4]trim=start_frame=503:end_frame=525,setpts=PTS-STARTPTS[pt4];
+[h5]trim=start_frame=525:end_frame=547,setpts=PTS-STARTPTS[ph5];
+[s5]trim=start_frame=547:end_frame=607,setpts=PTS-STARTPTS[ps5];
+[t5]trim=start_frame=607:end_frame=630,setpts=PTS-STARTPTS[pt5];
+[h6]trim=start_frame=630:end_frame=653,setpts=PTS-STARTPTS[ph6];
+[s6]trim=start_frame=653:end_frame=713,setpts=PTS-STARTPTS[ps6];
+[t6]trim=start_frame=713:end_frame=735,setpts=PTS-STARTPTS[pt6];
+[h7]trim=start_frame=735:end_frame=757,setpts=PTS-STARTPTS[ph7];
+[s7]trim=start_frame=757:end_frame=817,setpts=PTS-STARTPTS[ps7];
+[t7]trim=start_frame=817:end_frame=840,setpts=PTS-STARTPTS[pt7];
+[h8]trim=start_frame=840:end_frame=863,setpts=PTS-STARTPTS[ph8];
+[s8]trim=start_frame=863:end_frame=923,setpts=PTS-STARTPTS[ps8];
+[t8]trim=start_frame=923:end_frame=945,setpts=PTS-STARTPTS[pt8];
+[h9]trim=start_frame=945:end_frame=967,setpts=PTS-STARTPTS[ph9];
+[s9]trim=start_frame=967:end_frame=1050,setpts=PTS-STARTPTS[ps9];
+[ph1]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[xb0];[pt0][xb0]overlay=format=yuv420:shortest=1,setsar=1[x0];
+[ph2]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[xb1];[pt1][xb1]overlay=format=yuv420:shortest=1,setsar=1[x1];
+[ph3]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[xb2];[pt2][xb2]overlay=format=yuv420:shortest=1,setsar=1[x2];
+[ph4]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[xb3];[pt3][xb3]overlay=format=yuv420:shortest=1,setsar=1[x3];
+[ph5]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[xb4];[pt4][xb4]overlay=format=yuv420:shortest=1,setsar=1[x4];
+[ph6]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[xb5];[pt5][xb5]overlay=format=yuv420:shortest=1,setsar=1[x5];
+[ph7]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[xb6];[pt6][xb6]overlay=format=yuv420:shortest=1,setsar=1[x6];
+[ph8]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[xb7];[pt7][xb7]overlay=format=yuv420:shortest=1,setsar=1[x7];
+[ph9]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[xb8];[pt8][xb8]overlay=format=yuv420:shortest=1,setsar=1[x8];
+[ps0][x0][ps1][x1][ps2][x2][ps3][x3][ps4][x4][ps5][x5][ps6][x6][ps7][x7][ps8][x8][ps9]concat=n=19:v=1:a=0,format=yuv420p[vout];
+[10:a]atrim=duration=28.266667,afade=t=in:d=1,afade=t=out:st=26.266667:d=2,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[aout];
 [t0]scale=1280:720:force_original_aspect_ratio=increase,crop=1280:720,setsar=1,format=yuvj420p[thumb]
 EOF
 cmd_ffmpeg() {
   local in=() f
-  for f in "${photos[@]}"; do in+=(-noautorotate -i "$f"); done
+  for f in "${photos[@]}"; do
+    case $f in
+      *.jpg) in+=(-lowres 1 -noautorotate -i "$f") ;;
+      *) in+=(-noautorotate -i "$f") ;;
+    esac
+  done
   cmd=(ffmpeg -hide_banner -nostdin -loglevel error -y "${in[@]}" -i "$w/music.wav" \
     -filter_complex "$(tr -d '\n' <"$tmp/hand.graph")" \
     -map '[vout]' -map '[aout]' \
