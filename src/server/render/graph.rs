@@ -1,15 +1,19 @@
 //! The render plan: one ffmpeg command whose filter graph is built from the
 //! slideshow. Pure (no I/O), so every choice here is unit-tested.
 //!
-//! Shape of the graph, per photo: decode once, turn upright (EXIF), build
-//! the canvas-sized frame once (the photo fitted over a blurred, darkened
-//! fill of itself — no black bars), then either hold it (`loop`) or move it
-//! (`zoompan` on a frame twice the canvas size, so the motion steps by half
-//! a pixel and looks smooth). Photos are joined with `xfade` (or `concat`),
-//! titles drawn with `drawtext` from text files (no escaping of user text),
-//! music synthesised or read from the upload, faded and normalised to
-//! −14 LUFS. The thumbnail is a second output of the same process, cut from
-//! the best-exposed photo's decoded frame.
+//! Shape of the graph: each photo is decoded once (big JPEGs at reduced
+//! size), turned upright (EXIF), fitted and padded with transparency in a
+//! chain of its own, kept as short as possible because ffmpeg keeps every
+//! chain's buffers until the end. All photos then go through one shared
+//! chain: the blurred, darkened fill of each photo (no black bars), the
+//! composite, one colour conversion to BT.709, and `zoompan` holding or
+//! moving each photo (on a frame twice the canvas size, so the motion steps
+//! by half a pixel and looks smooth). The result is cut into pieces — each
+//! photo alone, each transition — joined by `concat`, which asks for one
+//! piece at a time. Titles are drawn with `drawtext` from text files (no
+//! escaping of user text); music is synthesised (mastered to −14 LUFS) or
+//! read from the upload (normalised with `loudnorm`). The thumbnail is a
+//! second output of the same process, cut from the best-exposed photo.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -440,10 +444,9 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     }
 
     // Join the photos as a sequence of pieces: each photo alone, then its
-    // transition into the next (an `xfade` of its last frames with the
-    // next one's first). `concat` asks for one piece at a time, so ffmpeg
-    // reads and decodes each photo only when the video reaches it, and at
-    // most two photos are in memory at once.
+    // transition into the next (its last frames with the next one's
+    // first). `concat` asks for one piece at a time, so the shared chain
+    // works on each photo only when the video reaches it.
     let transition = show.transition.kind;
     let plain = transition == TransitionKind::None || show.transition.ms == 0;
     let overlap: Vec<u64> = (0..n.saturating_sub(1))

@@ -1,8 +1,8 @@
 //! Generated background music: a short loop synthesised by ffmpeg's
 //! `aevalsrc` inside the render's filter graph, so a video needs no sample
 //! files and carries no licence question. Each mood is a four-chord loop
-//! (pads, an arpeggio, a soft pulse) that repeats seamlessly; the renderer
-//! then trims, fades and loudness-normalises it.
+//! (pads, an arpeggio, a soft pulse) that repeats seamlessly, mastered to
+//! −14 LUFS by a measured gain; the renderer trims and fades it.
 //!
 //! These are honest synthesiser loops, not songs: the agent calls them
 //! "generated" wherever it mentions them.
@@ -81,11 +81,6 @@ fn recipe(mood: Mood) -> Recipe {
     }
 }
 
-/// The loop's length in seconds (four bars of four beats).
-pub fn loop_seconds(mood: Mood) -> f64 {
-    16.0 * 60.0 / recipe(mood).bpm
-}
-
 /// The synthesiser for one mood: per-channel `aevalsrc` expressions (plain
 /// text; the graph builder escapes them) and the loop's length in samples.
 pub struct Loop {
@@ -105,7 +100,8 @@ pub fn synth(mood: Mood) -> Loop {
     let r = recipe(mood);
     let beat = 60.0 / r.bpm;
     let bar = 4.0 * beat;
-    let secs = loop_seconds(mood);
+    // Four bars of four beats.
+    let secs = 4.0 * bar;
     let samples = (secs * RATE as f64).round() as u64;
     // Registers: 0 = chord index, 1..3 = chord tones, 4 = position in the
     // bar (0-1), 5 = arpeggio note, 6 = time since the arpeggio note.
