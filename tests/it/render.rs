@@ -12,18 +12,23 @@ use img2yt::server::slideshow::{
     Aspect, Canvas, Mood, Music, MusicSource, Photo, Slideshow, Transition, TransitionKind,
 };
 
-/// A solid-colour image made by ffmpeg.
-fn solid(dir: &Path, name: &str, color: &str, size: &str) -> PathBuf {
-    let p = dir.join(name);
+/// Make `out` with ffmpeg from `args` (inputs and filters).
+fn ffmpeg_make(args: &[&str], out: &Path) {
     let ok = Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
-        .arg(format!("color=c={color}:s={size}"))
-        .args(["-frames:v", "1"])
-        .arg(&p)
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .arg(out)
         .status()
         .unwrap()
         .success();
-    assert!(ok, "ffmpeg could not make {name}");
+    assert!(ok, "ffmpeg could not make {}", out.display());
+}
+
+/// A solid-colour image made by ffmpeg.
+fn solid(dir: &Path, name: &str, color: &str, size: &str) -> PathBuf {
+    let p = dir.join(name);
+    let src = format!("color=c={color}:s={size}");
+    ffmpeg_make(&["-f", "lavfi", "-i", &src, "-frames:v", "1"], &p);
     p
 }
 
@@ -297,11 +302,8 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
     // Stored sideways: red on the left, blue on the right; the camera says
     // "turn 90° clockwise to view", which puts red on top.
     let p = dir.join("sideways.jpg");
-    let ok = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-y",
+    ffmpeg_make(
+        &[
             "-f",
             "lavfi",
             "-i",
@@ -314,12 +316,9 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
             "[0][1]hstack",
             "-frames:v",
             "1",
-        ])
-        .arg(&p)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
+        ],
+        &p,
+    );
     with_orientation(&p, 6);
     let mut show = show_of(&["sideways.jpg"], 1000);
     show.canvas = Canvas {
@@ -400,21 +399,7 @@ fn every_music_source_plays_at_youtube_loudness() {
     ];
     // A quiet song (a sine at about -30 LUFS) that the renderer must lift.
     let song = dir.join("song.wav");
-    let ok = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=f=330:d=4,volume=0.03",
-        ])
-        .arg(&song)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
+    ffmpeg_make(&["-f", "lavfi", "-i", "sine=f=330:d=4,volume=0.03"], &song);
     let mut files = photos.to_vec();
     files.push(song);
     upload(&env, &files);

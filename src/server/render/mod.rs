@@ -170,9 +170,10 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
                     best = Some((i, score));
                 }
                 let orientation = probe::orientation(&path);
+                let upright = probe::upright_size(&path, orientation);
                 Visual::Image {
-                    lowres: probe::lowres(&path, orientation, size),
-                    size: probe::upright_size(&path, orientation),
+                    lowres: probe::lowres(&path, upright, size),
+                    size: upright,
                     orientation,
                     path,
                 }

@@ -23,15 +23,16 @@ pub fn orientation(path: &Path) -> u8 {
         .unwrap_or(1)
 }
 
-/// How far a JPEG can be shrunk while decoding (ffmpeg's `-lowres`, 1/2^n
-/// per side) and still cover a `canvas`-sized frame once upright. Only
-/// JPEGs (the decoder that supports it); 0 when unknown.
-pub fn lowres(path: &Path, orientation: u8, canvas: (u32, u32)) -> u8 {
+/// How far a JPEG of `size` (upright) can be shrunk while decoding
+/// (ffmpeg's `-lowres`, 1/2^n per side) and still fill its place on a
+/// `canvas`-sized frame. Only JPEGs (the decoder that supports it); 0 when
+/// the size is unknown.
+pub fn lowres(path: &Path, size: Option<(u32, u32)>, canvas: (u32, u32)) -> u8 {
     let is_jpeg = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
-    let Some((w, h)) = is_jpeg.then(|| upright_size(path, orientation)).flatten() else {
+    let Some((w, h)) = size.filter(|_| is_jpeg) else {
         return 0;
     };
     // The photo is fitted inside the canvas: it is shrunk by the larger of
@@ -130,6 +131,13 @@ mod tests {
         assert_eq!(upright_filters(6), "transpose=clock,");
         assert_eq!(upright_filters(8), "transpose=cclock,");
         assert_eq!(orientation(Path::new("/nonexistent.jpg")), 1);
-        assert_eq!(lowres(Path::new("/nonexistent.jpg"), 1, (1920, 1080)), 0);
+        assert_eq!(lowres(Path::new("/nonexistent.jpg"), None, (1920, 1080)), 0);
+        let jpg = Path::new("a.jpg");
+        assert_eq!(lowres(jpg, Some((4000, 3000)), (1920, 1080)), 1);
+        assert_eq!(lowres(jpg, Some((1920, 1080)), (1920, 1080)), 0);
+        assert_eq!(
+            lowres(Path::new("a.png"), Some((8000, 6000)), (1920, 1080)),
+            0
+        );
     }
 }
