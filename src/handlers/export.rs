@@ -572,6 +572,15 @@ async fn probe(path: &Path) -> Option<(f64, u64, u64)> {
     Some((d, s["width"].as_u64()?, s["height"].as_u64()?))
 }
 
+/// A path as shown to the user: short when it is in the current folder,
+/// in full otherwise.
+fn shown(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
 async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
     let (duration, w, h) = match (st.duration_s, st.width, st.height) {
         (Some(d), Some(w), Some(h)) => (Some(d), Some(w), Some(h)),
@@ -593,25 +602,14 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
     if let (Some(w), Some(h)) = (w, h) {
         facts.push(format!("{w}×{h}"));
     }
-    // Short when it is in the current folder, in full otherwise.
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| d.path.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| d.path.clone());
     ctx.out.result(
-        format!("✅ Saved {} ({})", shown.display(), facts.join(", ")),
+        format!("✅ Saved {} ({})", shown(&d.path).display(), facts.join(", ")),
         json!({"type": "export", "path": d.path, "size": d.size, "duration": duration, "width": w, "height": h, "thumbnail": d.thumbnail, "link": link, "warnings": st.warnings}),
     );
     if !ctx.out.is_json() {
         if let Some(t) = &d.thumbnail {
-            let t = std::env::current_dir()
-                .ok()
-                .and_then(|cwd| t.strip_prefix(cwd).ok().map(Path::to_path_buf))
-                .unwrap_or_else(|| t.clone());
-            ctx.out.line(format!(
-                "Thumbnail (1280×720, for YouTube): {}",
-                t.display()
-            ));
+            ctx.out
+                .line(format!("Thumbnail for YouTube: {}", shown(t).display()));
         }
         for w in &st.warnings {
             ctx.out.warn(w);

@@ -199,8 +199,7 @@ fn export_renders_downloads_and_reports() {
     // Two 3.5 s photos crossfading for 0.75 s: 6.25 s, 188 frames.
     assert!(first.ends_with(", 6.3 s, 160×90)"), "{}", r.stdout);
     assert!(
-        r.stdout
-            .contains("Thumbnail (1280×720, for YouTube): out.jpg"),
+        r.stdout.contains("Thumbnail for YouTube: out.jpg"),
         "{}",
         r.stdout
     );

@@ -113,7 +113,7 @@ fn pipe_runs_a_script_upload_edit_credits_export() {
          Timeline (2 tracks): 1. Video: 2 clips (0-6.3s) 2. BGM: Lo-fi (generated) (0-6.3s, 100%)\n\
          Credits: 50 available · 0 frozen · 100 total\n\
          ✅ Saved out.mp4 (<size>, 6.3 s, 160×90)\n\
-         Thumbnail (1280×720, for YouTube): out.jpg\n\
+         Thumbnail for YouTube: out.jpg\n\
          Open it in the browser: https://web.example/workspace/claim?ct=clm_<claim>\n"
     );
     // Status lines went to stderr.

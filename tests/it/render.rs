@@ -220,8 +220,7 @@ fn a_short_draft_renders_youtube_ready_to_the_frame() {
         (Some(1280), Some(720))
     );
     assert!(
-        r.stdout
-            .contains("Thumbnail (1280×720, for YouTube): out.jpg"),
+        r.stdout.contains("Thumbnail for YouTube: out.jpg"),
         "{}",
         r.stdout
     );
