@@ -239,26 +239,35 @@ fn every_transition_shows_mid_way_between_its_photos() {
         let files = [
             solid(&dir, "red.jpg", "0xd02020", "160x90"),
             solid(&dir, "blue.jpg", "0x2020d0", "160x90"),
+            solid(&dir, "green.jpg", "0x20c020", "160x90"),
         ];
-        let mut show = show_of(&["red.jpg", "blue.jpg"], 2000);
+        let mut show = show_of(&["red.jpg", "blue.jpg", "green.jpg"], 3000);
         show.transition = Transition { kind, ms: 1000 };
         let (out, _) = render(&env, &files, &show);
-        // Red alone until 1.0 s, the transition 1.0-2.0 s, then blue alone.
-        let before = colour_at(&out, 0.5, None);
-        let middle = colour_at(&out, 1.5, None);
-        let after = colour_at(&out, 2.5, None);
+        // Red alone until 2 s, into blue 2-3 s, blue alone 3-4 s, into
+        // green 4-5 s, then green alone: both transitions are checked.
+        let red = colour_at(&out, 1.0, None);
+        let blue = colour_at(&out, 3.5, None);
+        let green = colour_at(&out, 6.0, None);
         assert!(
-            before[0] > 150 && before[2] < 90,
-            "{kind:?}: red first, got {before:?}"
+            red[0] > 150 && red[2] < 90,
+            "{kind:?}: red first, got {red:?}"
         );
         assert!(
-            after[2] > 150 && after[0] < 90,
-            "{kind:?}: blue last, got {after:?}"
+            blue[2] > 150 && blue[0] < 90,
+            "{kind:?}: then blue, got {blue:?}"
         );
         assert!(
-            distance(middle, before) > 60 && distance(middle, after) > 60,
-            "{kind:?}: the midpoint {middle:?} looks like a neighbour ({before:?}, {after:?})"
+            green[1] > 150 && green[0] < 90,
+            "{kind:?}: green last, got {green:?}"
         );
+        for (t, a, b) in [(2.5, red, blue), (4.5, blue, green)] {
+            let middle = colour_at(&out, t, None);
+            assert!(
+                distance(middle, a) > 60 && distance(middle, b) > 60,
+                "{kind:?} at {t} s: the midpoint {middle:?} looks like a neighbour ({a:?}, {b:?})"
+            );
+        }
     }
 }
 

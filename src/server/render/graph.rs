@@ -112,7 +112,12 @@ pub fn frames(ms: u64) -> u64 {
 }
 
 fn secs(frames: u64) -> String {
-    format!("{:.6}", frames as f64 / FPS as f64)
+    secs_f(frames as f64)
+}
+
+/// A (possibly fractional) number of frames, in seconds.
+fn secs_f(frames: f64) -> String {
+    format!("{:.6}", frames / FPS as f64)
 }
 
 /// Escape a value for a filter option inside a filter graph: first for the
@@ -134,40 +139,180 @@ pub fn opt(v: &str) -> String {
     )
 }
 
-/// One transition piece: `[a]` (the last frames of a photo) into `[b]`
-/// (the first frames of the next), `frames` long, as `[out]`, on a `w`×`h`
-/// canvas. Built from `fade` and `overlay`, which work in 4:2:0 YUV: this
-/// ffmpeg's `xfade` does not, and the format conversions it pulls in cost
-/// more than all the photos' motion. Only the wipe uses `xfade`. The
-/// incoming photo gets its alpha plane after an explicit `format=yuv420p`:
-/// otherwise format negotiation would give every frame of the shared chain
-/// an alpha plane.
-fn transition_piece(
-    k: TransitionKind,
-    a: &str,
-    b: &str,
-    out: &str,
-    frames: u64,
+/// `between(n,a,b)+…` over frame ranges `(first, length)`: true inside any.
+fn any_of(ranges: &[(u64, u64)]) -> String {
+    ranges
+        .iter()
+        .map(|&(a, l)| format!("between(n,{a},{})", a + l - 1))
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// A per-frame value inside the transition windows (`f(first, length)`),
+/// 0 outside them.
+fn per_window(windows: &[(u64, u64)], f: impl Fn(u64, u64) -> String) -> String {
+    windows.iter().rev().fold("0".to_string(), |rest, &(a, l)| {
+        format!("if(between(n,{a},{}),{},{rest})", a + l - 1, f(a, l))
+    })
+}
+
+/// The transitions, from `[lin]` (every photo's frames in order,
+/// `lin_total` of them) to `[vj]` (`total` frames). `windows` are the
+/// transitions' places in the output, `heads` the linear frames of the
+/// photo coming in over each. Crossfade and fade-through-black fade the
+/// head's alpha in; the slide moves the head in over the outgoing photo;
+/// the wipe reveals the head from the left, cut by a moving `crop`. Every
+/// effect is one filter for all transitions, in 4:2:0 YUV (this ffmpeg's
+/// `xfade` is not, and its conversions cost more than all the motion).
+fn transitions(
+    g: &mut Vec<String>,
+    kind: TransitionKind,
+    windows: &[(u64, u64)],
+    heads: &[(u64, u64)],
+    lin_total: u64,
+    total: u64,
     (w, h): (u32, u32),
-) -> String {
-    let d = secs(frames);
-    let half = format!("{:.6}", frames as f64 / FPS as f64 / 2.0);
-    match k {
-        TransitionKind::Crossfade | TransitionKind::None => format!(
-            "[{b}]format=yuv420p,format=yuva420p,fade=t=in:st=0:d={d}:alpha=1[{out}b];[{a}][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
-        ),
-        TransitionKind::FadeBlack => format!(
-            "[{a}]fade=t=out:st=0:d={half}[{out}a];[{b}]format=yuv420p,format=yuva420p,fade=t=in:st={half}:d={half}:alpha=1[{out}b];[{out}a][{out}b]overlay=format=yuv420:shortest=1,setsar=1[{out}]"
-        ),
-        TransitionKind::Slide => format!(
-            "color=c=black:s={w}x{h}:r={FPS},trim=end_frame={frames},format=yuv420p,setsar=1[{out}k];[{out}k][{a}]overlay=x={}:y=0:format=yuv420:shortest=1[{out}m];[{out}m][{b}]overlay=x={}:y=0:format=yuv420:shortest=1,setsar=1[{out}]",
-            opt(&format!("-W*t/{d}")),
-            opt(&format!("W-W*t/{d}"))
-        ),
-        TransitionKind::Wipe => format!(
-            "[{a}][{b}]xfade=transition=wipeleft:duration={d}:offset=0,format=yuv420p,setsar=1[{out}]"
-        ),
+) {
+    // The heads' stream holds, after each head, the frame that follows it
+    // (which the linear stream makes next anyway), so each head's `trim`
+    // sees its end at once instead of waiting for the next head.
+    let mut picked = vec![false; lin_total as usize];
+    for &(a, l) in heads {
+        for f in a..(a + l + 1).min(lin_total) {
+            picked[f as usize] = true;
+        }
     }
+    let mut ranges: Vec<(u64, u64)> = Vec::new();
+    for (f, &p) in picked.iter().enumerate() {
+        let f = f as u64;
+        match ranges.last_mut() {
+            Some(r) if p && r.0 + r.1 == f => r.1 += 1,
+            _ if p => ranges.push((f, 1)),
+            _ => {}
+        }
+    }
+    let pos = |f: u64| picked[..f as usize].iter().filter(|&&p| p).count() as u64;
+
+    let fade_black = kind == TransitionKind::FadeBlack;
+    let mut m = format!(
+        "[mm]select={},setpts=N",
+        opt(&format!("not({})", any_of(heads)))
+    );
+    if fade_black {
+        // The outgoing photo fades to black over the first half.
+        for &(a, l) in windows {
+            write!(
+                m,
+                ",fade=t=out:st={}:d={}:enable={}",
+                secs(a),
+                secs_f(l as f64 / 2.0),
+                opt(&any_of(&[(a, l)]))
+            )
+            .expect("string");
+        }
+    }
+    g.push("[lin]split=2[mm][hh]".to_string());
+    g.push(format!("{m}[vm]"));
+    // The alpha plane comes after an explicit 4:2:0 step: otherwise format
+    // negotiation would give the whole linear stream an alpha plane.
+    let k = heads.len();
+    let outs: String = (0..k).map(|j| format!("[hx{j}]")).collect();
+    g.push(format!(
+        "[hh]select={},format=yuv420p,format=yuva420p,setpts=N{}",
+        opt(&any_of(&ranges)),
+        if k == 1 {
+            "[hx0]".to_string()
+        } else {
+            format!(",split={k}{outs}")
+        }
+    ));
+    for (j, &(a, l)) in heads.iter().enumerate() {
+        let p = pos(a);
+        g.push(format!(
+            "[hx{j}]trim=start_frame={p}:end_frame={},setpts=PTS-STARTPTS[hk{j}]",
+            p + l
+        ));
+    }
+    // Transparent frames between the transitions, from one source.
+    let mut gaps: Vec<(u64, u64)> = Vec::new();
+    let mut at = 0u64;
+    for &(a, l) in windows {
+        gaps.push((at, a.saturating_sub(at)));
+        at = a + l;
+    }
+    gaps.push((at, total.saturating_sub(at)));
+    let fill: u64 = gaps.iter().map(|g| g.1).sum();
+    let used: Vec<usize> = (0..gaps.len()).filter(|&j| gaps[j].1 > 0).collect();
+    if !used.is_empty() {
+        let outs: String = used.iter().map(|j| format!("[fx{j}]")).collect();
+        g.push(format!(
+            "color=c=black@0:s={w}x{h}:r={FPS},format=yuva420p,trim=end_frame={fill}{}",
+            if used.len() == 1 {
+                outs.clone()
+            } else {
+                format!(",split={}{outs}", used.len())
+            }
+        ));
+        let mut at = 0u64;
+        for &j in &used {
+            g.push(format!(
+                "[fx{j}]trim=start_frame={at}:end_frame={},setpts=PTS-STARTPTS[fk{j}]",
+                at + gaps[j].1
+            ));
+            at += gaps[j].1;
+        }
+    }
+    let mut seq = String::new();
+    for (j, gap) in gaps.iter().enumerate() {
+        if gap.1 > 0 {
+            write!(seq, "[fk{j}]").expect("string");
+        }
+        if j < k {
+            write!(seq, "[hk{j}]").expect("string");
+        }
+    }
+    let parts = seq.matches('[').count();
+    let mut hv = format!("{seq}concat=n={parts}:v=1:a=0,settb=1/{FPS},setpts=N");
+    let mut x = "0".to_string();
+    match kind {
+        TransitionKind::Crossfade | TransitionKind::None | TransitionKind::FadeBlack => {
+            for &(a, l) in windows {
+                let (st, d) = if fade_black {
+                    (secs_f(a as f64 + l as f64 / 2.0), secs_f(l as f64 / 2.0))
+                } else {
+                    (secs(a), secs(l))
+                };
+                write!(
+                    hv,
+                    ",fade=t=in:st={st}:d={d}:alpha=1:enable={}",
+                    opt(&any_of(&[(a, l)]))
+                )
+                .expect("string");
+            }
+        }
+        TransitionKind::Slide => {
+            x = opt(&per_window(windows, |a, l| format!("{w}*(1-(n-{a})/{l})")));
+        }
+        TransitionKind::Wipe => {
+            // The head on a double-width canvas (transparent on the left),
+            // cropped where the edge is and put back in place: only the
+            // part left of the edge shows.
+            let edge = per_window(windows, |a, l| format!("2*trunc({w}*(n-{a})/{l}/2)"));
+            write!(
+                hv,
+                ",pad={}:{h}:{w}:0:color=black@0,crop={w}:{h}:{}:0",
+                2 * w,
+                opt(&edge)
+            )
+            .expect("string");
+            x = opt(&format!("{edge}-{w}"));
+        }
+    }
+    g.push(format!("{hv}[vh]"));
+    g.push(format!(
+        "[vm][vh]overlay=x={x}:y=0:format=yuv420:enable={},setsar=1[vj]",
+        opt(&any_of(windows))
+    ));
 }
 
 /// Ken Burns motion for photo `i` over `n` frames on a canvas of `aspect`:
@@ -443,99 +588,104 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         g.push(chain);
     }
 
-    // Join the photos as a sequence of pieces: each photo alone, then its
-    // transition into the next (its last frames with the next one's
-    // first). `concat` asks for one piece at a time, so the shared chain
-    // works on each photo only when the video reaches it.
+    // One linear stream of every photo's frames, in order: the shared
+    // chain's output itself when every visual is a photo (the usual case),
+    // else runs of it and the clips' own streams, concatenated.
+    let nf: Vec<u64> = (0..n).map(|i| end_f[i] - start_f[i]).collect();
+    let mut lin_at = vec![0u64; n];
+    for i in 1..n {
+        lin_at[i] = lin_at[i - 1] + nf[i - 1];
+    }
+    let lin_total = lin_at[n - 1] + nf[n - 1];
+    if stills.len() == n {
+        g.last_mut().expect("the shared chain").push_str("[lin]");
+    } else {
+        // Runs of consecutive photos, cut from the shared chain in order.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        for &i in &stills {
+            match runs.last_mut() {
+                Some(r) if r.1 == i => r.1 = i + 1,
+                _ => runs.push((i, i + 1)),
+            }
+        }
+        let mut segs: Vec<String> = Vec::new();
+        if !runs.is_empty() {
+            let outs: String = (0..runs.len()).map(|j| format!("[sr{j}]")).collect();
+            let last = g.last_mut().expect("the shared chain");
+            if runs.len() == 1 {
+                last.push_str("[sr0]");
+            } else {
+                write!(last, ",split={}{outs}", runs.len()).expect("string");
+            }
+            let mut at = 0u64;
+            for (j, &(a, b)) in runs.iter().enumerate() {
+                let len: u64 = nf[a..b].iter().sum();
+                g.push(format!(
+                    "[sr{j}]trim=start_frame={at}:end_frame={},setpts=PTS-STARTPTS[sq{a}]",
+                    at + len
+                ));
+                at += len;
+            }
+        }
+        let mut i = 0;
+        while i < n {
+            match runs.iter().find(|r| r.0 == i) {
+                Some(&(_, b)) => {
+                    segs.push(format!("[sq{i}]"));
+                    i = b;
+                }
+                None => {
+                    segs.push(format!("[v{i}]"));
+                    i += 1;
+                }
+            }
+        }
+        if segs.len() == 1 {
+            g.push(format!("{}null[lin]", segs[0]));
+        } else {
+            g.push(format!(
+                "{}concat=n={}:v=1:a=0,settb=1/{FPS},setpts=N[lin]",
+                segs.concat(),
+                segs.len()
+            ));
+        }
+    }
+
+    // Transitions. Every photo's first frames (its "head") are taken out of
+    // the linear stream and laid over the previous photo's last frames by
+    // one `overlay`, whatever the number of photos: a filter per transition
+    // would keep its own frame buffers until the end, and memory would grow
+    // with every transition. The heads travel in a stream of their own,
+    // padded to the video's length with transparent frames, so the overlay
+    // never waits for a frame far ahead; the overlay is switched off
+    // between transitions.
     let transition = show.transition.kind;
     let plain = transition == TransitionKind::None || show.transition.ms == 0;
-    let overlap: Vec<u64> = (0..n.saturating_sub(1))
-        .map(|i| {
-            if plain {
-                0
-            } else {
-                end_f[i].saturating_sub(start_f[i + 1])
-            }
-        })
-        .collect();
-    // (visual, first frame, end frame) of every piece, in local frames.
-    let mut ranges: Vec<(usize, &'static str, u64, u64)> = Vec::new();
-    for i in 0..n {
-        let nf = end_f[i] - start_f[i];
-        let head = if i > 0 { overlap[i - 1] } else { 0 };
-        let tail = overlap.get(i).copied().unwrap_or(0);
-        let solo_end = nf.saturating_sub(tail).max(head);
-        for (what, a, b) in [("h", 0, head), ("s", head, solo_end), ("t", solo_end, nf)] {
-            if b > a {
-                ranges.push((i, what, a, b));
+    // (first output frame, length) of each transition, and the linear
+    // frames of the head laid over it.
+    let mut windows: Vec<(u64, u64)> = Vec::new();
+    let mut heads: Vec<(u64, u64)> = Vec::new();
+    if !plain {
+        for i in 0..n - 1 {
+            let ov = end_f[i].saturating_sub(start_f[i + 1]);
+            if ov > 0 {
+                windows.push((start_f[i + 1], ov));
+                heads.push((lin_at[i + 1], ov));
             }
         }
     }
-    // Frames of the shared chain come photo after photo.
-    let mut shared_at = vec![0u64; n];
-    let mut at = 0u64;
-    for &i in &stills {
-        shared_at[i] = at;
-        at += end_f[i] - start_f[i];
-    }
-    let from_shared: Vec<_> = ranges.iter().filter(|r| stills.contains(&r.0)).collect();
-    if !stills.is_empty() {
-        let outs: String = from_shared
-            .iter()
-            .map(|(i, what, _, _)| format!("[{what}{i}]"))
-            .collect();
-        let last = g.last_mut().expect("the shared chain");
-        if from_shared.len() == 1 {
-            last.push_str(&outs);
-        } else {
-            write!(last, ",split={}{outs}", from_shared.len()).expect("string");
-        }
-    }
-    for i in 0..n {
-        let mine: Vec<_> = ranges.iter().filter(|r| r.0 == i).collect();
-        let shared = stills.contains(&i);
-        if !shared && mine.len() > 1 {
-            let outs: String = mine
-                .iter()
-                .map(|(i, w, _, _)| format!("[{w}{i}]"))
-                .collect();
-            g.push(format!("[v{i}]split={}{outs}", mine.len()));
-        }
-        for (i, what, a, b) in mine {
-            let (a, b, input) = if shared {
-                (shared_at[*i] + a, shared_at[*i] + b, format!("{what}{i}"))
-            } else if ranges.iter().filter(|r| r.0 == *i).count() > 1 {
-                (*a, *b, format!("{what}{i}"))
-            } else {
-                (*a, *b, format!("v{i}"))
-            };
-            g.push(format!(
-                "[{input}]trim=start_frame={a}:end_frame={b},setpts=PTS-STARTPTS[p{what}{i}]"
-            ));
-        }
-    }
-    let mut pieces: Vec<String> = Vec::new();
-    for i in 0..n {
-        if ranges.iter().any(|r| r.0 == i && r.1 == "s") {
-            pieces.push(format!("ps{i}"));
-        }
-        if overlap.get(i).copied().unwrap_or(0) > 0 {
-            g.push(transition_piece(
-                transition,
-                &format!("pt{i}"),
-                &format!("ph{}", i + 1),
-                &format!("x{i}"),
-                overlap[i],
-                (w, h),
-            ));
-            pieces.push(format!("x{i}"));
-        }
-    }
-    let cur = if pieces.len() == 1 {
-        pieces[0].clone()
+    let cur = if windows.is_empty() {
+        "lin".to_string()
     } else {
-        let ins: String = pieces.iter().map(|p| format!("[{p}]")).collect();
-        g.push(format!("{ins}concat=n={}:v=1:a=0[vj]", pieces.len()));
+        transitions(
+            &mut g,
+            transition,
+            &windows,
+            &heads,
+            lin_total,
+            total_frames,
+            (w, h),
+        );
         "vj".to_string()
     };
     let mut v = format!("[{cur}]");
@@ -744,26 +894,28 @@ mod tests {
         let p = plan(&job(10)).unwrap();
         assert_eq!(p.total_frames, 848);
         let g = graph(&p);
-        assert_eq!(g.matches("fade=t=in:st=0:d=").count(), 9);
+        assert_eq!(g.matches("fade=t=in:st=").count(), 9);
         assert!(!g.contains("xfade"), "a crossfade stays in 4:2:0: {g}");
+        // One overlay for all nine transitions (and one for the fill).
+        assert_eq!(g.matches("overlay=").count(), 2, "{g}");
         // The second photo starts at 2.75 s (frame 82.5 → 83) while the
         // first ends at frame 105: a 22-frame crossfade, then 23 (the
         // rounding alternates, the total stays exact).
         assert!(
             g.contains(
-                "[ph1]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.733333:alpha=1[x0b];[pt0][x0b]overlay"
+                "fade=t=in:st=2.766667:d=0.733333:alpha=1:enable=between(n\\,83\\,104),fade=t=in:st=5.500000:d=0.766667:alpha=1:enable=between(n\\,165\\,187)"
             ),
+            "{g}"
+        );
+        // Photo 1's head (linear frames 105-126) and the frame after it.
+        assert!(
+            g.contains("[hh]select=between(n\\,105\\,127)+between(n\\,210\\,233)+"),
             "{g}"
         );
         assert!(
-            g.contains(
-                "[ph2]format=yuv420p,format=yuva420p,fade=t=in:st=0:d=0.766667:alpha=1[x1b];[pt1][x1b]overlay"
-            ),
+            g.contains("[vm][vh]overlay=x=0:y=0:format=yuv420:enable=between(n\\,83\\,104)+"),
             "{g}"
         );
-        // Pieces in order: photo 0 alone, 0→1, photo 1 alone, …
-        assert!(g.contains("[ps0][x0][ps1][x1][ps2]"), "{g}");
-        assert!(g.contains("concat=n=19:v=1:a=0[vj]"), "{g}");
     }
 
     #[test]
@@ -795,20 +947,29 @@ mod tests {
             g.contains("z=if(eq(in\\,0)\\,1+0.12*(frame/104)\\,if(eq(in\\,1)"),
             "{g}"
         );
-        // Photo 1 is frames 105-209 of the shared chain: 22 frames of
-        // crossfade in, then alone, then 23 frames of crossfade out.
+        // Photo 1 is frames 105-209 of the linear stream: its first 22
+        // go over photo 0's last 22, the rest follow in the main stream;
+        // its head's trim ends at once, on the frame that follows it.
         assert!(
-            g.contains("[h1]trim=start_frame=105:end_frame=127,setpts=PTS-STARTPTS[ph1]"),
+            g.contains(
+                "[mm]select=not(between(n\\,105\\,126)+between(n\\,210\\,232)),setpts=N[vm]"
+            ),
             "{g}"
         );
         assert!(
-            g.contains("[s1]trim=start_frame=127:end_frame=187,setpts=PTS-STARTPTS[ps1]"),
+            g.contains("[hx0]trim=start_frame=0:end_frame=22,setpts=PTS-STARTPTS[hk0]"),
             "{g}"
         );
         assert!(
-            g.contains("[t1]trim=start_frame=187:end_frame=210,setpts=PTS-STARTPTS[pt1]"),
+            g.contains("[hx1]trim=start_frame=23:end_frame=46,setpts=PTS-STARTPTS[hk1]"),
             "{g}"
         );
+        // Transparent frames between the transitions, from one source.
+        assert!(
+            g.contains("[fk0][hk0][fk1][hk1][fk2]concat=n=5:v=1:a=0"),
+            "{g}"
+        );
+        assert_eq!(g.matches("color=c=black@0:").count(), 1, "{g}");
         assert!(g.contains("s=320x180:fps=30"), "{g}");
         assert!(a.contains("-map [thumb] -frames:v 1"), "{a}");
     }
@@ -824,7 +985,8 @@ mod tests {
         let p = plan(&j).unwrap();
         assert_eq!(p.total_frames, 315);
         let g = graph(&p);
-        assert!(g.contains("[ps0][ps1][ps2]concat=n=3:v=1:a=0[vj]"), "{g}");
+        assert!(g.contains("setsar=1[lin];[lin]format=yuv420p[vout]"), "{g}");
+        assert!(!g.contains("[mm]"), "{g}");
         assert!(!g.contains("xfade"), "{g}");
         // Held still: zoom 1 on the canvas itself, no supersampling.
         assert!(g.contains("zoompan=z=1:x=0:y=0:d=105"), "{g}");
