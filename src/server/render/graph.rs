@@ -42,6 +42,8 @@ pub enum Visual {
     Image {
         path: PathBuf,
         orientation: u8,
+        /// A JPEG by its first bytes (photos that can share a decoder).
+        jpeg: bool,
         /// Decode at 1/2^n size (JPEG only): a 12-megapixel photo needs
         /// no more than half its pixels for a 1080p frame, and decoding
         /// fewer is faster and holds less memory.
@@ -98,6 +100,8 @@ pub struct Job {
 pub struct Plan {
     pub args: Vec<String>,
     pub total_frames: u64,
+    /// Concat lists (path, text) to write before running ffmpeg.
+    pub lists: Vec<(PathBuf, String)>,
 }
 
 impl Plan {
@@ -432,11 +436,85 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     // a single `zoompan` holds or moves each for its own number of frames;
     // `trim` then hands each photo's frames to the transitions. One chain
     // means one set of large frame buffers, however many photos there are.
+    //
+    // JPEGs decoded at the same scale and turned upright the same way share
+    // one decoder and one chain too: the concat demuxer reads them one after
+    // the other, and `scale` and `pad` follow each photo's size
+    // (`eval=frame`). An input of its own per photo would hold a decoded
+    // frame and the chain's buffers per photo until the end. (The
+    // thumbnail's photo keeps its own input: it is needed first.)
+    let thumb_at = job.thumbnail.as_ref().map(|t| t.0);
+    let mut groups: Vec<((u8, u8), Vec<usize>)> = Vec::new();
+    for (i, visual) in job.visuals.iter().enumerate() {
+        if let Visual::Image {
+            jpeg: true,
+            lowres,
+            orientation,
+            ..
+        } = visual
+        {
+            if thumb_at == Some(i) {
+                continue;
+            }
+            let key = (*lowres, *orientation);
+            match groups.iter_mut().find(|g| g.0 == key) {
+                Some(g) => g.1.push(i),
+                None => groups.push((key, vec![i])),
+            }
+        }
+    }
+    groups.retain(|g| g.1.len() > 1);
+    let mut lists: Vec<(PathBuf, String)> = Vec::new();
     let mut stills: Vec<usize> = Vec::new();
     for (i, visual) in job.visuals.iter().enumerate() {
         let nf = end_f[i] - start_f[i];
-        let thumb_here = matches!(&job.thumbnail, Some((t, _, _)) if *t == i)
-            && matches!(visual, Visual::Image { .. });
+        let thumb_here = thumb_at == Some(i) && matches!(visual, Visual::Image { .. });
+        if let Some((gi, ((lowres, orientation), members))) =
+            groups.iter().enumerate().find(|(_, g)| g.1.contains(&i))
+        {
+            stills.push(i);
+            if members[0] != i {
+                continue;
+            }
+            let list = job.video_out.with_extension(format!("photos{gi}.txt"));
+            let mut text = String::from("ffconcat version 1.0\n");
+            for &j in members {
+                if let Visual::Image { path, .. } = &job.visuals[j] {
+                    let p = path.to_string_lossy().replace('\'', "'\\''");
+                    writeln!(text, "file '{p}'\nduration 1").expect("string");
+                }
+            }
+            if *lowres > 0 {
+                args.extend(["-lowres".to_string(), lowres.to_string()]);
+            }
+            args.extend(
+                [
+                    "-reinit_filter",
+                    "0",
+                    "-f",
+                    "concat",
+                    "-safe",
+                    "0",
+                    "-noautorotate",
+                    "-i",
+                ]
+                .map(String::from),
+            );
+            args.push(list.to_string_lossy().into_owned());
+            lists.push((list, text));
+            let k = input;
+            input += 1;
+            let upright = super::probe::upright_filters(*orientation);
+            let outs: String = (0..members.len()).map(|j| format!("[g{gi}s{j}]")).collect();
+            g.push(format!(
+                "[{k}:v]{upright}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split={}{outs}",
+                members.len()
+            ));
+            for (j, &m) in members.iter().enumerate() {
+                g.push(format!("[g{gi}s{j}]select=eq(n\\,{j})[c{m}]"));
+            }
+            continue;
+        }
         match visual {
             Visual::Missing => {
                 g.push(format!(
@@ -838,7 +916,11 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             args.push(path.to_string_lossy().into_owned());
         }
     }
-    Ok(Plan { args, total_frames })
+    Ok(Plan {
+        args,
+        total_frames,
+        lists,
+    })
 }
 
 /// The thumbnail's path next to a video: `trip.mp4` → `trip.jpg`.
@@ -871,6 +953,7 @@ mod tests {
                 .map(|i| Visual::Image {
                     path: format!("/d/p{i}.jpg").into(),
                     orientation: if i == 1 { 6 } else { 1 },
+                    jpeg: false,
                     lowres: if i == 2 { 1 } else { 0 },
                     size: Some((400, 300)),
                 })
@@ -972,6 +1055,54 @@ mod tests {
         assert_eq!(g.matches("color=c=black@0:").count(), 1, "{g}");
         assert!(g.contains("s=320x180:fps=30"), "{g}");
         assert!(a.contains("-map [thumb] -frames:v 1"), "{a}");
+    }
+
+    #[test]
+    fn jpegs_alike_share_one_decoder() {
+        let mut j = job(5);
+        for v in &mut j.visuals {
+            if let Visual::Image { jpeg, .. } = v {
+                *jpeg = true;
+            }
+        }
+        let p = plan(&j).unwrap();
+        // Photo 0 (the thumbnail's) and photo 1 (turned upright) and
+        // photo 2 (decoded at half size) have inputs of their own; 3 and 4
+        // share one, read by the concat demuxer from a list.
+        assert_eq!(p.lists.len(), 1);
+        let (path, text) = &p.lists[0];
+        assert_eq!(path, Path::new("/d/out.photos0.txt"));
+        assert_eq!(
+            text,
+            "ffconcat version 1.0\nfile '/d/p3.jpg'\nduration 1\nfile '/d/p4.jpg'\nduration 1\n"
+        );
+        let a = p.args.join(" ");
+        assert_eq!(a.matches(" -i ").count(), 4, "{a}");
+        assert!(
+            a.contains("-reinit_filter 0 -f concat -safe 0 -noautorotate -i /d/out.photos0.txt"),
+            "{a}"
+        );
+        let g = graph(&p);
+        assert!(
+            g.contains("[3:v]scale=320:180:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split=2[g0s0][g0s1]"),
+            "{g}"
+        );
+        assert!(g.contains("[g0s1]select=eq(n\\,1)[c4]"), "{g}");
+        assert!(g.contains("[c0][c1][c2][c3][c4]concat=n=5"), "{g}");
+        // A quote in a path is escaped for the list.
+        j.visuals[3] = Visual::Image {
+            path: "/d/it's.jpg".into(),
+            orientation: 1,
+            jpeg: true,
+            lowres: 0,
+            size: None,
+        };
+        let p = plan(&j).unwrap();
+        assert!(
+            p.lists[0].1.contains("file '/d/it'\\''s.jpg'"),
+            "{:?}",
+            p.lists
+        );
     }
 
     #[test]

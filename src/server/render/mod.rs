@@ -172,6 +172,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
                 let orientation = probe::orientation(&path);
                 let upright = probe::upright_size(&path, orientation);
                 Visual::Image {
+                    jpeg: probe::is_jpeg(&path),
                     lowres: probe::lowres(&path, upright, size),
                     size: upright,
                     orientation,
@@ -238,9 +239,20 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         preset: preset(),
     };
     let plan = graph::plan(&job)?;
-    let result = run(&plan, progress).await;
+    let mut result = Ok(());
+    for (path, text) in &plan.lists {
+        if let Err(e) = std::fs::write(path, text) {
+            result = Err(format!("cannot write the render's photo list: {e}"));
+        }
+    }
+    if result.is_ok() {
+        result = run(&plan, progress).await;
+    }
     for f in ["title.txt", "closing.txt"] {
         let _ = std::fs::remove_file(part(f));
+    }
+    for (path, _) in &plan.lists {
+        let _ = std::fs::remove_file(path);
     }
     result?;
     let video = req.out_dir.join(format!("{}.mp4", req.id));

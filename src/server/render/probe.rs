@@ -45,6 +45,15 @@ pub fn lowres(path: &Path, size: Option<(u32, u32)>, canvas: (u32, u32)) -> u8 {
     n
 }
 
+/// Whether a file is a JPEG, by its first bytes (never by its name).
+pub fn is_jpeg(path: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok_and(|_| magic == [0xff, 0xd8, 0xff])
+}
+
 /// A photo's size once upright, read from its header.
 pub fn upright_size(path: &Path, orientation: u8) -> Option<(u32, u32)> {
     let dim = imagesize::size(path).ok()?;
