@@ -2,17 +2,18 @@
 //! slideshow. Pure (no I/O), so every choice here is unit-tested.
 //!
 //! Shape of the graph: each photo is decoded once (big JPEGs at reduced
-//! size), turned upright (EXIF), fitted and padded with transparency in a
-//! chain of its own, kept as short as possible because ffmpeg keeps every
-//! chain's buffers until the end. All photos then go through one shared
-//! chain: the blurred, darkened fill of each photo (no black bars), the
-//! composite, one colour conversion to BT.709, and `zoompan` holding or
-//! moving each photo (on a frame twice the canvas size, so the motion steps
-//! by half a pixel and looks smooth). The result is cut into pieces — each
-//! photo alone, each transition — joined by `concat`, which asks for one
-//! piece at a time. Titles are drawn with `drawtext` from text files (no
-//! escaping of user text); music is synthesised (mastered to −14 LUFS) or
-//! read from the upload (normalised with `loudnorm`). The thumbnail is a
+//! size; JPEGs alike share one decoder through the concat demuxer), turned
+//! upright (EXIF), fitted and padded with transparency in a short chain
+//! (ffmpeg keeps every chain's buffers until the end). All photos then go
+//! through one shared chain: the blurred, darkened fill of each photo (no
+//! black bars), the composite, one colour conversion to BT.709, and
+//! `zoompan` holding or moving each photo (on a frame twice the canvas
+//! size, so the motion steps by half a pixel and looks smooth). The
+//! transitions take each photo's first frames out of that stream and lay
+//! them over the previous photo's last frames with one `overlay` for all of
+//! them. Titles are drawn with `drawtext` from text files (no escaping of
+//! user text); music is synthesised (mastered to −14 LUFS) or read from the
+//! upload (normalised with `loudnorm`). The thumbnail is a
 //! second output of the same process, cut from the best-exposed photo.
 
 use std::fmt::Write as _;
@@ -433,9 +434,9 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
 
     // Photos (not clips) share one motion chain, in order: each is
     // composed once, the composites are concatenated (one frame each) and
-    // a single `zoompan` holds or moves each for its own number of frames;
-    // `trim` then hands each photo's frames to the transitions. One chain
-    // means one set of large frame buffers, however many photos there are.
+    // a single `zoompan` holds or moves each for its own number of frames.
+    // One chain means one set of large frame buffers, however many photos
+    // there are.
     //
     // JPEGs decoded at the same scale and turned upright the same way share
     // one decoder and one chain too: the concat demuxer reads them one after
