@@ -272,6 +272,69 @@ fn every_transition_shows_mid_way_between_its_photos() {
 }
 
 #[test]
+fn a_clip_and_a_missing_photo_take_part_in_the_transitions() {
+    let env = TestEnv::new();
+    let dir = input_dir(&env);
+    let clip = dir.join("clip.mp4");
+    ffmpeg_make(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x20c020:s=160x90:r=30:d=4",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+        ],
+        &clip,
+    );
+    let files = [
+        solid(&dir, "red.jpg", "0xd02020", "160x90"),
+        clip,
+        solid(&dir, "blue.jpg", "0x2020d0", "160x90"),
+    ];
+    // The draft also names a photo this project never had: a plain frame
+    // stands in for it, and the transitions go through it too.
+    let mut show = show_of(&["red.jpg", "clip.mp4", "blue.jpg", "gone.jpg"], 3000);
+    show.transition = Transition {
+        kind: TransitionKind::Crossfade,
+        ms: 1000,
+    };
+    let (out, _) = render(&env, &files, &show);
+    let p = probe(&out);
+    let draft_s = show.to_draft()["d"].as_f64().unwrap() / 1000.0;
+    let vd = seconds(&stream(&p, "video")["duration"]);
+    assert!(
+        (vd - draft_s).abs() <= 1.0 / 30.0 + 1e-6,
+        "video {vd} s, draft {draft_s} s"
+    );
+    // Red alone until 2 s, into the clip 2-3 s, the clip alone 3-4 s, into
+    // blue 4-5 s, blue alone 5-6 s, into the stand-in 6-7 s.
+    let red = colour_at(&out, 1.0, None);
+    let green = colour_at(&out, 3.5, None);
+    let blue = colour_at(&out, 5.5, None);
+    let plain = colour_at(&out, 8.0, None);
+    assert!(red[0] > 150 && red[2] < 90, "red first, got {red:?}");
+    assert!(
+        green[1] > 150 && green[0] < 90,
+        "then the clip, got {green:?}"
+    );
+    assert!(blue[2] > 150 && blue[0] < 90, "then blue, got {blue:?}");
+    assert!(
+        plain.iter().all(|&c| c < 90),
+        "a dark stand-in last, got {plain:?}"
+    );
+    for (t, a, b) in [(2.5, red, green), (4.5, green, blue), (6.5, blue, plain)] {
+        let middle = colour_at(&out, t, None);
+        assert!(
+            distance(middle, a) > 40 && distance(middle, b) > 40,
+            "at {t} s the midpoint {middle:?} looks like a neighbour ({a:?}, {b:?})"
+        );
+    }
+}
+
+#[test]
 fn no_transition_cuts_and_keeps_the_length() {
     let env = TestEnv::new();
     let dir = input_dir(&env);

@@ -167,47 +167,126 @@ fn per_window(windows: &[(u64, u64)], f: impl Fn(u64, u64) -> String) -> String 
     })
 }
 
-/// The transitions, from `[lin]` (every photo's frames in order,
-/// `lin_total` of them) to `[vj]` (`total` frames). `windows` are the
-/// transitions' places in the output, `heads` the linear frames of the
-/// photo coming in over each. Crossfade and fade-through-black fade the
-/// head's alpha in; the slide moves the head in over the outgoing photo;
-/// the wipe reveals the head from the left, cut by a moving `crop`. Every
-/// effect is one filter for all transitions, in 4:2:0 YUV (this ffmpeg's
-/// `xfade` is not, and its conversions cost more than all the motion).
+/// A stream some photos' frames come from, in order: `extra` more frames
+/// follow each photo's own (a zoompan draws one more, see `plan`).
+struct Source {
+    label: String,
+    extra: u64,
+    members: Vec<usize>,
+}
+
+/// The transitions, from the `sources` (each photo `nf[i]` frames long) to
+/// `[vj]` (`total` frames). `windows` are the transitions' places in the
+/// output and `heads` the photo coming in over each, with the length.
+///
+/// Every photo's frames are split in two: its head, and the rest. The
+/// rests, joined, are the video; the heads, in a stream of their own padded
+/// with transparent frames, are laid over it by one `overlay` (switched off
+/// between transitions), whatever the number of photos: a filter per
+/// transition would keep its own frame buffers until the end. Crossfade and
+/// fade through black fade the head's alpha in; the slide moves the head in
+/// over the outgoing photo; the wipe reveals it from the left, cut by a
+/// moving `crop`. All of it in 4:2:0 YUV (this ffmpeg's `xfade` is not, and
+/// its conversions cost more than all the motion).
+#[allow(clippy::too_many_arguments)]
 fn transitions(
     g: &mut Vec<String>,
     kind: TransitionKind,
     windows: &[(u64, u64)],
-    heads: &[(u64, u64)],
-    lin_total: u64,
+    heads: &[(usize, u64)],
+    sources: &[Source],
+    nf: &[u64],
     total: u64,
     (w, h): (u32, u32),
 ) {
-    // The heads' stream holds, after each head, the frame that follows it
-    // (which the linear stream makes next anyway), so each head's `trim`
-    // sees its end at once instead of waiting for the next head.
-    let mut picked = vec![false; lin_total as usize];
-    for &(a, l) in heads {
-        for f in a..(a + l + 1).min(lin_total) {
-            picked[f as usize] = true;
+    let head_of = |i: usize| heads.iter().position(|hd| hd.0 == i);
+    for s in sources {
+        let x = &s.label;
+        // Frames of the source for the rest of each photo (with its extra
+        // frame, so each cut ends at once) and for each head (with the
+        // frame after it, which the rest needs next anyway).
+        let (mut rest, mut head) = (Vec::new(), Vec::new());
+        let mut at = 0u64;
+        for &i in &s.members {
+            let hl = head_of(i).map_or(0, |k| heads[k].1);
+            rest.push((at + hl, nf[i] - hl + s.extra));
+            if hl > 0 {
+                head.push((at, hl + 1));
+            }
+            at += nf[i] + s.extra;
+        }
+        let cut = |g: &mut Vec<String>,
+                   from: &str,
+                   what: &str,
+                   ranges: &[(u64, u64)],
+                   outs: &[String],
+                   lens: &[u64]| {
+            g.push(format!(
+                "[{from}]select={},{what}setpts=N{}",
+                opt(&any_of(ranges)),
+                if outs.len() == 1 {
+                    format!("[{from}c0]")
+                } else {
+                    format!(
+                        ",split={}{}",
+                        outs.len(),
+                        (0..outs.len())
+                            .map(|j| format!("[{from}c{j}]"))
+                            .collect::<String>()
+                    )
+                }
+            ));
+            let mut p = 0u64;
+            for (j, (o, &l)) in outs.iter().zip(lens).enumerate() {
+                g.push(format!(
+                    "[{from}c{j}]trim=start_frame={p}:end_frame={},setpts=PTS-STARTPTS[{o}]",
+                    p + l
+                ));
+                p += l + 1;
+            }
+        };
+        if head.is_empty() {
+            g.push(format!("[{x}]null[{x}m]"));
+        } else {
+            g.push(format!("[{x}]split=2[{x}m][{x}h]"));
+        }
+        let outs: Vec<String> = s.members.iter().map(|i| format!("mq{i}")).collect();
+        // Each cut leaves out its photo's extra frame, which ends it.
+        let lens: Vec<u64> = rest.iter().map(|r| r.1 - s.extra).collect();
+        cut(g, &format!("{x}m"), "", &rest, &outs, &lens);
+        if !head.is_empty() {
+            let hs: Vec<usize> = s
+                .members
+                .iter()
+                .copied()
+                .filter(|&i| head_of(i).is_some())
+                .collect();
+            let outs: Vec<String> = hs
+                .iter()
+                .map(|&i| format!("hk{}", head_of(i).expect("a head")))
+                .collect();
+            let lens: Vec<u64> = hs
+                .iter()
+                .map(|&i| heads[head_of(i).expect("a head")].1)
+                .collect();
+            // The alpha plane comes after an explicit 4:2:0 step: otherwise
+            // format negotiation would give the source an alpha plane.
+            cut(
+                g,
+                &format!("{x}h"),
+                "format=yuv420p,format=yuva420p,",
+                &head,
+                &outs,
+                &lens,
+            );
         }
     }
-    let mut ranges: Vec<(u64, u64)> = Vec::new();
-    for (f, &p) in picked.iter().enumerate() {
-        let f = f as u64;
-        match ranges.last_mut() {
-            Some(r) if p && r.0 + r.1 == f => r.1 += 1,
-            _ if p => ranges.push((f, 1)),
-            _ => {}
-        }
-    }
-    let pos = |f: u64| picked[..f as usize].iter().filter(|&&p| p).count() as u64;
 
     let fade_black = kind == TransitionKind::FadeBlack;
+    let rests: String = (0..nf.len()).map(|i| format!("[mq{i}]")).collect();
     let mut m = format!(
-        "[mm]select={},setpts=N",
-        opt(&format!("not({})", any_of(heads)))
+        "{rests}concat=n={}:v=1:a=0,settb=1/{FPS},setpts=N",
+        nf.len()
     );
     if fade_black {
         // The outgoing photo fades to black over the first half.
@@ -222,28 +301,8 @@ fn transitions(
             .expect("string");
         }
     }
-    g.push("[lin]split=2[mm][hh]".to_string());
     g.push(format!("{m}[vm]"));
-    // The alpha plane comes after an explicit 4:2:0 step: otherwise format
-    // negotiation would give the whole linear stream an alpha plane.
     let k = heads.len();
-    let outs: String = (0..k).map(|j| format!("[hx{j}]")).collect();
-    g.push(format!(
-        "[hh]select={},format=yuv420p,format=yuva420p,setpts=N{}",
-        opt(&any_of(&ranges)),
-        if k == 1 {
-            "[hx0]".to_string()
-        } else {
-            format!(",split={k}{outs}")
-        }
-    ));
-    for (j, &(a, l)) in heads.iter().enumerate() {
-        let p = pos(a);
-        g.push(format!(
-            "[hx{j}]trim=start_frame={p}:end_frame={},setpts=PTS-STARTPTS[hk{j}]",
-            p + l
-        ));
-    }
     // Transparent frames between the transitions, from one source.
     let mut gaps: Vec<(u64, u64)> = Vec::new();
     let mut at = 0u64;
@@ -601,43 +660,56 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             "{composite},tpad=stop_mode=clone:stop={nf},trim=end_frame={nf},setpts=PTS-STARTPTS,fps={FPS}[v{i}]"
         ));
     }
+    // Transitions: (first output frame, length) of each, and the photo
+    // whose first frames (its "head") are laid over the previous photo's
+    // last frames.
+    let transition = show.transition.kind;
+    let plain = transition == TransitionKind::None || show.transition.ms == 0;
+    let mut windows: Vec<(u64, u64)> = Vec::new();
+    let mut heads: Vec<(usize, u64)> = Vec::new();
+    if !plain {
+        for i in 0..n - 1 {
+            let ov = end_f[i].saturating_sub(start_f[i + 1]);
+            if ov > 0 {
+                windows.push((start_f[i + 1], ov));
+                heads.push((i + 1, ov));
+            }
+        }
+    }
     if !stills.is_empty() {
         // Per-photo values, chosen by zoompan's input frame number.
-        let pick = |f: &dyn Fn(usize, usize) -> String| -> String {
-            let all: Vec<String> = stills.iter().enumerate().map(|(j, &i)| f(j, i)).collect();
+        // `f(j, i)` for the `j`-th photo of the show (visual `i`), for the
+        // photos `which` (positions in `stills`) in the order a zoompan
+        // gets them.
+        let pick_of = |which: &[usize], f: &dyn Fn(usize, usize) -> String| -> String {
+            let all: Vec<String> = which.iter().map(|&j| f(j, stills[j])).collect();
             if all.iter().all(|e| *e == all[0]) {
                 return all[0].clone();
             }
-            let mut e = f(stills.len() - 1, stills[stills.len() - 1]);
-            for (j, &i) in stills.iter().enumerate().rev().skip(1) {
-                e = format!("if(eq(in,{j}),{},{e})", f(j, i));
+            let mut e = all[all.len() - 1].clone();
+            for (k, v) in all.iter().enumerate().rev().skip(1) {
+                e = format!("if(eq(in,{k}),{v},{e})");
             }
             e
         };
+        let every: Vec<usize> = (0..stills.len()).collect();
+        let pick = |f: &dyn Fn(usize, usize) -> String| pick_of(&every, f);
         let nf = |i: usize| end_f[i] - start_f[i];
-        let d = pick(&|_, i| nf(i).to_string());
-        let (z, x, y, pre) = if show.ken_burns {
-            let kb = |part: usize| {
-                pick(&|j, i| {
-                    let m = ken_burns(j, nf(i), show.canvas.aspect);
-                    [m.0, m.1, m.2][part].clone()
-                })
-            };
+        let kb = |which: &[usize], part: usize| {
+            pick_of(which, &|j, i| {
+                if !show.ken_burns {
+                    return ["1", "0", "0"][part].to_string();
+                }
+                let m = ken_burns(j, nf(i), show.canvas.aspect);
+                [m.0, m.1, m.2][part].clone()
+            })
+        };
+        let pre = if show.ken_burns {
             // zoompan crops at whole pixels: on a frame twice the size
             // those steps are half a pixel, and the motion is smooth.
-            (
-                kb(0),
-                kb(1),
-                kb(2),
-                format!("scale={kw}:{kh}:flags=bicubic:{TO_709},"),
-            )
+            format!("scale={kw}:{kh}:flags=bicubic:{TO_709},")
         } else {
-            (
-                "1".into(),
-                "0".into(),
-                "0".into(),
-                format!("scale={TO_709},"),
-            )
+            format!("scale={TO_709},")
         };
         // The fill: each photo zoomed to cover the canvas (by its own
         // factor), small, blurred, darker and less saturated, scaled back
@@ -663,111 +735,133 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             opt(&cover),
             (bw.min(bh) as f64 / 12.0).max(2.0).round()
         ));
-        let chain = format!(
-            "[sfill][sfg]overlay=x=0:y=0:format=yuv420,{pre}zoompan=z={}:x={}:y={}:d={}:s={w}x{h}:fps={FPS},setsar=1",
-            opt(&z),
-            opt(&x),
-            opt(&y),
-            opt(&d)
-        );
-        g.push(chain);
-    }
-
-    // One linear stream of every photo's frames, in order: the shared
-    // chain's output itself when every visual is a photo (the usual case),
-    // else runs of it and the clips' own streams, concatenated.
-    let nf: Vec<u64> = (0..n).map(|i| end_f[i] - start_f[i]).collect();
-    let mut lin_at = vec![0u64; n];
-    for i in 1..n {
-        lin_at[i] = lin_at[i - 1] + nf[i - 1];
-    }
-    let lin_total = lin_at[n - 1] + nf[n - 1];
-    if stills.len() == n {
-        g.last_mut().expect("the shared chain").push_str("[lin]");
-    } else {
-        // Runs of consecutive photos, cut from the shared chain in order.
-        let mut runs: Vec<(usize, usize)> = Vec::new();
-        for &i in &stills {
-            match runs.last_mut() {
-                Some(r) if r.1 == i => r.1 = i + 1,
-                _ => runs.push((i, i + 1)),
-            }
-        }
-        let mut segs: Vec<String> = Vec::new();
-        if !runs.is_empty() {
-            let outs: String = (0..runs.len()).map(|j| format!("[sr{j}]")).collect();
-            let last = g.last_mut().expect("the shared chain");
-            if runs.len() == 1 {
-                last.push_str("[sr0]");
-            } else {
-                write!(last, ",split={}{outs}", runs.len()).expect("string");
-            }
-            let mut at = 0u64;
-            for (j, &(a, b)) in runs.iter().enumerate() {
-                let len: u64 = nf[a..b].iter().sum();
-                g.push(format!(
-                    "[sr{j}]trim=start_frame={at}:end_frame={},setpts=PTS-STARTPTS[sq{a}]",
-                    at + len
-                ));
-                at += len;
-            }
-        }
-        let mut i = 0;
-        while i < n {
-            match runs.iter().find(|r| r.0 == i) {
-                Some(&(_, b)) => {
-                    segs.push(format!("[sq{i}]"));
-                    i = b;
-                }
-                None => {
-                    segs.push(format!("[v{i}]"));
-                    i += 1;
-                }
-            }
-        }
-        if segs.len() == 1 {
-            g.push(format!("{}null[lin]", segs[0]));
+        // zoompan for the photos `which`, each for its own number of frames
+        // and `extra` more.
+        let zoompan = |which: &[usize], extra: u64| {
+            format!(
+                "zoompan=z={}:x={}:y={}:d={}:s={w}x{h}:fps={FPS},setsar=1",
+                opt(&kb(which, 0)),
+                opt(&kb(which, 1)),
+                opt(&kb(which, 2)),
+                opt(&pick_of(which, &|_, i| (nf(i) + extra).to_string()))
+            )
+        };
+        let chain = format!("[sfill][sfg]overlay=x=0:y=0:format=yuv420,{pre}");
+        if windows.is_empty() {
+            g.push(format!("{chain}{}", zoompan(&every, 0)));
         } else {
-            g.push(format!(
-                "{}concat=n={}:v=1:a=0,settb=1/{FPS},setpts=N[lin]",
-                segs.concat(),
-                segs.len()
-            ));
-        }
-    }
-
-    // Transitions. Every photo's first frames (its "head") are taken out of
-    // the linear stream and laid over the previous photo's last frames by
-    // one `overlay`, whatever the number of photos: a filter per transition
-    // would keep its own frame buffers until the end, and memory would grow
-    // with every transition. The heads travel in a stream of their own,
-    // padded to the video's length with transparent frames, so the overlay
-    // never waits for a frame far ahead; the overlay is switched off
-    // between transitions.
-    let transition = show.transition.kind;
-    let plain = transition == TransitionKind::None || show.transition.ms == 0;
-    // (first output frame, length) of each transition, and the linear
-    // frames of the head laid over it.
-    let mut windows: Vec<(u64, u64)> = Vec::new();
-    let mut heads: Vec<(u64, u64)> = Vec::new();
-    if !plain {
-        for i in 0..n - 1 {
-            let ov = end_f[i].saturating_sub(start_f[i + 1]);
-            if ov > 0 {
-                windows.push((start_f[i + 1], ov));
-                heads.push((lin_at[i + 1], ov));
+            // With transitions, two zoompans take turns (photos 1, 3, 5…
+            // and 2, 4, 6…), so the outgoing and the incoming photo of a
+            // transition are drawn side by side, frame by frame, and
+            // neither is held in memory waiting for the other. Each draws
+            // one frame more per photo, which tells the cuts downstream
+            // where that photo ends without waiting for the next one.
+            let (even, odd): (Vec<usize>, Vec<usize>) = every.iter().partition(|&&j| j % 2 == 0);
+            if odd.is_empty() {
+                g.push(format!("{chain}{}[zA]", zoompan(&even, 1)));
+            } else {
+                g.push(format!("{chain}split=2[ka][kb]"));
+                g.push(format!(
+                    "[ka]select=not(mod(n\\,2)),{}[zA]",
+                    zoompan(&even, 1)
+                ));
+                g.push(format!("[kb]select=mod(n\\,2),{}[zB]", zoompan(&odd, 1)));
             }
         }
     }
+
+    let nf: Vec<u64> = (0..n).map(|i| end_f[i] - start_f[i]).collect();
     let cur = if windows.is_empty() {
+        // One linear stream of every photo's frames, in order: the shared
+        // chain's output itself when every visual is a photo (the usual case),
+        // else runs of it and the clips' own streams, concatenated.
+        if stills.len() == n {
+            g.last_mut().expect("the shared chain").push_str("[lin]");
+        } else {
+            // Runs of consecutive photos, cut from the shared chain in order.
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            for &i in &stills {
+                match runs.last_mut() {
+                    Some(r) if r.1 == i => r.1 = i + 1,
+                    _ => runs.push((i, i + 1)),
+                }
+            }
+            let mut segs: Vec<String> = Vec::new();
+            if !runs.is_empty() {
+                let outs: String = (0..runs.len()).map(|j| format!("[sr{j}]")).collect();
+                let last = g.last_mut().expect("the shared chain");
+                if runs.len() == 1 {
+                    last.push_str("[sr0]");
+                } else {
+                    write!(last, ",split={}{outs}", runs.len()).expect("string");
+                }
+                let mut at = 0u64;
+                for (j, &(a, b)) in runs.iter().enumerate() {
+                    let len: u64 = nf[a..b].iter().sum();
+                    g.push(format!(
+                        "[sr{j}]trim=start_frame={at}:end_frame={},setpts=PTS-STARTPTS[sq{a}]",
+                        at + len
+                    ));
+                    at += len;
+                }
+            }
+            let mut i = 0;
+            while i < n {
+                match runs.iter().find(|r| r.0 == i) {
+                    Some(&(_, b)) => {
+                        segs.push(format!("[sq{i}]"));
+                        i = b;
+                    }
+                    None => {
+                        segs.push(format!("[v{i}]"));
+                        i += 1;
+                    }
+                }
+            }
+            if segs.len() == 1 {
+                g.push(format!("{}null[lin]", segs[0]));
+            } else {
+                g.push(format!(
+                    "{}concat=n={}:v=1:a=0,settb=1/{FPS},setpts=N[lin]",
+                    segs.concat(),
+                    segs.len()
+                ));
+            }
+        }
         "lin".to_string()
     } else {
+        // Where each photo's frames come from: one of the two zoompans, or
+        // the clip's own stream.
+        let mut sources: Vec<Source> = Vec::new();
+        for (label, parity) in [("zA", 0), ("zB", 1)] {
+            let members: Vec<usize> = stills
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| j % 2 == parity)
+                .map(|(_, &i)| i)
+                .collect();
+            if !members.is_empty() {
+                sources.push(Source {
+                    label: label.into(),
+                    extra: 1,
+                    members,
+                });
+            }
+        }
+        for i in (0..n).filter(|i| !stills.contains(i)) {
+            sources.push(Source {
+                label: format!("v{i}"),
+                extra: 0,
+                members: vec![i],
+            });
+        }
         transitions(
             &mut g,
             transition,
             &windows,
             &heads,
-            lin_total,
+            &sources,
+            &nf,
             total_frames,
             (w, h),
         );
@@ -1000,9 +1094,22 @@ mod tests {
             ),
             "{g}"
         );
-        // Photo 1's head (linear frames 105-126) and the frame after it.
+        // Two zoompans take turns, one frame more per photo.
+        assert!(g.contains("split=2[ka][kb]"), "{g}");
+        assert!(g.contains("[ka]select=not(mod(n\\,2)),zoompan="), "{g}");
+        assert!(g.contains("[kb]select=mod(n\\,2),zoompan="), "{g}");
+        assert!(g.contains(":d=106:"), "{g}");
+        // Photo 1 (the second zoompan's first): its head is frames 0-21
+        // and the frame after it; the rest is frames 22-104 and the extra
+        // frame 105, which ends the cut at once.
+        assert!(g.contains("[zBh]select=between(n\\,0\\,22)+"), "{g}");
+        assert!(g.contains("[zBm]select=between(n\\,22\\,105)+"), "{g}");
         assert!(
-            g.contains("[hh]select=between(n\\,105\\,127)+between(n\\,210\\,233)+"),
+            g.contains("[zBmc0]trim=start_frame=0:end_frame=83,setpts=PTS-STARTPTS[mq1]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[mq0][mq1][mq2][mq3][mq4][mq5][mq6][mq7][mq8][mq9]concat=n=10:v=1:a=0"),
             "{g}"
         );
         assert!(
@@ -1030,31 +1137,36 @@ mod tests {
         // cover zoom (a 400×300 photo on 16:9: 1.333 × 1.02) and length.
         assert!(g.contains("[c0][c1][c2]concat=n=3:v=1:a=0"), "{g}");
         assert!(g.contains("[sbg]zoompan=z=1.3600:"), "{g}");
-        assert_eq!(g.matches("zoompan=").count(), 2, "{g}");
+        assert_eq!(g.matches("zoompan=").count(), 3, "{g}");
         assert!(
             g.contains("overlay=x=0:y=0:format=yuv420,scale=640:360"),
             "{g}"
         );
-        assert!(g.contains(":d=105:"), "equal lengths need no choice: {g}");
+        assert!(g.contains(":d=106:"), "equal lengths need no choice: {g}");
+        // Photos 0 and 2 in the first zoompan: zoom in, then a pan.
         assert!(
-            g.contains("z=if(eq(in\\,0)\\,1+0.12*(frame/104)\\,if(eq(in\\,1)"),
+            g.contains("[ka]select=not(mod(n\\,2)),zoompan=z=if(eq(in\\,0)\\,1+0.12*(frame/104)\\,1.09):x=if(eq(in\\,0)\\,(iw-iw/zoom)/2\\,(iw-iw/zoom)*(frame/104))"),
             "{g}"
         );
-        // Photo 1 is frames 105-209 of the linear stream: its first 22
-        // go over photo 0's last 22, the rest follow in the main stream;
-        // its head's trim ends at once, on the frame that follows it.
+        // Photo 2 is frames 106-211 of the first zoompan: its first 23
+        // go over photo 1's last 23 (with the frame after them, which ends
+        // their cut at once), the rest follow in the main stream.
         assert!(
             g.contains(
-                "[mm]select=not(between(n\\,105\\,126)+between(n\\,210\\,232)),setpts=N[vm]"
+                "[zAh]select=between(n\\,106\\,129),format=yuv420p,format=yuva420p,setpts=N[zAhc0]"
             ),
             "{g}"
         );
         assert!(
-            g.contains("[hx0]trim=start_frame=0:end_frame=22,setpts=PTS-STARTPTS[hk0]"),
+            g.contains("[zAm]select=between(n\\,0\\,105)+between(n\\,129\\,211),setpts=N,split=2[zAmc0][zAmc1]"),
             "{g}"
         );
         assert!(
-            g.contains("[hx1]trim=start_frame=23:end_frame=46,setpts=PTS-STARTPTS[hk1]"),
+            g.contains("[zAmc1]trim=start_frame=106:end_frame=188,setpts=PTS-STARTPTS[mq2]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[zAhc0]trim=start_frame=0:end_frame=23,setpts=PTS-STARTPTS[hk1]"),
             "{g}"
         );
         // Transparent frames between the transitions, from one source.
