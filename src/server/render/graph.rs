@@ -519,11 +519,12 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             ..
         } = visual
         {
-            if thumb_at == Some(i) {
-                continue;
-            }
             let key = (*lowres, *orientation);
             match groups.iter_mut().find(|g| g.0 == key) {
+                // The thumbnail's photo goes first: ffmpeg asks for the
+                // thumbnail before anything else, and a photo later in the
+                // list would make it decode (and hold) all the ones before.
+                Some(g) if thumb_at == Some(i) => g.1.insert(0, i),
                 Some(g) => g.1.push(i),
                 None => groups.push((key, vec![i])),
             }
@@ -539,7 +540,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             groups.iter().enumerate().find(|(_, g)| g.1.contains(&i))
         {
             stills.push(i);
-            if members[0] != i {
+            if members.iter().min() != Some(&i) {
                 continue;
             }
             let list = job.video_out.with_extension(format!("photos{gi}.txt"));
@@ -572,8 +573,18 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             input += 1;
             let upright = super::probe::upright_filters(*orientation);
             let outs: String = (0..members.len()).map(|j| format!("[g{gi}s{j}]")).collect();
+            let src = match thumb_at.filter(|t| members[0] == *t) {
+                Some(t) => {
+                    g.push(format!(
+                        "[{k}:v]{upright}split=2[g{gi}d][g{gi}t];[g{gi}t]select=eq(n\\,0)[i{t}t]"
+                    ));
+                    g.push(thumbnail_chain(t, job));
+                    format!("[g{gi}d]")
+                }
+                None => format!("[{k}:v]{upright}"),
+            };
             g.push(format!(
-                "[{k}:v]{upright}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split={}{outs}",
+                "{src}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split={}{outs}",
                 members.len()
             ));
             for (j, &m) in members.iter().enumerate() {
@@ -1188,28 +1199,33 @@ mod tests {
             }
         }
         let p = plan(&j).unwrap();
-        // Photo 0 (the thumbnail's) and photo 1 (turned upright) and
-        // photo 2 (decoded at half size) have inputs of their own; 3 and 4
-        // share one, read by the concat demuxer from a list.
+        // Photo 1 (turned upright) and photo 2 (decoded at half size) have
+        // inputs of their own; 0, 3 and 4 share one, read by the concat
+        // demuxer from a list, with the thumbnail's photo (0) first.
         assert_eq!(p.lists.len(), 1);
         let (path, text) = &p.lists[0];
         assert_eq!(path, Path::new("/d/out.photos0.txt"));
         assert_eq!(
             text,
-            "ffconcat version 1.0\nfile '/d/p3.jpg'\nduration 1\nfile '/d/p4.jpg'\nduration 1\n"
+            "ffconcat version 1.0\nfile '/d/p0.jpg'\nduration 1\nfile '/d/p3.jpg'\nduration 1\nfile '/d/p4.jpg'\nduration 1\n"
         );
         let a = p.args.join(" ");
-        assert_eq!(a.matches(" -i ").count(), 4, "{a}");
+        assert_eq!(a.matches(" -i ").count(), 3, "{a}");
         assert!(
             a.contains("-reinit_filter 0 -f concat -safe 0 -noautorotate -i /d/out.photos0.txt"),
             "{a}"
         );
         let g = graph(&p);
         assert!(
-            g.contains("[3:v]scale=320:180:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split=2[g0s0][g0s1]"),
+            g.contains("[0:v]split=2[g0d][g0t];[g0t]select=eq(n\\,0)[i0t];[i0t]scale=1280:720"),
             "{g}"
         );
-        assert!(g.contains("[g0s1]select=eq(n\\,1)[c4]"), "{g}");
+        assert!(
+            g.contains("[g0d]scale=320:180:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split=3[g0s0][g0s1][g0s2]"),
+            "{g}"
+        );
+        assert!(g.contains("[g0s0]select=eq(n\\,0)[c0]"), "{g}");
+        assert!(g.contains("[g0s2]select=eq(n\\,2)[c4]"), "{g}");
         assert!(g.contains("[c0][c1][c2][c3][c4]concat=n=5"), "{g}");
         // A quote in a path is escaped for the list.
         j.visuals[3] = Visual::Image {
