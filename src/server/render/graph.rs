@@ -8,12 +8,13 @@
 //! through one shared chain: the blurred, darkened fill of each photo (no
 //! black bars), the composite, one colour conversion to BT.709, and
 //! `zoompan` holding or moving each photo (on a frame twice the canvas
-//! size, so the motion steps by half a pixel and looks smooth). The
-//! transitions take each photo's first frames out of that stream and lay
-//! them over the previous photo's last frames with one `overlay` for all of
-//! them. Titles are drawn with `drawtext` from text files (no escaping of
-//! user text); music is synthesised (mastered to −14 LUFS) or read from the
-//! upload (normalised with `loudnorm`). The thumbnail is a
+//! size, so the motion steps by half a pixel and looks smooth). With
+//! transitions two zoompans take turns, so the two photos of a transition
+//! are drawn side by side; each photo's first frames go to a stream of
+//! their own, laid over the previous photo's last frames by one `overlay`
+//! for all transitions. Titles are drawn with `drawtext` from text files
+//! (no escaping of user text); music is synthesised (mastered to −14 LUFS)
+//! or read from the upload (normalised with `loudnorm`). The thumbnail is a
 //! second output of the same process, cut from the best-exposed photo.
 
 use std::fmt::Write as _;
