@@ -1245,6 +1245,23 @@ mod tests {
     }
 
     #[test]
+    fn one_photo_and_a_clip_need_one_zoompan() {
+        let mut j = job(2);
+        j.visuals[1] = Visual::Video {
+            path: "/d/clip.mp4".into(),
+        };
+        let g = graph(&plan(&j).unwrap()).to_string();
+        assert!(g.contains(",zoompan="), "{g}");
+        assert!(g.contains("setsar=1[zA]"), "{g}");
+        assert!(!g.contains("[kb]") && !g.contains("[zB]"), "{g}");
+        // The clip's head goes over the photo's last frames; its rest ends
+        // with the clip itself.
+        assert!(g.contains("[v1]split=2[v1m][v1h]"), "{g}");
+        assert!(g.contains("[zA]null[zAm]"), "{g}");
+        assert!(g.contains("[mq0][mq1]concat=n=2"), "{g}");
+    }
+
+    #[test]
     fn no_transition_concatenates_and_no_ken_burns_holds() {
         let mut j = job(3);
         j.show.transition = Transition {
