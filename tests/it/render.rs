@@ -371,40 +371,79 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
     let env = TestEnv::new();
     let dir = input_dir(&env);
     // Stored sideways: red on the left, blue on the right; the camera says
-    // "turn 90° clockwise to view", which puts red on top.
-    let p = dir.join("sideways.jpg");
-    ffmpeg_make(
-        &[
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=0xd02020:s=80x80",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=0x2020d0:s=80x80",
-            "-filter_complex",
-            "[0][1]hstack",
-            "-frames:v",
-            "1",
-        ],
-        &p,
-    );
-    with_orientation(&p, 6);
-    let mut show = show_of(&["sideways.jpg"], 1000);
+    // "turn 90° clockwise to view", which puts red on top. Four of them:
+    // two alike, one in another chroma format, one of another size (photos
+    // to turn upright share a decoder only when ffmpeg can take it).
+    let mut files = Vec::new();
+    for (name, half, pix) in [
+        ("s1.jpg", "80x80", "yuvj420p"),
+        ("s2.jpg", "80x80", "yuvj420p"),
+        ("s3.jpg", "80x80", "yuvj422p"),
+        ("s4.jpg", "60x80", "yuvj420p"),
+    ] {
+        let p = dir.join(name);
+        let (red, blue) = (
+            format!("color=c=0xd02020:s={half}"),
+            format!("color=c=0x2020d0:s={half}"),
+        );
+        ffmpeg_make(
+            &[
+                "-f",
+                "lavfi",
+                "-i",
+                &red,
+                "-f",
+                "lavfi",
+                "-i",
+                &blue,
+                "-filter_complex",
+                "[0][1]hstack",
+                "-frames:v",
+                "1",
+                "-pix_fmt",
+                pix,
+            ],
+            &p,
+        );
+        with_orientation(&p, 6);
+        files.push(p);
+    }
+    let mut show = show_of(&["s1.jpg", "s2.jpg", "s3.jpg", "s4.jpg"], 1000);
+    show.transition = Transition {
+        kind: TransitionKind::None,
+        ms: 0,
+    };
     show.canvas = Canvas {
         aspect: Aspect::Landscape,
         p: 1080,
     };
-    let (out, _) = render(&env, &[p], &show);
-    // Upright it is 80×160 on a 160×90 canvas: centred, 45 px wide.
-    let top = colour_at(&out, 0.5, Some("20:20:70:2"));
-    let bottom = colour_at(&out, 0.5, Some("20:20:70:68"));
-    assert!(top[0] > 150 && top[2] < 100, "top should be red: {top:?}");
+    let (out, _) = render(&env, &files, &show);
+    // Upright the first three are 1:2 on a 160×90 canvas: centred, 45 px
+    // wide; the last is 2:3, 60 px wide (x 50-110), its own shape.
+    let wide = colour_at(&out, 3.5, Some("4:20:51:2"));
     assert!(
-        bottom[2] > 150 && bottom[0] < 100,
-        "bottom should be blue: {bottom:?}"
+        wide[0] > 150 && wide[2] < 100,
+        "the 2:3 photo is 60 px wide: {wide:?}"
     );
+    for t in [0.5, 1.5, 2.5] {
+        let beside = colour_at(&out, t, Some("4:20:51:2"));
+        assert!(
+            beside[0] < 150,
+            "at {t} s the 1:2 photo is 45 px wide: {beside:?}"
+        );
+    }
+    for t in [0.5, 1.5, 2.5, 3.5] {
+        let top = colour_at(&out, t, Some("20:20:70:2"));
+        let bottom = colour_at(&out, t, Some("20:20:70:68"));
+        assert!(
+            top[0] > 150 && top[2] < 100,
+            "at {t} s the top should be red: {top:?}"
+        );
+        assert!(
+            bottom[2] > 150 && bottom[0] < 100,
+            "at {t} s the bottom should be blue: {bottom:?}"
+        );
+    }
     // The sides are a blurred, darkened fill of the photo, not black bars.
     let left = colour_at(&out, 0.5, Some("20:20:0:0"));
     assert!(

@@ -511,16 +511,25 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     // frame and the chain's buffers per photo until the end. (The
     // thumbnail's photo keeps its own input: it is needed first.)
     let thumb_at = job.thumbnail.as_ref().map(|t| t.0);
-    let mut groups: Vec<((u8, u8), Vec<usize>)> = Vec::new();
+    //
+    // `transpose` and the flips that turn a photo upright keep the size
+    // and pixel format of the first frame they see (a photo of another size
+    // crashes this ffmpeg), so photos that need them share a decoder only
+    // with photos of the same size, and go through one 4:2:0 format first.
+    let mut groups: Vec<((u8, u8, Option<(u32, u32)>), Vec<usize>)> = Vec::new();
     for (i, visual) in job.visuals.iter().enumerate() {
         if let Visual::Image {
             jpeg: true,
             lowres,
             orientation,
+            size,
             ..
         } = visual
         {
-            let key = (*lowres, *orientation);
+            if *orientation != 1 && size.is_none() {
+                continue;
+            }
+            let key = (*lowres, *orientation, size.filter(|_| *orientation != 1));
             match groups.iter_mut().find(|g| g.0 == key) {
                 // The thumbnail's photo goes first: ffmpeg asks for the
                 // thumbnail before anything else, and a photo later in the
@@ -537,7 +546,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     for (i, visual) in job.visuals.iter().enumerate() {
         let nf = end_f[i] - start_f[i];
         let thumb_here = thumb_at == Some(i) && matches!(visual, Visual::Image { .. });
-        if let Some((gi, ((lowres, orientation), members))) =
+        if let Some((gi, ((lowres, orientation, _), members))) =
             groups.iter().enumerate().find(|(_, g)| g.1.contains(&i))
         {
             stills.push(i);
@@ -572,7 +581,10 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             lists.push((list, text));
             let k = input;
             input += 1;
-            let upright = super::probe::upright_filters(*orientation);
+            let upright = match super::probe::upright_filters(*orientation) {
+                "" => String::new(),
+                f => format!("scale,format=yuvj420p,{f}"),
+            };
             let outs: String = (0..members.len()).map(|j| format!("[g{gi}s{j}]")).collect();
             let src = match thumb_at.filter(|t| members[0] == *t) {
                 Some(t) => {
@@ -1228,6 +1240,26 @@ mod tests {
         assert!(g.contains("[g0s0]select=eq(n\\,0)[c0]"), "{g}");
         assert!(g.contains("[g0s2]select=eq(n\\,2)[c4]"), "{g}");
         assert!(g.contains("[c0][c1][c2][c3][c4]concat=n=5"), "{g}");
+        // Photos to turn upright share a decoder only with photos of the
+        // same size, through one 4:2:0 format.
+        let mut k = job(4);
+        for (n, v) in k.visuals.iter_mut().enumerate() {
+            *v = Visual::Image {
+                path: format!("/d/s{n}.jpg").into(),
+                orientation: 6,
+                jpeg: true,
+                lowres: 0,
+                size: Some(if n == 3 { (300, 400) } else { (600, 800) }),
+            };
+        }
+        let p = plan(&k).unwrap();
+        assert_eq!(p.lists.len(), 1, "{:?}", p.lists);
+        assert!(!p.lists[0].1.contains("s3.jpg"), "{:?}", p.lists);
+        assert!(
+            graph(&p).contains("[0:v]scale,format=yuvj420p,transpose=clock,split=2[g0d][g0t]"),
+            "{}",
+            graph(&p)
+        );
         // A quote in a path is escaped for the list.
         j.visuals[3] = Visual::Image {
             path: "/d/it's.jpg".into(),
