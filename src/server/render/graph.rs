@@ -168,6 +168,10 @@ fn per_window(windows: &[(u64, u64)], f: impl Fn(u64, u64) -> String) -> String 
     })
 }
 
+/// What photos sharing a decoder have in common: the decoding scale, the
+/// EXIF orientation and, for photos to turn upright, the size.
+type GroupKey = (u8, u8, Option<(u32, u32)>);
+
 /// A stream some photos' frames come from, in order: `extra` more frames
 /// follow each photo's own (a zoompan draws one more, see `plan`).
 struct Source {
@@ -516,7 +520,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     // and pixel format of the first frame they see (a photo of another size
     // crashes this ffmpeg), so photos that need them share a decoder only
     // with photos of the same size, and go through one 4:2:0 format first.
-    let mut groups: Vec<((u8, u8, Option<(u32, u32)>), Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
     for (i, visual) in job.visuals.iter().enumerate() {
         if let Visual::Image {
             jpeg: true,
