@@ -941,7 +941,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
         Sound::Generated(mood) if volume > 0 => {
             let l = music::synth(*mood);
             let mut a = format!(
-                "aevalsrc=exprs={}:s={}:d={:.6},aloop=loop=-1:size={}",
+                "aevalsrc=exprs={}:s={}:d={:.6},aformat=sample_fmts=fltp,aloop=loop=-1:size={}",
                 opt(&format!("{}|{}", l.left, l.right)),
                 music::RATE,
                 l.seconds,
