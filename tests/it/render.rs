@@ -142,6 +142,18 @@ fn distance(a: [u8; 3], b: [u8; 3]) -> u32 {
 }
 
 /// Integrated loudness in LUFS, measured by ffmpeg's EBU R128 meter.
+/// Each transition's midpoint (`t`) looks like neither of its photos
+/// (`a`, `b`): further than `min` from both.
+fn midpoints_differ(out: &Path, what: &str, at: &[(f64, [u8; 3], [u8; 3])], min: u32) {
+    for &(t, a, b) in at {
+        let middle = colour_at(out, t, None);
+        assert!(
+            distance(middle, a) > min && distance(middle, b) > min,
+            "{what} at {t} s: the midpoint {middle:?} looks like a neighbour ({a:?}, {b:?})"
+        );
+    }
+}
+
 fn loudness(path: &Path) -> f64 {
     let out = Command::new("ffmpeg")
         .args(["-nostats", "-hide_banner", "-i"])
@@ -261,13 +273,12 @@ fn every_transition_shows_mid_way_between_its_photos() {
             green[1] > 150 && green[0] < 90,
             "{kind:?}: green last, got {green:?}"
         );
-        for (t, a, b) in [(2.5, red, blue), (4.5, blue, green)] {
-            let middle = colour_at(&out, t, None);
-            assert!(
-                distance(middle, a) > 60 && distance(middle, b) > 60,
-                "{kind:?} at {t} s: the midpoint {middle:?} looks like a neighbour ({a:?}, {b:?})"
-            );
-        }
+        midpoints_differ(
+            &out,
+            &format!("{kind:?}"),
+            &[(2.5, red, blue), (4.5, blue, green)],
+            60,
+        );
     }
 }
 
@@ -325,13 +336,12 @@ fn a_clip_and_a_missing_photo_take_part_in_the_transitions() {
         plain.iter().all(|&c| c < 90),
         "a dark stand-in last, got {plain:?}"
     );
-    for (t, a, b) in [(2.5, red, green), (4.5, green, blue), (6.5, blue, plain)] {
-        let middle = colour_at(&out, t, None);
-        assert!(
-            distance(middle, a) > 40 && distance(middle, b) > 40,
-            "at {t} s the midpoint {middle:?} looks like a neighbour ({a:?}, {b:?})"
-        );
-    }
+    midpoints_differ(
+        &out,
+        "crossfade",
+        &[(2.5, red, green), (4.5, green, blue), (6.5, blue, plain)],
+        40,
+    );
 }
 
 #[test]
