@@ -34,9 +34,11 @@ const KB_ZOOM: f64 = 0.12;
 /// Loudness target (YouTube's reference) and true-peak ceiling.
 const LUFS: f64 = -14.0;
 const TRUE_PEAK: f64 = -1.5;
-/// BT.601 limited range (every composed photo) to BT.709 limited range
-/// (what the output is tagged as).
-const TO_709: &str = "in_color_matrix=bt601:out_color_matrix=bt709:in_range=tv:out_range=tv";
+/// BT.601 (every composed photo) to BT.709 (what the output is tagged as),
+/// in place of the colours. Not `scale`'s `in_color_matrix`: for a change
+/// of matrix this swscale converts through a full-size RGB copy of the
+/// frame and keeps it for the whole render (17 MB at 1080p).
+const TO_709: &str = "colormatrix=bt601:bt709";
 /// The thumbnail's size (YouTube's recommended 16:9 thumbnail).
 pub const THUMB: (u32, u32) = (1280, 720);
 
@@ -512,8 +514,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     // one decoder and one chain too: the concat demuxer reads them one after
     // the other, and `scale` and `pad` follow each photo's size
     // (`eval=frame`). An input of its own per photo would hold a decoded
-    // frame and the chain's buffers per photo until the end. (The
-    // thumbnail's photo keeps its own input: it is needed first.)
+    // frame and the chain's buffers per photo until the end.
     let thumb_at = job.thumbnail.as_ref().map(|t| t.0);
     //
     // `transpose` and the flips that turn a photo upright keep the size
@@ -570,6 +571,8 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             }
             args.extend(
                 [
+                    "-threads",
+                    "1",
                     "-reinit_filter",
                     "0",
                     "-f",
@@ -593,7 +596,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             let src = match thumb_at.filter(|t| members[0] == *t) {
                 Some(t) => {
                     g.push(format!(
-                        "[{k}:v]{upright}split=2[g{gi}d][g{gi}t];[g{gi}t]select=eq(n\\,0)[i{t}t]"
+                        "[{k}:v]{upright}split=2[g{gi}d][g{gi}t];[g{gi}t]trim=end_frame=1[i{t}t]"
                     ));
                     g.push(thumbnail_chain(t, job));
                     format!("[g{gi}d]")
@@ -604,8 +607,17 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 "{src}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split={}{outs}",
                 members.len()
             ));
+            // Each photo is cut out with `trim`, not `select`: a cut made by
+            // `select` ends only when the whole list has been read, so the
+            // first photo would make ffmpeg decode them all at once and push
+            // them down the chain ahead of time. A `trim` ends when the next
+            // photo arrives. (The thumbnail's cut ends the same way; its
+            // output, done after one frame, would otherwise keep asking.)
             for (j, &m) in members.iter().enumerate() {
-                g.push(format!("[g{gi}s{j}]select=eq(n\\,{j})[c{m}]"));
+                g.push(format!(
+                    "[g{gi}s{j}]trim=start_frame={j}:end_frame={}[c{m}]",
+                    j + 1
+                ));
             }
             continue;
         }
@@ -620,7 +632,12 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 if *lowres > 0 {
                     args.extend(["-lowres".to_string(), lowres.to_string()]);
                 }
-                args.extend(["-framerate", "30", "-noautorotate", "-i"].map(String::from));
+                // One decoding thread: a photo is one frame, and every
+                // thread of a frame-threaded decoder (PNG's) holds buffers
+                // of its own until the end.
+                args.extend(
+                    ["-threads", "1", "-framerate", "30", "-noautorotate", "-i"].map(String::from),
+                );
                 args.push(path.to_string_lossy().into_owned());
             }
             Visual::Video { path } => {
@@ -732,12 +749,15 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
                 [m.0, m.1, m.2][part].clone()
             })
         };
+        // `fifo` hands composed photos on only when a zoompan asks: the
+        // filters before it take every frame that reaches them at once, and
+        // without it photos that arrive early would wait as 2× frames.
         let pre = if show.ken_burns {
             // zoompan crops at whole pixels: on a frame twice the size
             // those steps are half a pixel, and the motion is smooth.
-            format!("scale={kw}:{kh}:flags=bicubic:{TO_709},")
+            format!("{TO_709},fifo,scale={kw}:{kh}:flags=bicubic,")
         } else {
-            format!("scale={TO_709},")
+            format!("{TO_709},fifo,")
         };
         // The fill: each photo zoomed to cover the canvas (by its own
         // factor), small, blurred, darker and less saturated, scaled back
@@ -1151,7 +1171,7 @@ mod tests {
         let p = plan(&job(3)).unwrap();
         let a = p.args.join(" ");
         assert_eq!(a.matches("-noautorotate -i").count(), 3);
-        assert_eq!(a.matches("-lowres 1 -framerate").count(), 1);
+        assert_eq!(a.matches("-lowres 1 -threads 1 -framerate").count(), 1);
         assert!(!a.contains("-loop 1"), "images are not re-read per frame");
         let g = graph(&p);
         // Each photo's own chain: upright, fitted, padded with transparency.
@@ -1167,7 +1187,9 @@ mod tests {
         assert!(g.contains("[sbg]zoompan=z=1.3600:"), "{g}");
         assert_eq!(g.matches("zoompan=").count(), 3, "{g}");
         assert!(
-            g.contains("overlay=x=0:y=0:format=yuv420,scale=640:360"),
+            g.contains(
+                "overlay=x=0:y=0:format=yuv420,colormatrix=bt601:bt709,fifo,scale=640:360:flags=bicubic,"
+            ),
             "{g}"
         );
         assert!(g.contains(":d=106:"), "equal lengths need no choice: {g}");
@@ -1229,20 +1251,29 @@ mod tests {
         let a = p.args.join(" ");
         assert_eq!(a.matches(" -i ").count(), 3, "{a}");
         assert!(
-            a.contains("-reinit_filter 0 -f concat -safe 0 -noautorotate -i /d/out.photos0.txt"),
+            a.contains(
+                "-threads 1 -reinit_filter 0 -f concat -safe 0 -noautorotate -i /d/out.photos0.txt"
+            ),
             "{a}"
         );
         let g = graph(&p);
         assert!(
-            g.contains("[0:v]split=2[g0d][g0t];[g0t]select=eq(n\\,0)[i0t];[i0t]scale=1280:720"),
+            g.contains("[0:v]split=2[g0d][g0t];[g0t]trim=end_frame=1[i0t];[i0t]scale=1280:720"),
             "{g}"
         );
         assert!(
             g.contains("[g0d]scale=320:180:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad=320:180:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split=3[g0s0][g0s1][g0s2]"),
             "{g}"
         );
-        assert!(g.contains("[g0s0]select=eq(n\\,0)[c0]"), "{g}");
-        assert!(g.contains("[g0s2]select=eq(n\\,2)[c4]"), "{g}");
+        // Each photo's cut ends when the next one arrives.
+        assert!(
+            g.contains("[g0s0]trim=start_frame=0:end_frame=1[c0]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[g0s2]trim=start_frame=2:end_frame=3[c4]"),
+            "{g}"
+        );
         assert!(g.contains("[c0][c1][c2][c3][c4]concat=n=5"), "{g}");
         // Photos to turn upright share a decoder only with photos of the
         // same size, through one 4:2:0 format.
