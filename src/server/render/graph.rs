@@ -1009,6 +1009,11 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             "high",
             "-threads",
             &job.threads.to_string(),
+            // The threaded lookahead's buffer: x264's default is one frame
+            // more than the B-frames. One frame fewer is a 1080p frame less
+            // in memory, with the same output and no loss of speed here.
+            "-x264-params",
+            "sync-lookahead=2",
             "-crf",
             "20",
             "-maxrate",
