@@ -124,17 +124,42 @@ pub fn resume_stale(sh: &Arc<Shared>, only: Option<&str>) -> Result<usize, DbErr
                 j.error = None;
             }
         }
-        // The dead process's ffmpeg may still be writing the first file
-        // (it outlives a SIGKILL of its parent): write another.
-        let file = format!(
-            "{}-{}",
-            super::routes::sanitize(&lease.id),
-            &sh.instance.id()[..8]
-        );
+        // The dead process's unfinished files go. Its ffmpeg dies with it
+        // on Linux; elsewhere it may still be writing (into a file that is
+        // no longer there), so this render writes under another name.
+        let stem = super::routes::sanitize(&lease.id);
+        remove_parts(&sh.data_dir.join("renders"), &stem);
+        let file = format!("{stem}-{}", &sh.instance.id()[..8]);
         tokio::spawn(run(sh.clone(), lease.id, file, draft, media));
         taken += 1;
     }
     Ok(taken)
+}
+
+/// Remove job `stem`'s unfinished files from `dir`.
+fn remove_parts(dir: &Path, stem: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if is_part_of(&e.file_name().to_string_lossy(), stem) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Whether `name` is one of job `stem`'s unfinished files:
+/// `<stem>.part.<ext>` or, from an earlier takeover,
+/// `<stem>-<instance>.part.<ext>` (8 characters of the instance's id).
+fn is_part_of(name: &str, stem: &str) -> bool {
+    let Some(rest) = name.strip_prefix(stem) else {
+        return false;
+    };
+    let rest = match rest.strip_prefix('-') {
+        Some(r) => r.get(8..).unwrap_or(""),
+        None => rest,
+    };
+    rest.starts_with(".part.")
 }
 
 /// Render job `id` in the background. The job is already in the world
@@ -223,6 +248,31 @@ async fn run(sh: Arc<Shared>, id: String, file: String, draft: Value, media: Vec
                 j.phase = Phase::Failed;
                 j.error = Some(e.clone());
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jobs_unfinished_files_and_only_those() {
+        for yes in [
+            "render_17.part.mp4",
+            "render_17.part.photos0.txt",
+            "render_17-0123abcd.part.jpg",
+        ] {
+            assert!(is_part_of(yes, "render_17"), "{yes}");
+        }
+        for no in [
+            "render_17.mp4",
+            "render_17.jpg",
+            "render_170.part.mp4",
+            "render_17-0123abcd.mp4",
+            "render_1.part.mp4",
+        ] {
+            assert!(!is_part_of(no, "render_17"), "{no}");
         }
     }
 }

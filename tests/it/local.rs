@@ -161,15 +161,49 @@ fn a_local_render_killed_mid_way_is_finished_by_the_next_export() {
         );
         std::thread::sleep(Duration::from_millis(10));
     };
+    // Its ffmpeg is at work (Linux: seen in /proc).
+    #[cfg(target_os = "linux")]
+    let dir = data_dir(&env).to_string_lossy().into_owned();
+    #[cfg(target_os = "linux")]
+    while !ffmpeg_writing_under(&dir) {
+        if let Some(st) = child.try_wait().unwrap() {
+            panic!("img2yt export ended ({st}) before its ffmpeg was seen");
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "no ffmpeg");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     child.kill().unwrap(); // SIGKILL: its backend dies mid-render
     child.wait().unwrap();
     let _ = (o.join(), e.join());
     let phase = query(&db, &format!("SELECT phase FROM renders WHERE id = '{id}'"));
     assert_eq!(phase[0][0], "processing", "the render was not cut short");
     assert!(!env.work_dir().join("out.mp4").exists());
+    // Its ffmpeg died with it rather than rendering on for nobody: it
+    // left its video unfinished (an MP4 with `+faststart` is readable only
+    // once ffmpeg has written it all).
+    #[cfg(target_os = "linux")]
+    {
+        let start = Instant::now();
+        while ffmpeg_writing_under(&dir) {
+            assert!(start.elapsed() < LIMIT, "ffmpeg never ended");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let renders = data_dir(&env).join("renders");
+        for f in std::fs::read_dir(&renders).unwrap().flatten() {
+            let f = f.path();
+            if f.to_string_lossy().ends_with(".part.mp4") {
+                let read = std::process::Command::new("ffprobe")
+                    .args(["-v", "error", "-show_format"])
+                    .arg(&f)
+                    .output()
+                    .unwrap();
+                assert!(!read.status.success(), "finished after the kill: {f:?}");
+            }
+        }
+    }
 
-    // The whole render again (beside the dead process's ffmpeg, which
-    // goes on): a render limit that a loaded machine cannot miss.
+    // The whole render again: a render limit that a loaded machine cannot
+    // miss.
     let r = local_with(&env, &["export"], |c| {
         c.env("IMG2YT_TIME_SCALE", "0.2");
     });
@@ -177,10 +211,32 @@ fn a_local_render_killed_mid_way_is_finished_by_the_next_export() {
     assert!(r.stderr.contains("Picking up the render"), "{}", r.stderr);
     assert!(r.stdout.starts_with("✅ Saved out.mp4 ("), "{}", r.stdout);
     assert_playable_mp4(&env.work_dir().join("out.mp4"));
+    let parts: Vec<_> = std::fs::read_dir(data_dir(&env).join("renders"))
+        .unwrap()
+        .flatten()
+        .map(|f| f.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.contains(".part."))
+        .collect();
+    assert!(parts.is_empty(), "unfinished files left: {parts:?}");
     let rows = query(&db, "SELECT id, phase, runner FROM renders");
     assert_eq!(rows.len(), 1, "no second render: {rows:?}");
     assert_eq!(rows[0][1], "completed");
     assert_ne!(rows[0][2], runner, "another process finished it");
+}
+
+/// Whether an ffmpeg process has an argument under `dir` (from /proc).
+#[cfg(target_os = "linux")]
+fn ffmpeg_writing_under(dir: &str) -> bool {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    procs.flatten().any(|p| {
+        let Ok(cmdline) = std::fs::read(p.path().join("cmdline")) else {
+            return false;
+        };
+        let mut args = cmdline.split(|&b| b == 0).map(String::from_utf8_lossy);
+        args.next().is_some_and(|a| a.ends_with("ffmpeg")) && args.any(|a| a.starts_with(dir))
+    })
 }
 
 #[test]

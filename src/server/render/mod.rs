@@ -272,9 +272,38 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
     })
 }
 
+/// On Linux, ffmpeg is killed when the thread that started it ends.
+/// `kill_on_drop` covers every way img2yt stops but SIGKILL (or a crash):
+/// then ffmpeg would go on rendering, for nobody, next to the render the
+/// next img2yt takes over. Renders are started from the runtime's worker
+/// threads, which live as long as the runtime.
+#[cfg(target_os = "linux")]
+fn die_with_parent(cmd: &mut tokio::process::Command) {
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: the closure runs between fork and exec and only makes
+    // async-signal-safe calls (prctl, getppid, _exit); it allocates nothing.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The parent may have died before the prctl.
+            if libc::getppid() != parent {
+                libc::_exit(1);
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_: &mut tokio::process::Command) {}
+
 /// Run a plan; `progress` gets 0-100 as ffmpeg reports it.
 pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<(), String> {
-    let mut child = tokio::process::Command::new("ffmpeg")
+    let mut cmd = tokio::process::Command::new("ffmpeg");
+    die_with_parent(&mut cmd);
+    let mut child = cmd
         .args(&plan.args)
         // glibc otherwise raises its mmap threshold after the first large
         // frames are freed and keeps later ones on the heap, where freed
