@@ -269,7 +269,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
             "排到",
         ],
     );
-    let en_move = has(low, &["move", "put", "place", "bring", "shift"]);
+    let en_move = has(low, &["move", "put", "place", "bring", "shift", "show"]);
     if let Some(&(vs, ve)) = move_verb.first() {
         let from = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone())?;
         let to = target(&low[ve..])
@@ -281,9 +281,23 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         let cut = [" to ", " at ", " into "]
             .iter()
             .filter_map(|w| low[from_at..].find(w).map(|i| from_at + i + w.len()))
-            .min()?;
-        let to = target(&low[cut..])
-            .or_else(|| sels.iter().find(|(p, _)| *p >= cut).map(|(_, s)| s.clone()))?;
+            .min();
+        let to = match cut {
+            Some(cut) => target(&low[cut..])
+                .or_else(|| sels.iter().find(|(p, _)| *p >= cut).map(|(_, s)| s.clone()))?,
+            // "put beach.jpg first", "show the last photo first"
+            None => {
+                let end =
+                    low.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+                if end.ends_with(" first") {
+                    Sel::Nth(1)
+                } else if end.ends_with(" last") {
+                    Sel::Last
+                } else {
+                    return None;
+                }
+            }
+        };
         return Some(Edit::MovePhoto { from, to });
     }
     let verbs = [

@@ -222,6 +222,27 @@ fn the_parser_reads_the_documented_vocabulary() {
             }],
         ),
         (
+            "put beach.jpg first",
+            vec![MovePhoto {
+                from: name("beach.jpg"),
+                to: Nth(1),
+            }],
+        ),
+        (
+            "move photo 2 last",
+            vec![MovePhoto {
+                from: Nth(2),
+                to: Last,
+            }],
+        ),
+        (
+            "show the last photo first",
+            vec![MovePhoto {
+                from: Last,
+                to: Nth(1),
+            }],
+        ),
+        (
             "把第2张移到最前",
             vec![MovePhoto {
                 from: Nth(2),
