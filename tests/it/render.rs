@@ -506,7 +506,54 @@ fn without_ffmpeg_local_make_says_how_to_install_it() {
     let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "{}", r.stderr);
     assert!(lines[0].contains("ffmpeg is not installed"), "{}", r.stderr);
-    assert!(lines[0].contains("install it with:"), "{}", r.stderr);
+    assert!(lines[0].contains("install it with"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_ffmpeg_without_libx264_is_named_in_one_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    let dir = input_dir(&env);
+    let photo = solid(&dir, "a.jpg", "red", "64x64");
+    // An ffmpeg built without libx264 (as Fedora's ffmpeg-free is) answers
+    // like this; ffprobe is the real one.
+    let bin = env.dir.path().join("lgpl-ffmpeg");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("ffmpeg");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\necho \"[vost#0:0 @ 0x5] Unknown encoder 'libx264'\" >&2\nexit 8\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let ffprobe = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+        .map(|d| d.join("ffprobe"))
+        .find(|p| p.is_file())
+        .expect("ffprobe on PATH");
+    std::os::unix::fs::symlink(ffprobe, bin.join("ffprobe")).unwrap();
+    let r = env.run_with(
+        &[
+            "--local",
+            "make",
+            photo.to_str().unwrap(),
+            "-p",
+            "make a video",
+        ],
+        |c| {
+            c.env("PATH", &bin);
+        },
+    );
+    r.code(9);
+    let last = r.stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap();
+    assert!(
+        last.starts_with(
+            "error: The render failed twice (this ffmpeg was built without the H.264 encoder (libx264), which the offline backend needs; install a full ffmpeg build with your package manager)."
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("Unknown encoder"), "{}", r.stderr);
 }
 
 #[test]

@@ -69,7 +69,38 @@ fn preset() -> String {
 
 /// One line telling the user how to install ffmpeg on this system.
 pub fn ffmpeg_install_hint() -> String {
-    let how = if cfg!(target_os = "macos") {
+    let how = match install_command() {
+        Some(c) => format!("with: {c}"),
+        None => "with your package manager".into(),
+    };
+    format!("ffmpeg is not installed, and the offline backend renders with it; install it {how}")
+}
+
+/// One line for an ffmpeg built without a part the renderer needs
+/// (Fedora's ffmpeg-free has no libx264, say), instead of ffmpeg's words.
+fn missing_part(stderr: &str) -> Option<String> {
+    let what = if stderr.contains("Unknown encoder 'libx264'") {
+        "the H.264 encoder (libx264)".to_string()
+    } else {
+        let name = stderr
+            .split("No such filter: '")
+            .nth(1)?
+            .split('\'')
+            .next()?;
+        format!("the {name} filter")
+    };
+    let how = match install_command() {
+        Some(c) => format!(", for example with: {c}"),
+        None => " with your package manager".into(),
+    };
+    Some(format!(
+        "this ffmpeg was built without {what}, which the offline backend needs; install a full ffmpeg build{how}"
+    ))
+}
+
+/// How to install ffmpeg on this system, when it is known.
+fn install_command() -> Option<&'static str> {
+    Some(if cfg!(target_os = "macos") {
         "brew install ffmpeg"
     } else if cfg!(windows) {
         "winget install ffmpeg"
@@ -84,11 +115,8 @@ pub fn ffmpeg_install_hint() -> String {
     } else if which("apk").is_some() {
         "sudo apk add ffmpeg"
     } else {
-        "install ffmpeg with your package manager"
-    };
-    format!(
-        "ffmpeg is not installed, and the offline backend renders with it; install it with: {how}"
-    )
+        return None;
+    })
 }
 
 /// A program on PATH, without running it (start-up stays fast).
@@ -344,6 +372,9 @@ pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<(), String> {
     let status = child.wait().await.map_err(|e| e.to_string())?;
     let err = drain.await.unwrap_or_default();
     if !status.success() {
+        if let Some(line) = missing_part(&err) {
+            return Err(line);
+        }
         let first = err
             .lines()
             .find(|l| !l.trim().is_empty())
@@ -362,6 +393,31 @@ mod tests {
         let h = ffmpeg_install_hint();
         assert!(!h.contains('\n'));
         assert!(h.contains("install"), "{h}");
+    }
+
+    #[test]
+    fn an_ffmpeg_without_a_needed_part_is_named_in_one_line() {
+        let x264 = missing_part(
+            "[vost#0:0 @ 0x1] Unknown encoder 'libx264'\nError selecting an encoder\n",
+        )
+        .unwrap();
+        assert!(x264.starts_with("this ffmpeg was built without the H.264 encoder (libx264)"));
+        assert!(x264.contains("install a full ffmpeg build"), "{x264}");
+        let filter = missing_part(
+            "[AVFilterGraph @ 0x1] No such filter: 'colormatrix'\nError initializing complex filters.\n",
+        )
+        .unwrap();
+        assert!(
+            filter.contains("without the colormatrix filter"),
+            "{filter}"
+        );
+        for s in [x264, filter] {
+            assert!(!s.contains('\n'), "{s}");
+        }
+        assert_eq!(
+            missing_part("Invalid data found when processing input"),
+            None
+        );
     }
 
     #[test]
