@@ -483,14 +483,10 @@ fn a_title_is_drawn_over_the_first_seconds() {
     );
 }
 
-#[test]
-fn without_ffmpeg_local_make_says_how_to_install_it() {
-    let env = TestEnv::new();
-    let dir = input_dir(&env);
-    let photo = solid(&dir, "a.jpg", "red", "64x64");
-    let empty = env.dir.path().join("empty-path");
-    std::fs::create_dir_all(&empty).unwrap();
-    let r = env.run_with(
+/// `img2yt --local make` of one small photo with `PATH` set to `path`.
+fn make_one_photo_with_path(env: &TestEnv, path: &Path) -> Run {
+    let photo = solid(&input_dir(env), "a.jpg", "red", "64x64");
+    env.run_with(
         &[
             "--local",
             "make",
@@ -499,9 +495,17 @@ fn without_ffmpeg_local_make_says_how_to_install_it() {
             "make a video",
         ],
         |c| {
-            c.env("PATH", &empty);
+            c.env("PATH", path);
         },
-    );
+    )
+}
+
+#[test]
+fn without_ffmpeg_local_make_says_how_to_install_it() {
+    let env = TestEnv::new();
+    let empty = env.dir.path().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let r = make_one_photo_with_path(&env, &empty);
     r.code(9);
     let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 1, "{}", r.stderr);
@@ -514,8 +518,6 @@ fn without_ffmpeg_local_make_says_how_to_install_it() {
 fn an_ffmpeg_without_libx264_is_named_in_one_line() {
     use std::os::unix::fs::PermissionsExt;
     let env = TestEnv::new();
-    let dir = input_dir(&env);
-    let photo = solid(&dir, "a.jpg", "red", "64x64");
     // An ffmpeg built without libx264 (as Fedora's ffmpeg-free is) answers
     // like this; ffprobe is the real one.
     let bin = env.dir.path().join("lgpl-ffmpeg");
@@ -532,18 +534,7 @@ fn an_ffmpeg_without_libx264_is_named_in_one_line() {
         .find(|p| p.is_file())
         .expect("ffprobe on PATH");
     std::os::unix::fs::symlink(ffprobe, bin.join("ffprobe")).unwrap();
-    let r = env.run_with(
-        &[
-            "--local",
-            "make",
-            photo.to_str().unwrap(),
-            "-p",
-            "make a video",
-        ],
-        |c| {
-            c.env("PATH", &bin);
-        },
-    );
+    let r = make_one_photo_with_path(&env, &bin);
     r.code(9);
     let last = r.stderr.lines().rfind(|l| !l.trim().is_empty()).unwrap();
     assert!(
