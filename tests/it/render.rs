@@ -117,9 +117,13 @@ fn colour_at(path: &Path, t: f64, crop: Option<&str>) -> [u8; 3] {
         Some(c) => format!("crop={c},scale=1:1:flags=area,format=rgb24"),
         None => "scale=1:1:flags=area,format=rgb24".into(),
     };
-    let out = Command::new("ffmpeg")
-        .args(["-v", "error", "-ss"])
-        .arg(format!("{t:.3}"))
+    let mut ffmpeg = Command::new("ffmpeg");
+    ffmpeg.args(["-v", "error"]);
+    // (A still image has nothing after 0 s to seek to.)
+    if t > 0.0 {
+        ffmpeg.arg("-ss").arg(format!("{t:.3}"));
+    }
+    let out = ffmpeg
         .arg("-i")
         .arg(path)
         .args(["-frames:v", "1", "-vf", &vf, "-f", "rawvideo", "pipe:1"])
@@ -454,6 +458,22 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
             "at {t} s the bottom should be blue: {bottom:?}"
         );
     }
+    // The thumbnail is cut from an upright photo too, whether its photo
+    // has a decoder of its own (here the 2:3 one, the best exposed) or
+    // shares one (two photos alike).
+    let upright_thumbnail = |video: &Path| {
+        let thumb = video.with_extension("jpg");
+        let (top, bottom) = (
+            colour_at(&thumb, 0.0, Some("1280:100:0:0")),
+            colour_at(&thumb, 0.0, Some("1280:100:0:620")),
+        );
+        assert!(top[0] > 150 && top[2] < 100, "thumbnail top: {top:?}");
+        assert!(bottom[2] > 150 && bottom[0] < 100, "bottom: {bottom:?}");
+    };
+    upright_thumbnail(&out);
+    let mut two = show.clone();
+    two.photos.truncate(2);
+    upright_thumbnail(&export_show(&env, &two, "two.mp4").0);
     // The sides are a blurred, darkened fill of the photo, not black bars.
     let left = colour_at(&out, 0.5, Some("20:20:0:0"));
     assert!(

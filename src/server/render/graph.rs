@@ -425,6 +425,29 @@ fn ken_burns(i: usize, n: u64, aspect: Aspect) -> (String, String, String) {
     }
 }
 
+/// A photo stored turned (EXIF `orientation`), fitted into `w`×`h`,
+/// turned upright and padded with transparency to `w`×`h`. It is fitted
+/// first (into the turned box) and turned after: turning the decoded frame
+/// would keep a full-size turned copy until the end. `scale` makes one
+/// 4:2:0 format of every photo, so the turn (which keeps the format and
+/// size of the first frame it sees) gets frames alike. `eval` is
+/// `:eval=frame` for a chain that photos of different sizes share.
+fn fit_upright(orientation: u8, (w, h): (u32, u32), eval: &str) -> String {
+    let (bw, bh) = if orientation >= 5 { (h, w) } else { (w, h) };
+    format!(
+        "scale={bw}:{bh}:force_original_aspect_ratio=decrease:flags=lanczos{eval},format=yuva420p,{}pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0{eval},setsar=1",
+        super::probe::upright_filters(orientation)
+    )
+}
+
+/// `filters` (each followed by a comma, or none) to follow another filter.
+fn then(filters: &str) -> String {
+    match filters.trim_end_matches(',') {
+        "" => String::new(),
+        f => format!(",{f}"),
+    }
+}
+
 /// The thumbnail: photo `i`'s decoded frame (split off as `[i{i}t]`),
 /// covering 1280×720, with the title when there is one.
 fn thumbnail_chain(i: usize, job: &Job) -> String {
@@ -520,7 +543,7 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
     // `transpose` and the flips that turn a photo upright keep the size
     // and pixel format of the first frame they see (a photo of another size
     // crashes this ffmpeg), so photos that need them share a decoder only
-    // with photos of the same size, and go through one 4:2:0 format first.
+    // with photos of the same size (see `fit_upright`).
     let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
     for (i, visual) in job.visuals.iter().enumerate() {
         if let Visual::Image {
@@ -588,23 +611,21 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             lists.push((list, text));
             let k = input;
             input += 1;
-            let upright = match super::probe::upright_filters(*orientation) {
-                "" => String::new(),
-                f => format!("scale,format=yuvj420p,{f}"),
-            };
             let outs: String = (0..members.len()).map(|j| format!("[g{gi}s{j}]")).collect();
             let src = match thumb_at.filter(|t| members[0] == *t) {
                 Some(t) => {
                     g.push(format!(
-                        "[{k}:v]{upright}split=2[g{gi}d][g{gi}t];[g{gi}t]trim=end_frame=1[i{t}t]"
+                        "[{k}:v]split=2[g{gi}d][g{gi}t];[g{gi}t]trim=end_frame=1{}[i{t}t]",
+                        then(super::probe::upright_filters(*orientation))
                     ));
                     g.push(thumbnail_chain(t, job));
                     format!("[g{gi}d]")
                 }
-                None => format!("[{k}:v]{upright}"),
+                None => format!("[{k}:v]"),
             };
             g.push(format!(
-                "{src}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0:eval=frame,setsar=1,split={}{outs}",
+                "{src}{},split={}{outs}",
+                fit_upright(*orientation, (w, h), ":eval=frame"),
                 members.len()
             ));
             // Each photo is cut out with `trim`, not `select`: a cut made by
@@ -652,15 +673,18 @@ pub fn plan(job: &Job) -> Result<Plan, String> {
             // buffers until the end): upright, fitted, padded with
             // transparency to the canvas. The fill, the compositing and the
             // motion happen in the chain all photos share.
-            let upright = super::probe::upright_filters(*orientation);
             let src = if thumb_here {
-                g.push(format!("[{k}:v]{upright}split=2[i{i}b][i{i}t]"));
+                g.push(match super::probe::upright_filters(*orientation) {
+                    "" => format!("[{k}:v]split=2[i{i}b][i{i}t]"),
+                    f => format!("[{k}:v]split=2[i{i}b][i{i}u];[i{i}u]null{}[i{i}t]", then(f)),
+                });
                 format!("[i{i}b]")
             } else {
-                format!("[{k}:v]{upright}")
+                format!("[{k}:v]")
             };
             g.push(format!(
-                "{src}scale={w}:{h}:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black@0,setsar=1[c{i}]"
+                "{src}{}[c{i}]",
+                fit_upright(*orientation, (w, h), "")
             ));
             stills.push(i);
             if thumb_here {
@@ -1179,13 +1203,23 @@ mod tests {
         assert_eq!(a.matches("-lowres 1 -threads 1 -framerate").count(), 1);
         assert!(!a.contains("-loop 1"), "images are not re-read per frame");
         let g = graph(&p);
-        // Each photo's own chain: upright, fitted, padded with transparency.
+        // Each photo's own chain: fitted into the turned box, turned
+        // upright, padded with transparency.
         assert!(
-            g.contains("[1:v]transpose=clock,scale=320:180:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,pad=320:180"),
+            g.contains("[1:v]scale=180:320:force_original_aspect_ratio=decrease:flags=lanczos,format=yuva420p,transpose=clock,pad=320:180"),
             "{g}"
         );
-        // The thumbnail's photo is split once more.
+        // The thumbnail's photo is split once more (before it is fitted;
+        // a photo to turn is turned for the thumbnail too).
         assert!(g.contains("[0:v]split=2[i0b][i0t]"), "{g}");
+        let mut k = job(3);
+        k.thumbnail = Some((1, "/d/out.jpg".into(), None));
+        let p1 = plan(&k).unwrap();
+        assert!(
+            graph(&p1).contains("[1:v]split=2[i1b][i1u];[i1u]null,transpose=clock[i1t]"),
+            "{}",
+            graph(&p1)
+        );
         // One chain for every photo's fill and motion, each with its own
         // cover zoom (a 400×300 photo on 16:9: 1.333 × 1.02) and length.
         assert!(g.contains("[c0][c1][c2]concat=n=3:v=1:a=0"), "{g}");
@@ -1295,10 +1329,14 @@ mod tests {
         let p = plan(&k).unwrap();
         assert_eq!(p.lists.len(), 1, "{:?}", p.lists);
         assert!(!p.lists[0].1.contains("s3.jpg"), "{:?}", p.lists);
+        let g = graph(&p);
         assert!(
-            graph(&p).contains("[0:v]scale,format=yuvj420p,transpose=clock,split=2[g0d][g0t]"),
-            "{}",
-            graph(&p)
+            g.contains("[0:v]split=2[g0d][g0t];[g0t]trim=end_frame=1,transpose=clock[i0t]"),
+            "{g}"
+        );
+        assert!(
+            g.contains("[g0d]scale=180:320:force_original_aspect_ratio=decrease:flags=lanczos:eval=frame,format=yuva420p,transpose=clock,pad=320:180"),
+            "{g}"
         );
         // A quote in a path is escaped for the list.
         j.visuals[3] = Visual::Image {
