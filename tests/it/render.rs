@@ -446,29 +446,30 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
             "at {t} s the 1:2 photo is 45 px wide: {beside:?}"
         );
     }
-    for t in [0.5, 1.5, 2.5, 3.5] {
-        let top = colour_at(&out, t, Some("20:20:70:2"));
-        let bottom = colour_at(&out, t, Some("20:20:70:68"));
+    // Red on top and blue below in `path` at `t` s, in two crops.
+    let red_over_blue = |path: &Path, t: f64, top: &str, bottom: &str| {
+        let (top, bottom) = (
+            colour_at(path, t, Some(top)),
+            colour_at(path, t, Some(bottom)),
+        );
         assert!(
             top[0] > 150 && top[2] < 100,
-            "at {t} s the top should be red: {top:?}"
+            "{path:?} at {t} s: the top should be red: {top:?}"
         );
         assert!(
             bottom[2] > 150 && bottom[0] < 100,
-            "at {t} s the bottom should be blue: {bottom:?}"
+            "{path:?} at {t} s: the bottom should be blue: {bottom:?}"
         );
+    };
+    for t in [0.5, 1.5, 2.5, 3.5] {
+        red_over_blue(&out, t, "20:20:70:2", "20:20:70:68");
     }
     // The thumbnail is cut from an upright photo too, whether its photo
     // has a decoder of its own (here the 2:3 one, the best exposed) or
     // shares one (two photos alike).
     let upright_thumbnail = |video: &Path| {
         let thumb = video.with_extension("jpg");
-        let (top, bottom) = (
-            colour_at(&thumb, 0.0, Some("1280:100:0:0")),
-            colour_at(&thumb, 0.0, Some("1280:100:0:620")),
-        );
-        assert!(top[0] > 150 && top[2] < 100, "thumbnail top: {top:?}");
-        assert!(bottom[2] > 150 && bottom[0] < 100, "bottom: {bottom:?}");
+        red_over_blue(&thumb, 0.0, "1280:100:0:0", "1280:100:0:620");
     };
     upright_thumbnail(&out);
     let mut two = show.clone();
