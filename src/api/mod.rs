@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::secret::Secret;
 use crate::store::TokenOrigin;
-use crate::wire::{codes, Envelope, SessionCreated};
+use crate::wire::{codes, Envelope, Reading, SessionCreated};
 
 /// The `X-Skill-Source` every request carries.
 pub const SKILL_SOURCE: &str = "youtube-image-to-video";
@@ -546,9 +546,28 @@ impl Client {
         }
         let body = read_capped(resp, MAX_JSON_BYTES).await?;
         let text = String::from_utf8_lossy(&body);
-        let envelope = serde_json::from_slice::<Value>(&body)
-            .ok()
-            .and_then(Envelope::from_value);
+        let json = serde_json::from_slice::<Value>(&body).ok();
+        if status.is_success() {
+            // Any shape the document allows: enveloped or not, the payload
+            // in `data` or at the top.
+            let reading = json.clone().and_then(Reading::of);
+            self.hooks.debug(&format!(
+                "← {status}{}",
+                match &reading {
+                    Some(Reading::Failed { code, message }) => format!(" code={code} {message}"),
+                    _ => String::new(),
+                }
+            ));
+            return match reading {
+                Some(Reading::Ok(data)) => Ok(Answer::Json {
+                    data,
+                    full: json.unwrap_or(Value::Null),
+                }),
+                Some(Reading::Failed { code, message }) => Err(Failure::Code(code, message)),
+                None => Err(Failure::Garbage(status.as_u16(), text.into_owned())),
+            };
+        }
+        let envelope = json.and_then(Envelope::from_value);
         self.hooks.debug(&format!(
             "← {status}{}",
             envelope
@@ -557,21 +576,11 @@ impl Client {
                 .unwrap_or_default()
         ));
         match envelope {
-            Some(e) if e.code == codes::OK && status.is_success() => Ok(Answer::Json {
-                data: e.data.unwrap_or(Value::Null),
-                full: serde_json::from_slice(&body).unwrap_or(Value::Null),
-            }),
             // A code the protocol names says more than the HTTP status;
             // otherwise the status decides (402, 429, 5xx…).
-            Some(e) if e.code != codes::OK => {
-                if status.is_success() || codes::is_known(e.code) {
-                    Err(Failure::Code(e.code, e.message))
-                } else {
-                    Err(Failure::Status(status.as_u16(), e.message))
-                }
-            }
-            _ if !status.is_success() => Err(Failure::Status(status.as_u16(), text.into_owned())),
-            _ => Err(Failure::Garbage(status.as_u16(), text.into_owned())),
+            Some(e) if codes::is_known(e.code) => Err(Failure::Code(e.code, e.message)),
+            Some(e) if !e.message.is_empty() => Err(Failure::Status(status.as_u16(), e.message)),
+            _ => Err(Failure::Status(status.as_u16(), text.into_owned())),
         }
     }
 }

@@ -1,13 +1,18 @@
 //! From bytes on the wire to [`ChatEvent`]s: eventsource-stream does the SSE
-//! framing; [`Interpreter`] (pure, table-tested) turns ADK events into what
-//! the user should see, once.
+//! framing (on input made safe for it first, see [`events`]); [`Interpreter`]
+//! (pure, table-tested) turns ADK events into what the user should see, once.
 //!
 //! The de-duplication rule (PROTOCOL.md §4): partial text pieces are shown
-//! as they arrive; a non-partial event that repeats them is the aggregate
-//! and adds only what the pieces missed; a non-partial text with no partials
-//! before it is shown whole. A new message starts after an aggregate or a
-//! tool call, which the renderer needs for spacing and for dropping a
-//! trailing "temporary issue".
+//! as they arrive; a non-partial text that repeats them is their aggregate
+//! and adds only what the pieces did not already show; a non-partial text
+//! with no pieces before it is shown whole. Pieces and aggregates are
+//! matched per turn (`invocationId`), not by position: a real ADK runner
+//! sends a model call's aggregate *after* the tool call it made
+//! (pieces → functionCall → functionResponse → aggregate), other servers
+//! before it or not at all, and one turn may hold several model messages.
+//! A new message starts after a tool call or a finished aggregate, which
+//! the renderer needs for spacing and for dropping a trailing "temporary
+//! issue".
 
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
@@ -19,9 +24,17 @@ use crate::wire::adk::Event;
 /// make the client buffer without bound.
 pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
 
+/// The largest event (all its lines together) accepted: an event made of
+/// many long `data:` lines is refused as a whole, not only a long line.
+pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
+
 /// About how many bytes of complete lines are handed to the SSE parser at
 /// a time (see [`line_pieces`]).
 const PIECE: usize = 8 * 1024;
+
+/// How much streamed text waiting for its aggregate is kept per turn; past
+/// it the oldest is forgotten and the aggregate is matched by its end.
+const MAX_UNMATCHED: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChatEvent {
@@ -37,16 +50,24 @@ pub enum ChatEvent {
     Alive,
 }
 
+/// Streamed text of one invocation that no aggregate has accounted for yet.
+#[derive(Debug, Default)]
+struct Pending {
+    invocation: String,
+    text: String,
+    /// The front of `text` was dropped ([`MAX_UNMATCHED`]).
+    truncated: bool,
+}
+
 /// Turns ADK events into [`ChatEvent`]s, remembering what was shown.
 #[derive(Debug, Default)]
 pub struct Interpreter {
-    /// Text of the current message shown from partial pieces.
-    partial: String,
+    pending: Vec<Pending>,
     /// Whether any message has started in this turn.
     started: bool,
-    /// The current message is finished (an aggregate or a tool call came):
-    /// the next text starts a new one.
-    closed: bool,
+    /// The current message is still streaming: more pieces continue it.
+    /// A tool call or a finished aggregate closes it.
+    open: bool,
 }
 
 impl Interpreter {
@@ -54,15 +75,23 @@ impl Interpreter {
         Self::default()
     }
 
-    fn begin_text(&mut self, out: &mut Vec<ChatEvent>) {
-        if self.closed || !self.started {
-            if self.started {
-                out.push(ChatEvent::NewMessage);
-            }
-            self.started = true;
-            self.closed = false;
-            self.partial.clear();
+    /// Start a new message unless the current one is still open.
+    fn boundary(&mut self, out: &mut Vec<ChatEvent>) {
+        if self.started && !self.open {
+            out.push(ChatEvent::NewMessage);
         }
+        self.started = true;
+    }
+
+    fn pending_mut(&mut self, invocation: &str) -> &mut Pending {
+        if let Some(i) = self.pending.iter().position(|p| p.invocation == invocation) {
+            return &mut self.pending[i];
+        }
+        self.pending.push(Pending {
+            invocation: invocation.to_string(),
+            ..Pending::default()
+        });
+        self.pending.last_mut().expect("just pushed")
     }
 
     /// One parsed event in, what to show out.
@@ -76,50 +105,86 @@ impl Interpreter {
             out.push(ChatEvent::Alive);
             return out;
         };
-        let role_is_user = content.role.as_deref() == Some("user");
+        // The user's own message echoed back is never shown.
+        let from_user =
+            content.role.as_deref() == Some("user") || ev.author.as_deref() == Some("user");
+        let invocation = ev.invocation_id.clone().unwrap_or_default();
+        let mut text = String::new();
         for part in &content.parts {
             if let Some(call) = &part.function_call {
-                self.closed = true;
+                self.open = false;
                 out.push(ChatEvent::Tool(call.name.clone()));
-                continue;
+            } else if part.function_response.is_some() {
+                self.open = false;
+            } else if part.thought != Some(true) && !from_user {
+                text.push_str(part.text.as_deref().unwrap_or(""));
             }
-            if part.function_response.is_some() {
-                self.closed = true;
-                continue;
-            }
-            if part.thought == Some(true) || role_is_user {
-                continue;
-            }
-            let Some(text) = part.text.as_deref().filter(|t| !t.is_empty()) else {
-                continue;
-            };
+        }
+        if !text.is_empty() {
             if ev.is_partial() {
-                self.begin_text(&mut out);
-                self.partial.push_str(text);
-                out.push(ChatEvent::Text(text.to_string()));
-            } else if !self.closed && !self.partial.is_empty() {
-                // The aggregate of the pieces already shown.
-                if let Some(rest) = text.strip_prefix(self.partial.as_str()) {
-                    if !rest.is_empty() {
-                        out.push(ChatEvent::Text(rest.to_string()));
+                self.boundary(&mut out);
+                self.open = true;
+                let p = self.pending_mut(&invocation);
+                p.text.push_str(&text);
+                if p.text.len() > MAX_UNMATCHED {
+                    let mut cut = p.text.len() - MAX_UNMATCHED / 2;
+                    while !p.text.is_char_boundary(cut) {
+                        cut += 1;
                     }
-                } else if !self.partial.contains(text) && !text.contains(&*self.partial) {
-                    // Not the aggregate after all: a message of its own.
-                    out.push(ChatEvent::NewMessage);
-                    out.push(ChatEvent::Text(text.to_string()));
+                    p.text.drain(..cut);
+                    p.truncated = true;
                 }
-                self.closed = true;
-                self.partial.clear();
+                out.push(ChatEvent::Text(text));
             } else {
-                self.begin_text(&mut out);
-                out.push(ChatEvent::Text(text.to_string()));
-                self.closed = true;
+                self.aggregate(&invocation, &text, &mut out);
             }
         }
         if out.is_empty() {
             out.push(ChatEvent::Alive);
         }
         out
+    }
+
+    /// A complete (non-partial) text: the aggregate of pieces already shown,
+    /// or a message of its own.
+    fn aggregate(&mut self, invocation: &str, text: &str, out: &mut Vec<ChatEvent>) {
+        // Its own turn's pieces first; then, for a server whose ids do not
+        // hold still, any other turn's pieces that it lines up with.
+        let mut order: Vec<usize> = (0..self.pending.len())
+            .filter(|&i| !self.pending[i].text.is_empty())
+            .collect();
+        order.sort_by_key(|&i| self.pending[i].invocation != invocation);
+        for i in order {
+            let p = &mut self.pending[i];
+            let Some(m) = match_aggregate(&p.text, p.truncated, text) else {
+                continue;
+            };
+            p.text.drain(..m.consumed);
+            if p.text.trim().is_empty() {
+                p.text.clear();
+                p.truncated = false;
+            }
+            let mut rest = &text[m.new_from..];
+            if !rest.trim().is_empty() {
+                // Spacing comes from what was shown, or from the new
+                // message's start, not twice.
+                if !self.open || m.shown_ends_in_space {
+                    rest = rest.trim_start();
+                }
+                if !self.open {
+                    self.boundary(out);
+                }
+                out.push(ChatEvent::Text(rest.to_string()));
+            }
+            if self.pending.iter().all(|p| p.text.is_empty()) {
+                self.open = false;
+            }
+            return;
+        }
+        // Not the aggregate of anything shown: a message of its own.
+        self.open = false;
+        self.boundary(out);
+        out.push(ChatEvent::Text(text.to_string()));
     }
 
     /// A `data:` payload in, what to show out. Empty data is a heartbeat;
@@ -135,6 +200,114 @@ impl Interpreter {
             Err(e) => Err(format!("ignored an event img2yt cannot read ({e})")),
         }
     }
+}
+
+/// How an aggregate lines up with the streamed text it may repeat.
+#[derive(Debug, PartialEq)]
+struct AggregateMatch {
+    /// Bytes of the streamed text it accounts for.
+    consumed: usize,
+    /// Where the aggregate's text not yet shown begins.
+    new_from: usize,
+    /// What was shown ended with whitespace.
+    shown_ends_in_space: bool,
+}
+
+/// Shortest tail of the streamed text that lines an aggregate up with it
+/// when the two differ (fewer characters prove nothing).
+const MIN_ALIGN: usize = 12;
+/// Longest tail tried.
+const MAX_ALIGN: usize = 64;
+
+/// The non-whitespace characters of `text` with their byte offsets.
+fn visible(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices().filter(|(_, c)| !c.is_whitespace())
+}
+
+/// Match aggregate `agg` against `shown` (pieces not yet accounted for),
+/// ignoring whitespace: the aggregate may repeat them exactly, extend them,
+/// cover only their first message, or differ in the middle (then it is
+/// lined up by the end of what was shown). `None`: not their aggregate.
+/// Linear in the two lengths, whatever a server sends.
+fn match_aggregate(shown: &str, truncated: bool, agg: &str) -> Option<AggregateMatch> {
+    let shown_ends_in_space = shown.ends_with(char::is_whitespace);
+    if agg.trim().is_empty() {
+        return Some(AggregateMatch {
+            consumed: 0,
+            new_from: agg.len(),
+            shown_ends_in_space,
+        });
+    }
+    if !truncated {
+        let (mut s, mut a) = (visible(shown).peekable(), visible(agg).peekable());
+        let mut agg_end = 0;
+        while let (Some(x), Some(y)) = (s.peek(), a.peek()) {
+            if x.1 != y.1 {
+                break;
+            }
+            agg_end = y.0 + y.1.len_utf8();
+            s.next();
+            a.next();
+        }
+        match (s.peek(), a.peek()) {
+            // The pieces, perhaps with more after them.
+            (None, _) => {
+                return Some(AggregateMatch {
+                    consumed: shown.len(),
+                    new_from: agg_end,
+                    shown_ends_in_space,
+                })
+            }
+            // Only the first message of what was streamed.
+            (Some(&(next, _)), None) => {
+                return Some(AggregateMatch {
+                    consumed: next,
+                    new_from: agg.len(),
+                    shown_ends_in_space,
+                })
+            }
+            _ => {}
+        }
+    }
+    // Different in the middle: find where the end of what was shown sits
+    // in the aggregate and show only what follows it. A tail that occurs
+    // has every shorter tail occurring too, so the longest is found by
+    // halving.
+    let tail: String = {
+        let v: Vec<char> = visible(shown).map(|x| x.1).collect::<Vec<_>>();
+        v[v.len().saturating_sub(MAX_ALIGN)..].iter().collect()
+    };
+    let norm: String = visible(agg).map(|x| x.1).collect();
+    let tail_chars: Vec<usize> = tail.char_indices().map(|x| x.0).collect();
+    if tail_chars.is_empty() {
+        return None;
+    }
+    let find = |len: usize| norm.rfind(&tail[tail_chars[tail_chars.len() - len]..]);
+    let (mut lo, mut hi) = (MIN_ALIGN.min(tail_chars.len()).max(1), tail_chars.len());
+    find(lo)?;
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if find(mid).is_some() {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let at = find(lo)?;
+    let end_norm = at + tail[tail_chars[tail_chars.len() - lo]..].len();
+    // Back from the whitespace-free text to the aggregate's own offsets.
+    let mut seen = 0;
+    let new_from = visible(agg)
+        .find_map(|(i, c)| {
+            seen += c.len_utf8();
+            (seen == end_norm).then_some(i + c.len_utf8())
+        })
+        .unwrap_or(agg.len());
+    Some(AggregateMatch {
+        consumed: shown.len(),
+        new_from,
+        shown_ends_in_space,
+    })
 }
 
 /// The human label for a tool call, from its name.
@@ -178,20 +351,35 @@ pub fn tool_label(name: &str) -> String {
     }
 }
 
-/// SSE events from a response body, with bounded lines. Each item is a
-/// `(event type, data)` pair; comments are consumed by the parser.
-///
-/// The parser is handed whole lines only: it rescans its whole buffer for
-/// a line end whenever bytes arrive, so a long line (a 2 MB event) arriving
-/// in many small chunks would cost time quadratic in its length. Lines are
-/// gathered here instead, looking only at the new bytes of each chunk.
+/// SSE events from a response body, with bounded lines and events. Each
+/// item is a `(event type, data)` pair; comments are consumed by the parser.
 pub fn events(
     resp: reqwest::Response,
 ) -> impl Stream<Item = Result<(String, String), ApiError>> + Send {
+    events_from(resp.bytes_stream().map(|r| {
+        r.map_err(|e| ApiError::Broken {
+            detail: format!("the reply stream broke: {e}"),
+        })
+    }))
+}
+
+/// [`events`] over any byte stream (the fuzz tests feed it directly).
+///
+/// The parser is handed whole lines only, made safe first: eventsource-stream
+/// 0.2 panics on a stream that starts with a byte-order mark and, after one
+/// invalid UTF-8 byte, silently drops every later event, so the BOM is
+/// removed here and invalid bytes become U+FFFD (a cut at a line end never
+/// splits a character). Gathering lines here also keeps a long line
+/// arriving in many small chunks linear: the parser rescans its whole
+/// buffer whenever bytes arrive.
+pub fn events_from<S>(body: S) -> impl Stream<Item = Result<(String, String), ApiError>> + Send
+where
+    S: Stream<Item = Result<Bytes, ApiError>> + Send + 'static,
+{
     let lines = futures_util::stream::unfold(
-        (Box::pin(resp.bytes_stream()), BytesMut::new(), false),
-        |(mut body, mut pending, done)| async move {
-            if done {
+        (Box::pin(body), BytesMut::new(), Reader::default()),
+        |(mut body, mut pending, mut reader)| async move {
+            if reader.done {
                 return None;
             }
             loop {
@@ -199,32 +387,45 @@ pub fn events(
                     Some(Ok(chunk)) => {
                         let last_end = chunk.iter().rposition(|&c| c == b'\n' || c == b'\r');
                         pending.extend_from_slice(&chunk);
-                        match last_end {
+                        let whole = match last_end {
                             Some(i) => {
                                 let cut = pending.len() - chunk.len() + i + 1;
-                                let whole = pending.split_to(cut).freeze();
-                                return Some((Ok(line_pieces(whole)), (body, pending, false)));
+                                Some(pending.split_to(cut).freeze())
                             }
-                            // `pending` is the unfinished line alone.
-                            None if pending.len() > MAX_LINE_BYTES => {
-                                let err = ApiError::TooLarge {
-                                    limit: MAX_LINE_BYTES,
-                                };
-                                return Some((Err(err), (body, pending, true)));
-                            }
-                            None => {}
+                            None => None,
+                        };
+                        let ok = match &whole {
+                            Some(w) => reader.size.feed(w),
+                            None => true,
+                        };
+                        // `pending` is the unfinished line alone now.
+                        if !ok
+                            || pending.len() > MAX_LINE_BYTES
+                            || reader.size.bytes + pending.len() > MAX_EVENT_BYTES
+                        {
+                            reader.done = true;
+                            let limit = if pending.len() > MAX_LINE_BYTES {
+                                MAX_LINE_BYTES
+                            } else {
+                                MAX_EVENT_BYTES
+                            };
+                            let err = ApiError::TooLarge { limit };
+                            return Some((Err(err), (body, pending, reader)));
+                        }
+                        if let Some(whole) = whole {
+                            let pieces = line_pieces(reader.clean(whole));
+                            return Some((Ok(pieces), (body, pending, reader)));
                         }
                     }
                     Some(Err(e)) => {
-                        let err = ApiError::Broken {
-                            detail: format!("the reply stream broke: {e}"),
-                        };
-                        return Some((Err(err), (body, pending, true)));
+                        reader.done = true;
+                        return Some((Err(e), (body, pending, reader)));
                     }
                     None if pending.is_empty() => return None,
                     None => {
-                        let rest = pending.split().freeze();
-                        return Some((Ok(vec![rest]), (body, pending, true)));
+                        reader.done = true;
+                        let rest = reader.clean(pending.split().freeze());
+                        return Some((Ok(vec![rest]), (body, pending, reader)));
                     }
                 }
             }
@@ -243,6 +444,72 @@ pub fn events(
             detail: format!("the reply stream was malformed: {e}"),
         }),
     })
+}
+
+/// What [`events_from`] remembers between chunks.
+#[derive(Default)]
+struct Reader {
+    /// The first bytes were looked at for a byte-order mark.
+    started: bool,
+    size: EventSize,
+    done: bool,
+}
+
+impl Reader {
+    /// Whole lines made safe for the parser: no BOM at the start of the
+    /// stream, valid UTF-8.
+    fn clean(&mut self, mut whole: Bytes) -> Bytes {
+        if !self.started {
+            self.started = true;
+            if whole.starts_with("\u{feff}".as_bytes()) {
+                whole = whole.slice(3..);
+            }
+        }
+        match String::from_utf8_lossy(&whole) {
+            std::borrow::Cow::Borrowed(_) => whole,
+            std::borrow::Cow::Owned(fixed) => Bytes::from(fixed),
+        }
+    }
+}
+
+/// The size of the event being received, counted over complete lines
+/// (comments are not kept by the parser and do not count).
+#[derive(Default)]
+struct EventSize {
+    bytes: usize,
+    /// The last chunk ended with CR: a LF first in the next one ends the
+    /// same line.
+    after_cr: bool,
+}
+
+impl EventSize {
+    /// Complete lines in; `false` once the event is larger than
+    /// [`MAX_EVENT_BYTES`].
+    fn feed(&mut self, lines: &[u8]) -> bool {
+        let mut i = usize::from(self.after_cr && lines.first() == Some(&b'\n'));
+        let mut start = i;
+        while i < lines.len() {
+            let c = lines[i];
+            if c == b'\n' || c == b'\r' {
+                let line = &lines[start..i];
+                if line.is_empty() {
+                    self.bytes = 0;
+                } else if line[0] != b':' {
+                    self.bytes += line.len();
+                    if self.bytes > MAX_EVENT_BYTES {
+                        return false;
+                    }
+                }
+                if c == b'\r' && lines.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            i += 1;
+        }
+        self.after_cr = lines.last() == Some(&b'\r');
+        true
+    }
 }
 
 /// Complete lines in pieces of about [`PIECE`] bytes, each ending at a
@@ -339,6 +606,214 @@ mod tests {
         assert_eq!(m, 1);
         let mut i = Interpreter::new();
         assert_eq!(i.feed(&call), vec![ChatEvent::Tool("edit_draft".into())]);
+    }
+
+    fn inv(mut e: Event, id: &str) -> Event {
+        e.invocation_id = Some(id.into());
+        e
+    }
+
+    fn call(name: &str) -> Event {
+        ev(
+            json!({"content": {"role": "model", "parts": [{"functionCall": {"name": name, "args": {}}}]}, "invocationId": "e-1"}),
+        )
+    }
+
+    fn response(name: &str) -> Event {
+        ev(
+            json!({"content": {"role": "user", "parts": [{"functionResponse": {"name": name, "response": {"ok": true}}}]}, "invocationId": "e-1"}),
+        )
+    }
+
+    fn thought(t: &str, partial: bool) -> Event {
+        let mut e = ev(
+            json!({"content": {"role": "model", "parts": [{"text": t, "thought": true}]}, "invocationId": "e-1"}),
+        );
+        e.partial = partial.then_some(true);
+        e
+    }
+
+    /// Every order in which a server may send one turn's events shows each
+    /// sentence exactly once, messages apart.
+    #[test]
+    fn each_sentence_once_in_every_event_order() {
+        let p = |t: &str| inv(text(t, true), "e-1");
+        let agg = |t: &str| inv(text(t, false), "e-1");
+        let cases: Vec<(&str, Vec<Event>, &str)> = vec![
+            (
+                "ADK: pieces, tool call and response, then the aggregate",
+                vec![
+                    p("Adding "),
+                    p("a track."),
+                    call("edit_draft"),
+                    response("edit_draft"),
+                    agg("Adding a track."),
+                ],
+                "Adding a track.",
+            ),
+            (
+                "aggregate before the tool events",
+                vec![
+                    p("Adding "),
+                    p("a track."),
+                    agg("Adding a track."),
+                    call("edit_draft"),
+                    response("edit_draft"),
+                ],
+                "Adding a track.",
+            ),
+            (
+                "no aggregate",
+                vec![p("Adding "), p("a track."), call("edit_draft")],
+                "Adding a track.",
+            ),
+            (
+                "two messages, each aggregate after its tool",
+                vec![
+                    p("One. "),
+                    call("a"),
+                    response("a"),
+                    agg("One. "),
+                    p("Two."),
+                    call("b"),
+                    response("b"),
+                    agg("Two."),
+                ],
+                "One. |Two.",
+            ),
+            (
+                "two messages, both aggregates late",
+                vec![p("One."), call("a"), p("Two."), agg("One."), agg("Two.")],
+                "One.|Two.",
+            ),
+            (
+                "one aggregate for two messages",
+                vec![p("One."), call("a"), p("Two."), agg("One. Two.")],
+                "One.|Two.",
+            ),
+            (
+                "thoughts streamed and aggregated",
+                vec![
+                    thought("plan: ", true),
+                    p("Done."),
+                    thought("plan: call", false),
+                    agg("Done."),
+                ],
+                "Done.",
+            ),
+            (
+                "thought and text in one aggregate",
+                vec![
+                    p("Done."),
+                    ev(
+                        json!({"content": {"role": "model", "parts": [{"text": "why", "thought": true}, {"text": "Done."}]}, "invocationId": "e-1"}),
+                    ),
+                ],
+                "Done.",
+            ),
+            (
+                "aggregate longer than the pieces",
+                vec![p("Adding "), call("a"), agg("Adding a track.")],
+                "Adding |a track.",
+            ),
+            (
+                "aggregate differs in the middle",
+                vec![
+                    p("Adding a lofi track "),
+                    p("at 35 percent"),
+                    agg("Adding a lo-fi track at 35 percent volume."),
+                ],
+                "Adding a lofi track at 35 percent volume.",
+            ),
+            (
+                "aggregate with other whitespace",
+                vec![p("Line one.\n"), p("Line two."), agg("Line one. Line two.")],
+                "Line one.\nLine two.",
+            ),
+            (
+                "whole texts without pieces",
+                vec![agg("One."), call("a"), agg("Two.")],
+                "One.|Two.",
+            ),
+            (
+                "an aggregate that is another message",
+                vec![p("Adding a track."), agg("Something else entirely.")],
+                "Adding a track.|Something else entirely.",
+            ),
+        ];
+        for (name, events, want) in cases {
+            assert_eq!(shown(&events).0, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn invocations_are_matched_apart() {
+        let (s, _) = shown(&[
+            inv(text("Alpha. ", true), "e-1"),
+            inv(text("Beta.", true), "e-2"),
+            inv(text("Beta.", false), "e-2"),
+            inv(text("Alpha.", false), "e-1"),
+        ]);
+        assert_eq!(s, "Alpha. Beta.");
+    }
+
+    #[test]
+    fn aggregate_matching_is_linear_on_hostile_input() {
+        let shown_text = "ab".repeat(200_000);
+        let agg = format!("{}c{}", "ab".repeat(100_000), "ba".repeat(300_000));
+        let start = std::time::Instant::now();
+        let _ = match_aggregate(&shown_text, false, &agg);
+        let _ = match_aggregate(&shown_text, true, &agg);
+        // Generous: a quadratic search would take minutes here.
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    fn read(chunks: Vec<&[u8]>) -> Vec<Result<(String, String), String>> {
+        let body = futures_util::stream::iter(
+            chunks
+                .into_iter()
+                .map(|c| Ok(Bytes::copy_from_slice(c)))
+                .collect::<Vec<_>>(),
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        rt.block_on(
+            events_from(body)
+                .map(|r| r.map_err(|e| e.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_bad_bytes_lose_nothing() {
+        let got = read(vec![
+            b"\xEF\xBB",
+            b"\xBFdata: one\n\ndata: t\xFFwo\n\n",
+            b"data: three\r\n\r\n",
+        ]);
+        let data: Vec<String> = got.into_iter().map(|r| r.unwrap().1).collect();
+        assert_eq!(data, vec!["one", "t\u{FFFD}wo", "three"]);
+    }
+
+    #[test]
+    fn an_event_of_many_long_lines_is_refused() {
+        let line = format!("data: {}\n", "x".repeat(1 << 20));
+        let chunks: Vec<Vec<u8>> = (0..20).map(|_| line.clone().into_bytes()).collect();
+        let got = read(chunks.iter().map(|c| c.as_slice()).collect());
+        assert!(
+            matches!(got.last(), Some(Err(e)) if e.contains("larger than")),
+            "{got:?}"
+        );
+        // A CR LF split across reads does not reset the count.
+        let line = format!("data: {}\r", "x".repeat(1 << 20));
+        let mut chunks: Vec<Vec<u8>> = Vec::new();
+        for _ in 0..20 {
+            chunks.push(line.clone().into_bytes());
+            chunks.push(b"\n".to_vec());
+        }
+        let got = read(chunks.iter().map(|c| c.as_slice()).collect());
+        assert!(matches!(got.last(), Some(Err(_))), "{got:?}");
     }
 
     #[test]

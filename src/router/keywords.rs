@@ -159,14 +159,14 @@ pub(super) const SHARED_ZH: &[&str] = &[
 pub(super) static ACTIONS: &[ActionWords] = &[
     ActionWords {
         action: Action::Export,
-        en_triggers: &[&["export"], &["download"], &["send", "me"]],
+        en_triggers: &[&["export"], &["download"], &["render"], &["send", "me"]],
         en_frame: &[
             "1080p", "1440p", "2160p", "2k", "480p", "4k", "720p", "as", "at", "copy", "file",
             "film", "final", "finished", "for", "format", "full", "gif", "hd", "high", "in",
             "into", "it", "m4v", "mkv", "mov", "movie", "mp4", "one", "out", "quality", "result",
             "so", "that", "this", "uhd", "version", "video", "webm",
         ],
-        zh_triggers: &["导出", "下载", "发给我", "发我"],
+        zh_triggers: &["导出", "下载", "渲染", "发给我", "发我"],
         zh_frame: &[
             "视频",
             "影片",
@@ -213,7 +213,7 @@ pub(super) static ACTIONS: &[ActionWords] = &[
     },
     ActionWords {
         action: Action::Status,
-        en_triggers: &[&["status"], &["tracks"]],
+        en_triggers: &[&["status"], &["tracks"], &["timeline"], &["progress"]],
         en_frame: &[
             "all",
             "edit",
@@ -221,16 +221,17 @@ pub(super) static ACTIONS: &[ActionWords] = &[
             "list",
             "of",
             "on",
-            "progress",
+            "preview",
             "project",
             "render",
             "rendering",
-            "timeline",
+            "so",
+            "far",
             "video",
             "we",
         ],
-        zh_triggers: &["状态", "轨道"],
-        zh_frame: &["项目", "工程", "视频", "所有", "进度", "全部"],
+        zh_triggers: &["状态", "轨道", "时间线", "进度"],
+        zh_frame: &["项目", "工程", "视频", "所有", "全部", "渲染"],
     },
     ActionWords {
         action: Action::Upload,

@@ -307,32 +307,46 @@ fn keyword_action(text: &str) -> Option<(Action, Option<String>)> {
         return None;
     }
 
-    // Rule 1: exactly one action is triggered.
-    let mut covered = vec![false; tokens.len()];
-    let mut found: Option<&ActionWords> = None;
+    // Rule 1: exactly one action is triggered. A trigger that is also a
+    // frame word of another triggered action yields to it: in "render
+    // status" the render is what the status is about.
+    let mut hits: Vec<(&ActionWords, Vec<bool>, Vec<&str>)> = Vec::new();
     for words in ACTIONS {
-        let mut hit = false;
+        let mut covered = vec![false; tokens.len()];
+        let mut said: Vec<&str> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             match token {
-                Token::En(_) => {
+                Token::En(w) => {
                     for phrase in words.en_triggers {
                         if en_phrase_at(&tokens, i, phrase) {
                             covered[i..i + phrase.len()].fill(true);
-                            hit = true;
+                            said.push(if phrase.len() == 1 { w.as_str() } else { "" });
                         }
                     }
                 }
-                Token::Zh(run) => hit |= words.zh_triggers.iter().any(|t| run.contains(t)),
+                Token::Zh(run) => {
+                    said.extend(words.zh_triggers.iter().filter(|t| run.contains(*t)))
+                }
             }
         }
-        if hit {
-            if found.is_some() {
-                return None;
-            }
-            found = Some(words);
+        if !said.is_empty() {
+            hits.push((words, covered, said));
         }
     }
-    let words = found?;
+    if hits.len() > 1 {
+        let frames_of_others = |me: &ActionWords, word: &str| {
+            hits.iter().any(|(other, _, _)| {
+                other.action != me.action
+                    && (other.en_frame.contains(&word) || other.zh_frame.contains(&word))
+            })
+        };
+        hits = hits
+            .iter()
+            .filter(|(me, _, said)| !said.iter().all(|w| frames_of_others(me, w)))
+            .cloned()
+            .collect();
+    }
+    let [(words, covered, _)] = <[_; 1]>::try_from(hits).ok()?;
 
     // A path only makes sense as an export target (or a photo to upload,
     // which the caller explains how to do); anywhere else it is content.
@@ -645,6 +659,9 @@ mod tests {
             ("Download the final video!", export()),
             ("send me the video", export()),
             ("can you send me the video?", export()),
+            ("render it and send me the file", export()),
+            ("render the video", export()),
+            ("render it in 1080p", export()),
             // --- export with a path
             ("export to trip.mp4", export_to("trip.mp4")),
             ("export to trip.mp4.", export_to("trip.mp4")),
@@ -676,6 +693,13 @@ mod tests {
             ("show the tracks", Status),
             ("project status", Status),
             ("check status", Status),
+            ("show the timeline", Status),
+            ("show me the timeline", Status),
+            ("timeline?", Status),
+            ("render status", Status),
+            ("render progress", Status),
+            ("whats the progress", Status),
+            ("preview the timeline", Status),
             // --- upload, English
             ("upload", UploadHelp),
             ("Upload photos", UploadHelp),
@@ -733,6 +757,13 @@ mod tests {
             ("  make it brighter  ", chat("make it brighter")),
             ("is the export done", chat("is the export done")),
             ("export ~/frame.jpg", chat("export ~/frame.jpg")),
+            (
+                "add music to the timeline",
+                chat("add music to the timeline"),
+            ),
+            ("add a progress bar", chat("add a progress bar")),
+            ("render the title in red", chat("render the title in red")),
+            ("export status", chat("export status")),
             ("upload ~/a.jpg", UploadHelp),
             (
                 "https://example.com/a.mp4",
@@ -923,13 +954,19 @@ mod tests {
     #[test]
     fn tables_are_lowercase_and_disjoint_from_triggers() {
         for words in ACTIONS {
+            // Another action's trigger may be a frame word here ("render
+            // status": it yields, see `keyword_action`); its own, or a shared
+            // word, never.
             for w in words.en_frame.iter().chain(SHARED_EN) {
                 assert_eq!(*w, w.to_lowercase());
                 for other in ACTIONS {
-                    assert!(
-                        !other.en_triggers.iter().any(|p| p.len() == 1 && p[0] == *w),
-                        "{w} is both a frame word and a trigger"
-                    );
+                    let shared = SHARED_EN.contains(w);
+                    if other.action == words.action || shared {
+                        assert!(
+                            !other.en_triggers.iter().any(|p| p.len() == 1 && p[0] == *w),
+                            "{w} is both a frame word and a trigger"
+                        );
+                    }
                 }
             }
         }

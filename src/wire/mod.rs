@@ -12,5 +12,5 @@ pub mod lenient;
 pub mod types;
 
 pub use adk::RunSseRequest;
-pub use envelope::{codes, Envelope};
+pub use envelope::{codes, Envelope, Reading};
 pub use types::*;
