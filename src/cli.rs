@@ -4,6 +4,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+use crate::server::dialect::Wire;
+
 const AFTER_HELP: &str = "\
 Examples:
   img2yt                                   start the interactive editor
@@ -128,6 +130,11 @@ pub struct ServeArgs {
     /// quick previews; drafts ask for 720 or 1080).
     #[arg(long, env = "IMG2YT_SERVER_MAX_HEIGHT", value_name = "PIXELS", value_parser = clap::value_parser!(u32).range(16..=4320))]
     pub max_height: Option<u32>,
+    /// Speak this dialect of the protocol: `doc` (the default) is exactly
+    /// PROTOCOL.md; the others each vary one thing the document leaves
+    /// open (for testing clients).
+    #[arg(long, env = "IMG2YT_SERVER_WIRE", value_enum, default_value_t = Wire::Doc, value_name = "NAME", hide_possible_values = false)]
+    pub wire: Wire,
 }
 
 #[derive(Debug, Clone, Args)]

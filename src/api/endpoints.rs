@@ -40,7 +40,19 @@ impl Client {
             idempotent: true,
             ..Spec::new(Method::GET, |_| "/api/credits/balance/simple".into())
         };
-        decode(self.json(spec).await?)
+        let data = self.json(spec).await?;
+        // Every field has a default; a payload with none of them is not a
+        // balance of zero but an answer img2yt cannot read.
+        if !["available", "total", "frozen"]
+            .iter()
+            .any(|k| data.get(*k).is_some())
+        {
+            return Err(ApiError::Garbage {
+                status: 200,
+                raw: format!("a balance without figures: {data}"),
+            });
+        }
+        decode(data)
     }
 
     /// `GET /api/state/nemo_agent/me/<sid>/latest` → `data` (with `state`

@@ -56,8 +56,3 @@ impl From<super::db::DbError> for ServerError {
 }
 
 pub type Reply = Result<Response, ServerError>;
-
-/// A success envelope.
-pub fn ok(data: Value) -> Reply {
-    Ok(Json(Envelope::ok(data)).into_response())
-}

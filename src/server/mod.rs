@@ -11,6 +11,7 @@
 
 pub mod agent;
 pub mod db;
+pub mod dialect;
 mod error;
 pub mod faults;
 pub mod jobs;
@@ -54,6 +55,8 @@ pub struct ServerConfig {
     pub log: bool,
     /// Never charge; the balance says `"unlimited": true`.
     pub unlimited_credits: bool,
+    /// The dialect of PROTOCOL.md it speaks ([`dialect`]).
+    pub wire: dialect::Wire,
 }
 
 pub struct Shared {
@@ -126,6 +129,11 @@ impl Shared {
 
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
+    }
+
+    /// A success answer carrying `data`, in the dialect this server speaks.
+    pub(crate) fn ok(&self, data: serde_json::Value) -> error::Reply {
+        Ok(axum::Json(self.cfg.wire.answer(data)).into_response())
     }
 }
 
@@ -465,10 +473,21 @@ pub async fn spawn_local(data_dir: PathBuf) -> std::io::Result<(String, Handle)>
         max_p: max_p_from_env(),
         data_dir: Some(data_dir),
         unlimited_credits: true,
+        wire: wire_from_env(),
         ..ServerConfig::default()
     })
     .await?;
     Ok((h.url.clone(), h))
+}
+
+/// `IMG2YT_SERVER_WIRE`: the dialect `--local`'s backend speaks (tests of
+/// the client against each dialect); unknown names keep `doc`.
+fn wire_from_env() -> dialect::Wire {
+    use clap::ValueEnum;
+    std::env::var("IMG2YT_SERVER_WIRE")
+        .ok()
+        .and_then(|s| dialect::Wire::from_str(s.trim(), true).ok())
+        .unwrap_or_default()
 }
 
 fn max_p_from_env() -> Option<u32> {
@@ -496,6 +515,7 @@ pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -
         max_p: args.max_height,
         log: true,
         unlimited_credits: !args.faults,
+        wire: args.wire,
     };
     let addr = format!("{}:{}", args.host, args.port);
     let listener = TcpListener::bind(&addr)
@@ -511,6 +531,13 @@ pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -
     out.line(format!(
         "img2yt offline backend listening on http://{local}"
     ));
+    if args.wire != dialect::Wire::Doc {
+        out.status(format!(
+            "Speaking the {} dialect ({})",
+            args.wire.name(),
+            args.wire.source()
+        ));
+    }
     out.status(format!(
         "Use it from another shell with: NEMO_API_URL=http://{local} img2yt …{}",
         if args.faults {

@@ -15,7 +15,7 @@ use tokio::io::AsyncWriteExt;
 use tower::ServiceExt;
 
 use super::agent::{self, Frame};
-use super::error::{ok, Reply, ServerError};
+use super::error::{Reply, ServerError};
 use super::jobs;
 use super::render;
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
@@ -60,7 +60,7 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
         if w.tokens.contains_key(&t) {
             let user = w.tokens[&t].clone();
             let credits = w.credits(&user)["available"].clone();
-            return ok(json!({"token": t, "credits": credits, "expires_in": 604800}));
+            return sh.ok(json!({"token": t, "credits": credits, "expires_in": 604800}));
         }
     }
     let user = format!("u{}", sh.db.next_number("users")?);
@@ -69,7 +69,7 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
         .put_user(&user, &w.accounts[&user], &token, Some(&client_id))?;
     w.client_tokens.insert(client_id, token.clone());
     let credits = w.credits(&user)["available"].clone();
-    ok(json!({"token": token, "credits": credits, "expires_in": 604800}))
+    sh.ok(json!({"token": token, "credits": credits, "expires_in": 604800}))
 }
 
 pub async fn create_session(
@@ -100,7 +100,7 @@ pub async fn create_session(
     };
     sh.db.put_session(&session)?;
     w.sessions.insert(id.clone(), session);
-    ok(json!({"task_id": task_id, "session_id": id, "bind_id": bind_id}))
+    sh.ok(json!({"task_id": task_id, "session_id": id, "bind_id": bind_id}))
 }
 
 pub async fn claim_token(
@@ -112,7 +112,7 @@ pub async fn claim_token(
     let user = auth(&w, &headers)?;
     let sid = lenient::first_string(&body, &["session_id"]).unwrap_or_default();
     session_of(&mut w, &user, &sid)?;
-    ok(
+    sh.ok(
         json!({"claim_token": format!("clm_{}", uuid::Uuid::new_v4().simple()), "expires_in": 604800}),
     )
 }
@@ -120,7 +120,7 @@ pub async fn claim_token(
 pub async fn credits(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
     let w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
-    ok(w.credits(&user))
+    sh.ok(w.credits(&user))
 }
 
 pub async fn state(
@@ -130,7 +130,7 @@ pub async fn state(
 ) -> Reply {
     let mut w = sh.world.lock().unwrap();
     let user = auth(&w, &headers)?;
-    ok(session_of(&mut w, &user, &sid)?.state())
+    sh.ok(session_of(&mut w, &user, &sid)?.state())
 }
 
 fn unsupported(name: &str) -> ServerError {
@@ -268,11 +268,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         .collect();
     s.media.extend(added);
     sh.db.put_session(s)?;
-    ok(if out.len() == 1 {
-        out[0].clone()
-    } else {
-        json!({"files": out})
-    })
+    sh.ok(sh.cfg.wire.upload_answer(out))
 }
 
 pub(crate) fn sanitize(name: &str) -> String {
@@ -324,23 +320,36 @@ pub async fn run_sse(
                     sh.db.put_account(&user, &w.accounts[&user])?;
                 }
                 w.sessions.insert(req.session_id.clone(), probe);
-                turn.frames
+                turn.frames(sh.cfg.wire)
             }
         }
     };
-    let ops: VecDeque<Op> = frames.into_iter().map(Op::Frame).collect();
+    let wire = sh.cfg.wire;
+    let nl = wire.line_end();
+    let ops: VecDeque<Op> = frames
+        .into_iter()
+        .map(|f| match f {
+            Frame::Event { event } if wire.splits_events() => {
+                let at = split_point(&event.to_string());
+                Op::Frame(Frame::Split { event, at })
+            }
+            f => Op::Frame(f),
+        })
+        .collect();
     let body = stream::unfold(
         (sh.clone(), req.session_id.clone(), ops),
-        |(sh, sid, mut q)| async move {
+        move |(sh, sid, mut q)| async move {
             loop {
                 let bytes = match q.pop_front()? {
                     Op::Write(b) => b,
                     Op::Frame(frame) => match frame {
-                        Frame::Event { event } => Bytes::from(format!("data: {event}\n\n")),
+                        Frame::Event { event } => Bytes::from(format!("data: {event}{nl}{nl}")),
                         Frame::Raw { text } => Bytes::from(text),
-                        Frame::Comment { text } => Bytes::from(format!(": {text}\n\n")),
-                        Frame::Heartbeat => Bytes::from_static(b"event: heartbeat\ndata:\n\n"),
-                        Frame::Empty => Bytes::from_static(b"data:\n\n"),
+                        Frame::Comment { text } => Bytes::from(format!(": {text}{nl}{nl}")),
+                        Frame::Heartbeat => {
+                            Bytes::from(format!("event: heartbeat{nl}data:{nl}{nl}"))
+                        }
+                        Frame::Empty => Bytes::from(format!("data:{nl}{nl}")),
                         Frame::Sleep { ms } => {
                             tokio::time::sleep(Duration::from_millis(ms)).await;
                             continue;
@@ -367,7 +376,7 @@ pub async fn run_sse(
                         Frame::Split { event, at } => {
                             // Two separate writes with a pause between them; the
                             // cut may fall inside a multi-byte character.
-                            let full = Bytes::from(format!("data: {event}\n\n"));
+                            let full = Bytes::from(format!("data: {event}{nl}{nl}"));
                             let at = at.min(full.len());
                             q.push_front(Op::Write(full.slice(at..)));
                             q.push_front(Op::Frame(Frame::Sleep { ms: 30 }));
@@ -397,6 +406,18 @@ pub async fn run_sse(
         .header(header::CACHE_CONTROL, "no-cache")
         .body(Body::from_stream(body))
         .expect("valid response"))
+}
+
+/// Where to cut an event written in two writes (`--wire split`): inside
+/// its first multi-byte character when it has one, else in the middle.
+/// The offset counts from the start of the `data: ` line.
+fn split_point(event: &str) -> usize {
+    let prefix = "data: ".len();
+    event
+        .char_indices()
+        .find(|(_, c)| c.len_utf8() > 1)
+        .map(|(i, _)| prefix + i + 1)
+        .unwrap_or(prefix + event.len() / 2)
 }
 
 /// What the SSE writer does next: a frame still to expand, or raw bytes.
@@ -451,7 +472,7 @@ pub async fn render_submit(
         media
     };
     jobs::start(sh.clone(), id.clone(), draft, media);
-    ok(json!({"id": id, "status": "pending"}))
+    sh.ok(json!({"id": id, "status": "pending"}))
 }
 
 /// `GET /api/render/proxy/lambda/<id>`: `status` top-level, as §8 says.
@@ -488,9 +509,10 @@ pub async fn render_status(
         Some(("localhost", port)) => format!("127.0.0.1:{port}"),
         _ => host.to_string(),
     };
-    // Progress as a fraction (0-1): unambiguous with the client's reading
-    // of "≤ 1 is a fraction", which an early 0.3 % would not be.
-    let mut v = json!({"code": 0, "message": "success", "id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
+    // §8 as shown: `status` at the top, no envelope. Progress as a
+    // fraction (0-1): unambiguous with the client's reading of "≤ 1 is a
+    // fraction", which an early 0.3 % would not be.
+    let mut v = json!({"id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({
             "url": format!("http://{host}/cdn/renders/{}", output_file(job)),
@@ -509,8 +531,7 @@ pub async fn render_status(
     if let Some(e) = &job.error {
         v["error"] = json!(e.lines().next().unwrap_or("render failed"));
     }
-    v["data"] = json!({"status": job.phase.as_str(), "session": job.session});
-    Ok(Json(v).into_response())
+    Ok(Json(sh.cfg.wire.render_poll(v)).into_response())
 }
 
 /// The video's file name in the renders folder (a job run again after a

@@ -98,8 +98,9 @@ impl Reading {
     /// Read a JSON answer; `None` when it is not JSON a client can use (a
     /// bare string or number).
     pub fn of(v: Value) -> Option<Reading> {
+        // The payload is `data` when there is one, else the document.
         let payload = |v: Value| match v.get("data") {
-            Some(d) if d.is_object() || d.is_array() => d.clone(),
+            Some(d) if !d.is_null() => d.clone(),
             _ => v,
         };
         match &v {

@@ -6,6 +6,7 @@ mod support;
 
 mod agent;
 mod chat;
+mod conformance;
 mod errors;
 mod export;
 mod foundation;

@@ -13,9 +13,20 @@ use img2yt::server::{self, ServerConfig};
 pub struct TestEnv {
     pub rt: tokio::runtime::Runtime,
     pub server: Option<server::Handle>,
+    /// An `img2yt serve` process, when the server is one ([`TestEnv::serve`]).
+    process: Option<std::process::Child>,
     pub url: String,
     pub dir: tempfile::TempDir,
     http: reqwest::Client,
+}
+
+impl Drop for TestEnv {
+    fn drop(&mut self) {
+        if let Some(mut p) = self.process.take() {
+            let _ = p.kill();
+            let _ = p.wait();
+        }
+    }
 }
 
 /// What a finished img2yt run left behind.
@@ -72,8 +83,52 @@ impl TestEnv {
         TestEnv {
             url: handle.url.clone(),
             server: Some(handle),
+            process: None,
             rt,
             dir: tempfile::tempdir().unwrap(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// The real `img2yt serve --faults` on a loopback port, with `args`
+    /// added (`--wire NAME`, …), tiny renders.
+    pub fn serve(args: &[&str]) -> TestEnv {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_img2yt"))
+            .args(["serve", "--faults", "--port", "0", "--max-height", "90"])
+            .args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir.path())
+            .env("IMG2YT_CONFIG_DIR", dir.path().join("server-config"))
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("img2yt serve said {first:?}"))
+            .to_string();
+        // Later request lines go nowhere (a full pipe would block it).
+        let mut out = child.stdout.take().unwrap();
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        TestEnv {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            server: None,
+            process: Some(child),
+            url,
+            dir,
             http: reqwest::Client::new(),
         }
     }
@@ -150,6 +205,11 @@ impl TestEnv {
             "/__control/script",
             Some(json!({ "frames": frames })),
         );
+    }
+
+    /// Remove every injected fault not yet used.
+    pub fn clear_faults(&self) {
+        self.control(reqwest::Method::DELETE, "/__control/faults", None);
     }
 
     pub fn account(&self, v: Value) {

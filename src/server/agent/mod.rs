@@ -14,6 +14,7 @@
 //! each change are kept in the session's history for "undo".
 
 mod apply;
+pub mod events;
 mod frames;
 mod intent;
 mod words;
@@ -23,12 +24,12 @@ mod tests;
 
 use serde_json::{json, Value};
 
-pub use frames::{Frame, Script};
+pub use frames::{Frame, Script, Step};
 
+use super::dialect::Wire;
 use super::slideshow::Slideshow;
 use super::world::Session;
 use apply::uploaded_photos;
-use frames::{say, tool};
 use intent::Edit;
 use words::Lang;
 
@@ -41,8 +42,16 @@ const HISTORY: usize = 50;
 
 /// What a turn costs and does.
 pub struct Turn {
-    pub frames: Vec<Frame>,
+    pub steps: Vec<Step>,
     pub cost: f64,
+    invocation: String,
+}
+
+impl Turn {
+    /// The turn's frames in the dialect the server speaks.
+    pub fn frames(&self, wire: Wire) -> Vec<Frame> {
+        wire.turn(&self.steps, &self.invocation)
+    }
 }
 
 /// Decide what the agent does with a message.
@@ -50,10 +59,7 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     let lang = Lang::of(msg);
     let edits = intent::parse(msg);
     let mut t = TurnBuilder {
-        frames: vec![Frame::Comment {
-            text: "connected".into(),
-        }],
-        inv: invocation.to_string(),
+        steps: Vec::new(),
         cost: 0.0,
     };
     let before = Slideshow::from_draft(&session.draft);
@@ -68,30 +74,31 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         edit(session, msg, before, &edits, lang, &mut t);
     }
     Turn {
-        frames: t.frames,
+        steps: t.steps,
         cost: t.cost,
+        invocation: invocation.to_string(),
     }
 }
 
 struct TurnBuilder {
-    frames: Vec<Frame>,
-    inv: String,
+    steps: Vec<Step>,
     cost: f64,
 }
 
 impl TurnBuilder {
     fn say(&mut self, text: &str) {
-        say(&mut self.frames, &self.inv, text);
+        self.steps.push(Step::Say(text.to_string()));
     }
 
     fn tool(&mut self, name: &str, args: Value) {
-        tool(&mut self.frames, &self.inv, name, args);
+        self.steps.push(Step::Tool {
+            name: name.to_string(),
+            args,
+        });
     }
 
     fn set_draft(&mut self, draft: &Value) {
-        self.frames.push(Frame::SetDraft {
-            draft: draft.clone(),
-        });
+        self.steps.push(Step::SetDraft(draft.clone()));
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::apply::{apply, DEFAULT_VOLUME};
 use super::intent::{parse, Edit, Edit::*, Sel::*};
 use super::words::{self, Lang};
-use super::{plan_turn, Frame};
+use super::{plan_turn, Step};
 use crate::server::slideshow::{Aspect, Mood, MusicSource, Slideshow, TransitionKind as T};
 use crate::server::world::{Media, Session};
 
@@ -545,27 +545,22 @@ fn session(files: &[&str]) -> Session {
     }
 }
 
-/// The final (non-partial) texts of a turn.
-fn said(frames: &[Frame]) -> Vec<String> {
-    frames
+/// The texts a turn says.
+fn said(steps: &[Step]) -> Vec<String> {
+    steps
         .iter()
-        .filter_map(|f| match f {
-            Frame::Event { event } if event["partial"] != true => event["content"]["parts"][0]
-                ["text"]
-                .as_str()
-                .map(String::from),
+        .filter_map(|s| match s {
+            Step::Say(text) => Some(text.clone()),
             _ => None,
         })
         .collect()
 }
 
-fn tools(frames: &[Frame]) -> Vec<String> {
-    frames
+fn tools(steps: &[Step]) -> Vec<String> {
+    steps
         .iter()
-        .filter_map(|f| match f {
-            Frame::Event { event } => event["content"]["parts"][0]["functionCall"]["name"]
-                .as_str()
-                .map(String::from),
+        .filter_map(|s| match s {
+            Step::Tool { name, .. } => Some(name.clone()),
             _ => None,
         })
         .collect()
@@ -576,7 +571,7 @@ fn a_turn_edits_the_draft_and_undo_restores_it() {
     let mut s = session(&["a.jpg", "b.jpg", "c.jpg"]);
     let made = plan_turn(&mut s, "make a video", "e-1");
     assert_eq!(made.cost, 50.0);
-    assert_eq!(tools(&made.frames), ["understand_media", "edit_draft"]);
+    assert_eq!(tools(&made.steps), ["understand_media", "edit_draft"]);
     let first = s.draft.clone();
     let turn = plan_turn(&mut s, "2 seconds per photo, wipe transitions, 9:16", "e-2");
     assert_eq!(turn.cost, 10.0);
@@ -585,19 +580,19 @@ fn a_turn_edits_the_draft_and_undo_restores_it() {
     assert_eq!(show.transition.kind, T::Wipe);
     assert_eq!(show.canvas.aspect, Aspect::Portrait);
     assert_eq!(
-        said(&turn.frames),
+        said(&turn.steps),
         ["Each photo now stays 2 seconds. Transitions are now wipe (0.75 seconds each). The video is now 9:16 (vertical, for YouTube Shorts), 1080×1920. The video now runs 4.5 seconds."]
     );
     let undo = plan_turn(&mut s, "undo", "e-3");
     assert_eq!(s.draft, first);
     assert_eq!(
-        said(&undo.frames),
+        said(&undo.steps),
         ["Undone: the video is back to how it was before \"2 seconds per photo, wipe transitions, 9:16\"."]
     );
     plan_turn(&mut s, "撤销", "e-4");
     assert!(Slideshow::from_draft(&s.draft).is_none());
     let none = plan_turn(&mut s, "undo", "e-5");
-    assert_eq!(said(&none.frames), ["There is nothing to undo yet."]);
+    assert_eq!(said(&none.steps), ["There is nothing to undo yet."]);
     assert_eq!(none.cost, 0.0);
 }
 
@@ -610,10 +605,10 @@ fn titles_are_silent_music_is_two_stage_and_nonsense_is_free() {
         "e-1",
     );
     assert_eq!(
-        tools(&turn.frames),
+        tools(&turn.steps),
         ["understand_media", "edit_draft", "generate_music"]
     );
-    let texts = said(&turn.frames);
+    let texts = said(&turn.steps);
     assert!(
         texts[0].ends_with("Now adding music and finishing touches…"),
         "{texts:?}"
@@ -623,7 +618,7 @@ fn titles_are_silent_music_is_two_stage_and_nonsense_is_free() {
         "{texts:?}"
     );
     let turn = plan_turn(&mut s, "title: Paradise Found", "e-2");
-    assert!(said(&turn.frames).is_empty());
+    assert!(said(&turn.steps).is_empty());
     assert_eq!(
         Slideshow::from_draft(&s.draft).unwrap().title.as_deref(),
         Some("Paradise Found")
@@ -632,7 +627,7 @@ fn titles_are_silent_music_is_two_stage_and_nonsense_is_free() {
     let turn = plan_turn(&mut s, "你好", "e-3");
     assert_eq!(turn.cost, 0.0);
     assert_eq!(s.draft, before);
-    assert!(said(&turn.frames)[0].starts_with("这句话里我没有找到"));
+    assert!(said(&turn.steps)[0].starts_with("这句话里我没有找到"));
 }
 
 #[test]
