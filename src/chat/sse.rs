@@ -34,7 +34,7 @@ const PIECE: usize = 8 * 1024;
 
 /// How much streamed text waiting for its aggregate is kept per turn; past
 /// it the oldest is forgotten and the aggregate is matched by its end.
-const MAX_UNMATCHED: usize = 1024 * 1024;
+const MAX_UNMATCHED: usize = 256 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChatEvent {
@@ -55,8 +55,34 @@ pub enum ChatEvent {
 struct Pending {
     invocation: String,
     text: String,
+    /// Byte offsets in `text` where a shown message began (after a tool
+    /// call or a finished aggregate): an aggregate lines up with one.
+    starts: Vec<usize>,
     /// The front of `text` was dropped ([`MAX_UNMATCHED`]).
     truncated: bool,
+}
+
+impl Pending {
+    /// Forget `range` of the text (accounted for by an aggregate); what
+    /// followed it starts a message.
+    fn consume(&mut self, range: std::ops::Range<usize>) {
+        let n = range.len();
+        self.text.drain(range.clone());
+        self.starts.retain(|&s| s < range.start || s >= range.end);
+        self.starts
+            .iter_mut()
+            .filter(|s| **s >= range.end)
+            .for_each(|s| *s -= n);
+        if range.start > 0 && range.start < self.text.len() {
+            self.starts.push(range.start);
+            self.starts.sort_unstable();
+        }
+        if self.text.trim().is_empty() {
+            self.text.clear();
+            self.starts.clear();
+            self.truncated = false;
+        }
+    }
 }
 
 /// Turns ADK events into [`ChatEvent`]s, remembering what was shown.
@@ -122,16 +148,20 @@ impl Interpreter {
         }
         if !text.is_empty() {
             if ev.is_partial() {
+                let starts_message = !self.open;
                 self.boundary(&mut out);
                 self.open = true;
                 let p = self.pending_mut(&invocation);
+                if starts_message {
+                    p.starts.push(p.text.len());
+                }
                 p.text.push_str(&text);
                 if p.text.len() > MAX_UNMATCHED {
                     let mut cut = p.text.len() - MAX_UNMATCHED / 2;
                     while !p.text.is_char_boundary(cut) {
                         cut += 1;
                     }
-                    p.text.drain(..cut);
+                    p.consume(0..cut);
                     p.truncated = true;
                 }
                 out.push(ChatEvent::Text(text));
@@ -156,14 +186,13 @@ impl Interpreter {
         order.sort_by_key(|&i| self.pending[i].invocation != invocation);
         for i in order {
             let p = &mut self.pending[i];
-            let Some(m) = match_aggregate(&p.text, p.truncated, text) else {
+            let Some(m) = match_aggregate(&p.text, &p.starts, p.truncated, text) else {
                 continue;
             };
-            p.text.drain(..m.consumed);
-            if p.text.trim().is_empty() {
-                p.text.clear();
-                p.truncated = false;
-            }
+            // The aggregate ends the message when it reaches the end of
+            // what was streamed (not when a later message has begun).
+            let reached_end = m.consumed.end == p.text.len();
+            p.consume(m.consumed);
             let mut rest = &text[m.new_from..];
             if !rest.trim().is_empty() {
                 // Spacing comes from what was shown, or from the new
@@ -176,7 +205,7 @@ impl Interpreter {
                 }
                 out.push(ChatEvent::Text(rest.to_string()));
             }
-            if self.pending.iter().all(|p| p.text.is_empty()) {
+            if reached_end {
                 self.open = false;
             }
             return;
@@ -205,85 +234,139 @@ impl Interpreter {
 /// How an aggregate lines up with the streamed text it may repeat.
 #[derive(Debug, PartialEq)]
 struct AggregateMatch {
-    /// Bytes of the streamed text it accounts for.
-    consumed: usize,
+    /// The bytes of the streamed text it accounts for.
+    consumed: std::ops::Range<usize>,
     /// Where the aggregate's text not yet shown begins.
     new_from: usize,
     /// What was shown ended with whitespace.
     shown_ends_in_space: bool,
 }
 
-/// Shortest tail of the streamed text that lines an aggregate up with it
-/// when the two differ (fewer characters prove nothing).
+/// Shortest run of characters that lines an aggregate up with streamed
+/// text anywhere but at a message's start or end (fewer prove nothing).
 const MIN_ALIGN: usize = 12;
-/// Longest tail tried.
+/// Longest tail tried when the aggregate differs in the middle.
 const MAX_ALIGN: usize = 64;
+/// Characters an aggregate that differs from its pieces must still start
+/// with, to be taken for theirs.
+const MIN_PREFIX: usize = 8;
 
 /// The non-whitespace characters of `text` with their byte offsets.
 fn visible(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     text.char_indices().filter(|(_, c)| !c.is_whitespace())
 }
 
+/// The byte offset in `text` just after its `n`-th visible character.
+fn after_visible(text: &str, n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    visible(text)
+        .nth(n - 1)
+        .map_or(text.len(), |(i, c)| i + c.len_utf8())
+}
+
+/// Knuth-Morris-Pratt failure table: `t[i]` is the length of the longest
+/// proper border of `p[..=i]`.
+fn borders(p: &[char]) -> Vec<usize> {
+    let mut t = vec![0; p.len()];
+    let mut k = 0;
+    for i in 1..p.len() {
+        while k > 0 && p[i] != p[k] {
+            k = t[k - 1];
+        }
+        if p[i] == p[k] {
+            k += 1;
+        }
+        t[i] = k;
+    }
+    t
+}
+
 /// Match aggregate `agg` against `shown` (pieces not yet accounted for),
-/// ignoring whitespace: the aggregate may repeat them exactly, extend them,
-/// cover only their first message, or differ in the middle (then it is
-/// lined up by the end of what was shown). `None`: not their aggregate.
+/// ignoring whitespace. The aggregate may repeat a message exactly, cover
+/// several, extend the last one, or differ from it in the middle (then it
+/// is lined up by the end of what was shown). An occurrence counts when it
+/// starts where a shown message did, ends where the shown text does, or is
+/// long enough not to be chance. `None`: not the aggregate of this text.
 /// Linear in the two lengths, whatever a server sends.
-fn match_aggregate(shown: &str, truncated: bool, agg: &str) -> Option<AggregateMatch> {
+fn match_aggregate(
+    shown: &str,
+    starts: &[usize],
+    truncated: bool,
+    agg: &str,
+) -> Option<AggregateMatch> {
     let shown_ends_in_space = shown.ends_with(char::is_whitespace);
-    if agg.trim().is_empty() {
-        return Some(AggregateMatch {
-            consumed: 0,
-            new_from: agg.len(),
+    let done = |consumed: std::ops::Range<usize>, new_from: usize| {
+        Some(AggregateMatch {
+            consumed,
+            new_from,
             shown_ends_in_space,
-        });
-    }
-    if !truncated {
-        let (mut s, mut a) = (visible(shown).peekable(), visible(agg).peekable());
-        let mut agg_end = 0;
-        while let (Some(x), Some(y)) = (s.peek(), a.peek()) {
-            if x.1 != y.1 {
-                break;
-            }
-            agg_end = y.0 + y.1.len_utf8();
-            s.next();
-            a.next();
-        }
-        match (s.peek(), a.peek()) {
-            // The pieces, perhaps with more after them.
-            (None, _) => {
-                return Some(AggregateMatch {
-                    consumed: shown.len(),
-                    new_from: agg_end,
-                    shown_ends_in_space,
-                })
-            }
-            // Only the first message of what was streamed.
-            (Some(&(next, _)), None) => {
-                return Some(AggregateMatch {
-                    consumed: next,
-                    new_from: agg.len(),
-                    shown_ends_in_space,
-                })
-            }
-            _ => {}
-        }
-    }
-    // Different in the middle: find where the end of what was shown sits
-    // in the aggregate and show only what follows it. A tail that occurs
-    // has every shorter tail occurring too, so the longest is found by
-    // halving.
-    let tail: String = {
-        let v: Vec<char> = visible(shown).map(|x| x.1).collect::<Vec<_>>();
-        v[v.len().saturating_sub(MAX_ALIGN)..].iter().collect()
+        })
     };
-    let norm: String = visible(agg).map(|x| x.1).collect();
-    let tail_chars: Vec<usize> = tail.char_indices().map(|x| x.0).collect();
-    if tail_chars.is_empty() {
+    let (s_at, s): (Vec<usize>, Vec<char>) = visible(shown).unzip();
+    let a_len = visible(agg).count();
+    if a_len == 0 {
+        return done(0..0, agg.len());
+    }
+    // Visible indexes where shown messages began, or could have: after a
+    // sentence's end.
+    let at_start = |i: usize| {
+        (i == 0 && !truncated)
+            || (i > 0 && matches!(s[i - 1], '.' | '!' | '?' | '…' | '。' | '！' | '？'))
+            || starts.iter().any(|&b| {
+                let first = s_at.partition_point(|&x| x < b);
+                first == i
+            })
+    };
+    let head: Vec<char> = visible(agg).take(s.len() + 1).map(|x| x.1).collect();
+    let table = borders(&head);
+    // Scan the shown text with the aggregate's head as the pattern.
+    let mut k = 0;
+    for (i, c) in s.iter().enumerate() {
+        while k > 0 && (k == head.len() || head[k] != *c) {
+            k = table[k - 1];
+        }
+        if head[k] == *c {
+            k += 1;
+        }
+        if k == a_len {
+            // The whole aggregate occurs here: already shown.
+            let begin = i + 1 - a_len;
+            if at_start(begin) || i + 1 == s.len() || a_len >= MIN_ALIGN {
+                // Earlier text stays for its own aggregate; so does the
+                // whitespace before this one.
+                return done(s_at[begin]..s_at[i] + s[i].len_utf8(), agg.len());
+            }
+        }
+    }
+    // The aggregate starts in what was shown and runs past its end: show
+    // the rest. `k` is the longest such overlap; shorter ones follow the
+    // failure links.
+    let mut overlap = k.min(a_len - 1);
+    while overlap > 0 {
+        let begin = s.len() - overlap;
+        if at_start(begin) || overlap >= MIN_ALIGN {
+            return done(s_at[begin]..shown.len(), after_visible(agg, overlap));
+        }
+        overlap = table[overlap - 1];
+    }
+    if s.is_empty() {
+        return done(0..shown.len(), 0);
+    }
+    // Different in the middle: it must start as the shown text did; then
+    // find where the end of what was shown sits in it and show only what
+    // follows. A tail that occurs has every shorter tail occurring too, so
+    // the longest is found by halving.
+    let common = s.iter().zip(&head).take_while(|(x, y)| x == y).count();
+    if !truncated && common < MIN_PREFIX.min(s.len()) {
         return None;
     }
+    let tail: String = s[s.len().saturating_sub(MAX_ALIGN)..].iter().collect();
+    let norm: String = visible(agg).map(|x| x.1).collect();
+    let tail_chars: Vec<usize> = tail.char_indices().map(|x| x.0).collect();
     let find = |len: usize| norm.rfind(&tail[tail_chars[tail_chars.len() - len]..]);
-    let (mut lo, mut hi) = (MIN_ALIGN.min(tail_chars.len()).max(1), tail_chars.len());
+    let (mut lo, mut hi) = (MIN_ALIGN.min(tail_chars.len()), tail_chars.len());
     find(lo)?;
     while lo < hi {
         let mid = (lo + hi).div_ceil(2);
@@ -294,20 +377,8 @@ fn match_aggregate(shown: &str, truncated: bool, agg: &str) -> Option<AggregateM
         }
     }
     let at = find(lo)?;
-    let end_norm = at + tail[tail_chars[tail_chars.len() - lo]..].len();
-    // Back from the whitespace-free text to the aggregate's own offsets.
-    let mut seen = 0;
-    let new_from = visible(agg)
-        .find_map(|(i, c)| {
-            seen += c.len_utf8();
-            (seen == end_norm).then_some(i + c.len_utf8())
-        })
-        .unwrap_or(agg.len());
-    Some(AggregateMatch {
-        consumed: shown.len(),
-        new_from,
-        shown_ends_in_space,
-    })
+    let end_chars = norm[..at].chars().count() + lo;
+    done(0..shown.len(), after_visible(agg, end_chars))
 }
 
 /// The human label for a tool call, from its name.
@@ -461,7 +532,9 @@ impl Reader {
     fn clean(&mut self, mut whole: Bytes) -> Bytes {
         if !self.started {
             self.started = true;
-            if whole.starts_with("\u{feff}".as_bytes()) {
+            // Every one: a second would reach the parser's first line,
+            // where it panics too.
+            while whole.starts_with("\u{feff}".as_bytes()) {
                 whole = whole.slice(3..);
             }
         }
@@ -762,8 +835,8 @@ mod tests {
         let shown_text = "ab".repeat(200_000);
         let agg = format!("{}c{}", "ab".repeat(100_000), "ba".repeat(300_000));
         let start = std::time::Instant::now();
-        let _ = match_aggregate(&shown_text, false, &agg);
-        let _ = match_aggregate(&shown_text, true, &agg);
+        let _ = match_aggregate(&shown_text, &[0], false, &agg);
+        let _ = match_aggregate(&shown_text, &[], true, &agg);
         // Generous: a quadratic search would take minutes here.
         assert!(start.elapsed() < std::time::Duration::from_secs(20));
     }

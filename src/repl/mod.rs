@@ -52,13 +52,22 @@ async fn pipe(ctx: &Ctx, keep_going: bool) -> Result<()> {
     let mut lines = stdin_lines();
     let mut first_failure: Option<u8> = None;
     let mut n = 0usize;
+    // Ctrl-C while waiting for the next line stops the run: once the first
+    // line has run, tokio's handler has replaced the default SIGINT action,
+    // so without this the signal would be swallowed. One listener for the
+    // whole run: a signal between two lines, when a per-wait `ctrl_c()`
+    // would not be listening yet, is kept for the next wait.
+    #[cfg(unix)]
+    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| Error::Input(format!("Cannot listen for Ctrl-C: {e}")))?;
     loop {
-        // Ctrl-C while waiting for the next line stops the run: once the
-        // first line has run, tokio's handler has replaced the default
-        // SIGINT action, so without this the signal would be swallowed.
+        #[cfg(unix)]
+        let interrupted = interrupts.recv();
+        #[cfg(not(unix))]
+        let interrupted = async { tokio::signal::ctrl_c().await.ok() };
         let next = tokio::select! {
             l = lines.recv() => l,
-            Ok(()) = tokio::signal::ctrl_c() => return Err(Error::Interrupted),
+            Some(()) = interrupted => return Err(Error::Interrupted),
         };
         let line = match next {
             Some(Ok(l)) => l,
