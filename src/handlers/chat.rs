@@ -43,6 +43,8 @@ pub struct Outcome {
 enum End {
     Finished,
     Dropped(String),
+    /// img2yt stopped reading (an event over the size limit).
+    Refused(ApiError),
     TimedOut,
     Cancelled,
 }
@@ -56,6 +58,13 @@ fn draft(state: &Option<Value>) -> Value {
 
 /// Send `text` to the editor and show the reply.
 pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<Outcome> {
+    let chars = text.chars().count();
+    if chars > crate::wire::MAX_MESSAGE_CHARS {
+        return Err(Error::Usage(format!(
+            "Your message is {chars} characters long; the editor takes at most {}. Shorten it or say it in several messages.",
+            group_thousands(crate::wire::MAX_MESSAGE_CHARS)
+        )));
+    }
     let mut view = ChatView::new(&ctx.out);
     view.waiting("Sending");
     // The state before, to tell what a silent edit changed. Best effort:
@@ -107,6 +116,7 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
         };
         let (kind, data) = match item {
             None => break End::Finished,
+            Some(Err(e @ ApiError::TooLarge { .. })) => break End::Refused(e),
             Some(Err(e)) => break End::Dropped(e.to_string()),
             Some(Ok(ev)) => ev,
         };
@@ -183,6 +193,12 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
             view.notice(DROPPED);
             return recover(ctx, &mut view, before, cancel).await;
         }
+        End::Refused(e) => {
+            view.notice(&format!(
+                "{e} Checking whether your edit went through (nothing is sent again)…"
+            ));
+            return recover(ctx, &mut view, before, cancel).await;
+        }
         End::TimedOut => {
             view.notice("The editor has not answered for a long time. Checking whether your edit went through (nothing is sent again)…");
             return recover(ctx, &mut view, before, cancel).await;
@@ -231,6 +247,19 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
     }
     view.done(said, !outcome.changes.is_empty());
     Ok(outcome)
+}
+
+/// `20000` as `20,000`.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Keep at most the last `max` bytes of `s` (cut at a character boundary).

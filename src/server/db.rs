@@ -112,7 +112,7 @@ impl Db {
     }
 
     fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, DbError> {
-        let conn = self.conn.lock().unwrap();
+        let conn = super::unpoisoned(&self.conn);
         f(&conn).map_err(|e| self.err(e))
     }
 
@@ -122,7 +122,7 @@ impl Db {
     /// [`load`]: Db::load
     pub fn changed(&self) -> Result<bool, DbError> {
         let v = self.with(data_version)?;
-        Ok(v != *self.seen.lock().unwrap())
+        Ok(v != *super::unpoisoned(&self.seen))
     }
 
     /// Take the store's write lock (waiting up to 5 s for another
@@ -141,7 +141,7 @@ impl Db {
 
     /// Read every row, in one consistent read.
     pub fn load(&self) -> Result<Snapshot, DbError> {
-        let mut conn = self.conn.lock().unwrap();
+        let mut conn = super::unpoisoned(&self.conn);
         let r = (|| {
             // A savepoint: a read transaction of its own, or a part of
             // the one [`begin`] opened.
@@ -152,7 +152,7 @@ impl Db {
             Ok((version, snap))
         })();
         let (version, snap) = r.map_err(|e| self.err(e))?;
-        *self.seen.lock().unwrap() = version;
+        *super::unpoisoned(&self.seen) = version;
         Ok(snap)
     }
 
@@ -179,7 +179,7 @@ impl Db {
         token: &str,
         client_id: Option<&str>,
     ) -> Result<(), DbError> {
-        let mut conn = self.conn.lock().unwrap();
+        let mut conn = super::unpoisoned(&self.conn);
         let r = (|| {
             let tx = conn.savepoint()?;
             put_account(&tx, user, account)?;

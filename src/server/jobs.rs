@@ -117,7 +117,7 @@ pub fn resume_stale(sh: &Arc<Shared>, only: Option<&str>) -> Result<usize, DbErr
             continue; // another process was quicker
         };
         {
-            let mut w = sh.world.lock().unwrap();
+            let mut w = sh.world();
             if let Some(j) = w.renders.get_mut(&lease.id) {
                 j.phase = Phase::Pending;
                 j.progress = 0.0;
@@ -129,7 +129,7 @@ pub fn resume_stale(sh: &Arc<Shared>, only: Option<&str>) -> Result<usize, DbErr
         // no longer there), so this render writes under another name.
         let stem = super::routes::sanitize(&lease.id);
         remove_parts(&sh.data_dir.join("renders"), &stem);
-        let file = format!("{stem}-{}", &sh.instance.id()[..8]);
+        let file = secret_name(&stem);
         tokio::spawn(run(sh.clone(), lease.id, file, draft, media));
         taken += 1;
     }
@@ -149,30 +149,37 @@ fn remove_parts(dir: &Path, stem: &str) {
 }
 
 /// Whether `name` is one of job `stem`'s unfinished files:
-/// `<stem>.part.<ext>` or, from an earlier takeover,
-/// `<stem>-<instance>.part.<ext>` (8 characters of the instance's id).
+/// `<stem>-<secret>.part.<ext>` (or `<stem>.part.<ext>`).
 fn is_part_of(name: &str, stem: &str) -> bool {
     let Some(rest) = name.strip_prefix(stem) else {
         return false;
     };
     let rest = match rest.strip_prefix('-') {
-        Some(r) => r.get(8..).unwrap_or(""),
+        Some(r) => r.find('.').map_or("", |i| &r[i..]),
         None => rest,
     };
     rest.starts_with(".part.")
 }
 
+/// A render's file name: its id and 128 random bits, so that its
+/// token-free CDN link cannot be guessed from the id (`render_<unix ms>`).
+/// Each run gets a new one: a job run again after a crash never writes
+/// into the file a dead process may still hold.
+fn secret_name(stem: &str) -> String {
+    format!("{stem}-{}", uuid::Uuid::new_v4().simple())
+}
+
 /// Render job `id` in the background. The job is already in the world
 /// and the store, owned by this instance.
 pub fn start(sh: Arc<Shared>, id: String, draft: Value, media: Vec<Media>) {
-    let file = super::routes::sanitize(&id);
+    let file = secret_name(&super::routes::sanitize(&id));
     tokio::spawn(run(sh, id, file, draft, media));
 }
 
 /// Change the job in the world and, when `store`, in the store too.
 /// False when another process has taken the job over.
 fn update(sh: &Shared, id: &str, store: bool, f: impl FnOnce(&mut RenderJob)) -> bool {
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     let Some(j) = w.renders.get_mut(id) else {
         return true;
     };
@@ -262,6 +269,7 @@ mod tests {
             "render_17.part.mp4",
             "render_17.part.photos0.txt",
             "render_17-0123abcd.part.jpg",
+            "render_17-3f1c0e2a9b8d4c7e8f6a5b4c3d2e1f00.part.mp4",
         ] {
             assert!(is_part_of(yes, "render_17"), "{yes}");
         }

@@ -106,7 +106,7 @@ impl Shared {
     /// Reload the stored part of the world when another process has
     /// written to the store since we last read it (one cheap pragma).
     pub(crate) fn sync(&self) -> std::result::Result<(), db::DbError> {
-        let mut w = self.world.lock().unwrap();
+        let mut w = self.world();
         if self.db.changed()? {
             w.replace_persistent(self.db.load()?);
         }
@@ -117,7 +117,7 @@ impl Shared {
     /// writes until the returned guard is dropped, and the world is
     /// reloaded first if one did. Take it before locking the world.
     pub(crate) fn write_tx(&self) -> std::result::Result<WriteTx<'_>, db::DbError> {
-        let guard = self.tx_lock.lock().unwrap();
+        let guard = unpoisoned(&self.tx_lock);
         self.db.begin()?;
         let tx = WriteTx {
             db: &self.db,
@@ -129,6 +129,14 @@ impl Shared {
 
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
+    }
+
+    /// The world, locked. A handler that panicked while holding it left
+    /// it as consistent as any request leaves it (each change is written
+    /// through to the store as a whole), so a panic never takes every
+    /// later request down with it.
+    pub(crate) fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        unpoisoned(&self.world)
     }
 
     /// A success answer carrying `data`, in the dialect this server speaks.
@@ -148,6 +156,11 @@ impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
         let _ = self.db.commit();
     }
+}
+
+/// Lock `m`, ignoring poisoning: see [`Shared::world`].
+pub(crate) fn unpoisoned<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Create `dir` (and its parents) readable by this user only.
@@ -203,7 +216,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
 }
 
 async fn clear_log(State(sh): State<Arc<Shared>>) -> Response {
-    sh.world.lock().unwrap().log.clear();
+    sh.world().log.clear();
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -219,7 +232,7 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
         return next.run(req).await;
     }
     let (user, action) = {
-        let mut w = sh.world.lock().unwrap();
+        let mut w = sh.world();
         let user = routes::user_of(&w, req.headers());
         let mut action = None;
         if let Some(f) = w.faults.iter_mut().find(|f| f.matches(&method, &path)) {
@@ -257,7 +270,7 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
             .unwrap_or_default();
         println!("{method} {path} → {status}{who}");
     }
-    sh.world.lock().unwrap().log.push(LogEntry {
+    sh.world().log.push(LogEntry {
         method,
         uri,
         status,
@@ -395,7 +408,7 @@ async fn apply_fault(
         }
         FaultAction::ExpireToken => {
             if let Some(u) = user {
-                sh.world.lock().unwrap().tokens.retain(|_, v| v != u);
+                sh.world().tokens.retain(|_, v| v != u);
                 let _ = sh.db.drop_tokens_of(u);
             }
             next.run(req).await

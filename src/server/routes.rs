@@ -20,7 +20,9 @@ use super::jobs;
 use super::render;
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
 use super::Shared;
-use crate::wire::{codes, lenient, media_kind_of, RunSseRequest, MAX_UPLOAD_BYTES};
+use crate::wire::{
+    codes, lenient, media_kind_of, RunSseRequest, MAX_MESSAGE_CHARS, MAX_UPLOAD_BYTES,
+};
 
 /// The caller's user, from the bearer token.
 pub fn user_of(world: &World, headers: &HeaderMap) -> Option<UserId> {
@@ -31,6 +33,21 @@ pub fn user_of(world: &World, headers: &HeaderMap) -> Option<UserId> {
 
 fn auth(world: &World, headers: &HeaderMap) -> Result<UserId, ServerError> {
     user_of(world, headers).ok_or_else(ServerError::token)
+}
+
+/// Render job `id` when it belongs to `user` (through its session);
+/// another account's render is "not found", exactly like a missing one.
+fn render_of<'a>(world: &'a World, user: &str, id: &str) -> Result<&'a RenderJob, ServerError> {
+    world
+        .renders
+        .get(id)
+        .filter(|j| {
+            world
+                .sessions
+                .get(&j.session)
+                .is_some_and(|s| s.owner == user)
+        })
+        .ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "no such render".into()))
 }
 
 fn session_of<'a>(
@@ -54,7 +71,7 @@ pub async fn anonymous_token(State(sh): State<Arc<Shared>>, headers: HeaderMap) 
         .ok_or_else(|| ServerError::bad("missing X-Client-Id"))?
         .to_string();
     let _tx = sh.write_tx()?;
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     // One starter token per client id while it is valid.
     if let Some(t) = w.client_tokens.get(&client_id).cloned() {
         if w.tokens.contains_key(&t) {
@@ -78,7 +95,7 @@ pub async fn create_session(
     body: Option<Json<Value>>,
 ) -> Reply {
     let _tx = sh.write_tx()?;
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     let user = auth(&w, &headers)?;
     let language = body
         .as_ref()
@@ -108,7 +125,7 @@ pub async fn claim_token(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Reply {
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     let user = auth(&w, &headers)?;
     let sid = lenient::first_string(&body, &["session_id"]).unwrap_or_default();
     session_of(&mut w, &user, &sid)?;
@@ -118,7 +135,7 @@ pub async fn claim_token(
 }
 
 pub async fn credits(State(sh): State<Arc<Shared>>, headers: HeaderMap) -> Reply {
-    let w = sh.world.lock().unwrap();
+    let w = sh.world();
     let user = auth(&w, &headers)?;
     sh.ok(w.credits(&user))
 }
@@ -128,7 +145,7 @@ pub async fn state(
     headers: HeaderMap,
     Path(sid): Path<String>,
 ) -> Reply {
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     let user = auth(&w, &headers)?;
     sh.ok(session_of(&mut w, &user, &sid)?.state())
 }
@@ -153,7 +170,7 @@ fn too_large() -> ServerError {
 pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req: Request) -> Reply {
     let headers = req.headers().clone();
     {
-        let mut w = sh.world.lock().unwrap();
+        let mut w = sh.world();
         let user = auth(&w, &headers)?;
         session_of(&mut w, &user, &sid)?;
     }
@@ -259,7 +276,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         return Err(ServerError::bad("no files or urls in the request"));
     }
     let _tx = sh.write_tx()?;
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     let user = auth(&w, &headers)?;
     let s = session_of(&mut w, &user, &sid)?;
     let out: Vec<Value> = added
@@ -283,46 +300,54 @@ pub(crate) fn sanitize(name: &str) -> String {
         .collect()
 }
 
+/// The largest `/run_sse` body read (the message and its JSON framing).
+const MAX_RUN_SSE_BODY: usize = 256 * 1024;
+/// How often a turn is planned again when another request changed the
+/// session while it was being planned.
+const PLAN_ATTEMPTS: usize = 3;
+
+fn too_long(what: String) -> ServerError {
+    ServerError::Status(StatusCode::PAYLOAD_TOO_LARGE, what)
+}
+
 /// `POST /run_sse`: a scripted or planned turn written frame by frame.
-pub async fn run_sse(
-    State(sh): State<Arc<Shared>>,
-    headers: HeaderMap,
-    Json(req): Json<RunSseRequest>,
-) -> Reply {
+///
+/// No lock is held while the turn is planned: the session is copied,
+/// planned on a blocking thread, and written back only if nobody changed
+/// it meanwhile (else planned again), so one long message never makes
+/// another user's request wait.
+pub async fn run_sse(State(sh): State<Arc<Shared>>, headers: HeaderMap, body: Body) -> Reply {
+    let body = axum::body::to_bytes(body, MAX_RUN_SSE_BODY)
+        .await
+        .map_err(|_| {
+            too_long(format!(
+                "message too long (the limit is {MAX_RUN_SSE_BODY} bytes)"
+            ))
+        })?;
+    let req: RunSseRequest = serde_json::from_slice(&body)
+        .map_err(|e| ServerError::bad(format!("expected a run_sse request: {e}")))?;
     let text: String = req
         .new_message
         .parts
         .iter()
         .filter_map(|p| p.text.as_deref())
         .collect();
-    let frames = {
-        let _tx = sh.write_tx()?;
-        let mut w = sh.world.lock().unwrap();
+    let chars = text.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(too_long(format!(
+            "message too long ({chars} characters; the limit is {MAX_MESSAGE_CHARS})"
+        )));
+    }
+    let (user, scripted, invocation) = {
+        let mut w = sh.world();
         let user = auth(&w, &headers)?;
         session_of(&mut w, &user, &req.session_id)?;
         let scripted = w.scripts.pop_front();
-        let invocation = w.next("e-");
-        match scripted {
-            Some(s) => s.frames,
-            None => {
-                let session = w.sessions.get_mut(&req.session_id).expect("checked");
-                let mut probe = session.clone();
-                let turn = agent::plan_turn(&mut probe, &text, &invocation);
-                if turn.cost > 0.0 && !w.charge(&user, turn.cost) {
-                    return Err(ServerError::Code(
-                        codes::OUT_OF_CREDITS,
-                        StatusCode::OK,
-                        "insufficient credits".into(),
-                    ));
-                }
-                sh.db.put_session(&probe)?;
-                if turn.cost > 0.0 {
-                    sh.db.put_account(&user, &w.accounts[&user])?;
-                }
-                w.sessions.insert(req.session_id.clone(), probe);
-                turn.frames(sh.cfg.wire)
-            }
-        }
+        (user, scripted, w.next("e-"))
+    };
+    let frames = match scripted {
+        Some(s) => s.frames,
+        None => plan_and_commit(&sh, &user, &req.session_id, text, invocation).await?,
     };
     let wire = sh.cfg.wire;
     let nl = wire.line_end();
@@ -345,6 +370,7 @@ pub async fn run_sse(
                     Op::Frame(frame) => match frame {
                         Frame::Event { event } => Bytes::from(format!("data: {event}{nl}{nl}")),
                         Frame::Raw { text } => Bytes::from(text),
+                        Frame::Bytes { bytes } => Bytes::from(bytes),
                         Frame::Comment { text } => Bytes::from(format!(": {text}{nl}{nl}")),
                         Frame::Heartbeat => {
                             Bytes::from(format!("event: heartbeat{nl}data:{nl}{nl}"))
@@ -366,7 +392,7 @@ pub async fn run_sse(
                         }
                         Frame::SetDraft { draft } => {
                             let _tx = sh.write_tx();
-                            if let Some(s) = sh.world.lock().unwrap().sessions.get_mut(&sid) {
+                            if let Some(s) = sh.world().sessions.get_mut(&sid) {
                                 s.draft = draft;
                                 // A failed write keeps the draft in memory.
                                 let _ = sh.db.put_session(s);
@@ -408,6 +434,52 @@ pub async fn run_sse(
         .expect("valid response"))
 }
 
+/// Plan a turn on a copy of the session, then charge and store it.
+async fn plan_and_commit(
+    sh: &Arc<Shared>,
+    user: &str,
+    sid: &str,
+    text: String,
+    invocation: String,
+) -> Result<Vec<Frame>, ServerError> {
+    let text = Arc::new(text);
+    for _ in 0..PLAN_ATTEMPTS {
+        let before = session_of(&mut sh.world(), user, sid)?.clone();
+        let (probe, turn) = {
+            let (mut probe, text, inv) = (before.clone(), text.clone(), invocation.clone());
+            tokio::task::spawn_blocking(move || {
+                let turn = agent::plan_turn(&mut probe, &text, &inv);
+                (probe, turn)
+            })
+            .await
+            .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        };
+        let _tx = sh.write_tx()?;
+        let mut w = sh.world();
+        let now = session_of(&mut w, user, sid)?;
+        if now.draft != before.draft || now.media.len() != before.media.len() {
+            continue; // changed while planning: plan on what it is now
+        }
+        if turn.cost > 0.0 && !w.charge(user, turn.cost) {
+            return Err(ServerError::Code(
+                codes::OUT_OF_CREDITS,
+                StatusCode::OK,
+                "insufficient credits".into(),
+            ));
+        }
+        sh.db.put_session(&probe)?;
+        if turn.cost > 0.0 {
+            sh.db.put_account(user, &w.accounts[user])?;
+        }
+        w.sessions.insert(sid.to_string(), probe);
+        return Ok(turn.frames(sh.cfg.wire));
+    }
+    Err(ServerError::Status(
+        StatusCode::CONFLICT,
+        "the project kept changing; send the message again".into(),
+    ))
+}
+
 /// Where to cut an event written in two writes (`--wire split`): inside
 /// its first multi-byte character when it has one, else in the middle.
 /// The offset counts from the start of the `data: ` line.
@@ -439,7 +511,7 @@ pub async fn render_submit(
     let draft = body.get("draft").cloned().unwrap_or(Value::Null);
     let media = {
         let _tx = sh.write_tx()?;
-        let mut w = sh.world.lock().unwrap();
+        let mut w = sh.world();
         let user = auth(&w, &headers)?;
         if w.export_blocked {
             return Err(ServerError::Status(
@@ -482,22 +554,18 @@ pub async fn render_status(
     Path(id): Path<String>,
 ) -> Reply {
     let unfinished = {
-        let w = sh.world.lock().unwrap();
-        auth(&w, &headers)?;
-        w.renders
-            .get(&id)
-            .is_some_and(|j| matches!(j.phase, Phase::Pending | Phase::Processing))
+        let w = sh.world();
+        let user = auth(&w, &headers)?;
+        let job = render_of(&w, &user, &id)?;
+        matches!(job.phase, Phase::Pending | Phase::Processing)
     };
     if unfinished {
         // Its process may have died mid-render: finish it here.
         jobs::resume_stale(&sh, Some(&id))?;
     }
-    let w = sh.world.lock().unwrap();
-    auth(&w, &headers)?;
-    let job = w
-        .renders
-        .get(&id)
-        .ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "no such render".into()))?;
+    let w = sh.world();
+    let user = auth(&w, &headers)?;
+    let job = render_of(&w, &user, &id)?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -551,25 +619,33 @@ pub async fn render_download(
     req: Request,
 ) -> Reply {
     let path = {
-        let w = sh.world.lock().unwrap();
-        auth(&w, req.headers())?;
-        w.renders
-            .get(&id)
-            .and_then(|j| j.output.clone())
+        let w = sh.world();
+        let user = auth(&w, req.headers())?;
+        render_of(&w, &user, &id)?
+            .output
+            .clone()
             .ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "render not ready".into()))?
     };
     serve_file(path, req).await
 }
 
 /// `GET /cdn/renders/<file>`: the "foreign" host of `output.url` (no auth).
+///
+/// Like a CDN's, its links need no token: what guards a video is its name,
+/// which carries 128 random bits ([`jobs::start`]), and only a finished
+/// render's video and thumbnail are served, never a file being written.
 pub async fn cdn(State(sh): State<Arc<Shared>>, Path(file): Path<String>, req: Request) -> Reply {
-    let path = sh.data_dir.join("renders").join(sanitize(&file));
-    if !path.is_file() {
-        return Err(ServerError::Status(
-            StatusCode::NOT_FOUND,
-            "not found".into(),
-        ));
-    }
+    let found = {
+        let w = sh.world();
+        w.renders
+            .values()
+            .filter(|j| j.phase == Phase::Completed)
+            .flat_map(|j| [j.output.clone(), j.thumbnail.clone()])
+            .flatten()
+            .find(|p| p.file_name().is_some_and(|f| f.to_string_lossy() == file))
+    };
+    let path =
+        found.ok_or_else(|| ServerError::Status(StatusCode::NOT_FOUND, "not found".into()))?;
     serve_file(path, req).await
 }
 
@@ -602,28 +678,28 @@ pub async fn add_fault(
     State(sh): State<Arc<Shared>>,
     Json(f): Json<super::faults::Fault>,
 ) -> Response {
-    sh.world.lock().unwrap().faults.push(f);
+    sh.world().faults.push(f);
     StatusCode::NO_CONTENT.into_response()
 }
 
 pub async fn clear_faults(State(sh): State<Arc<Shared>>) -> Response {
-    sh.world.lock().unwrap().faults.clear();
+    sh.world().faults.clear();
     StatusCode::NO_CONTENT.into_response()
 }
 
 pub async fn get_log(State(sh): State<Arc<Shared>>) -> Response {
-    Json(sh.world.lock().unwrap().log.clone()).into_response()
+    Json(sh.world().log.clone()).into_response()
 }
 
 pub async fn add_script(State(sh): State<Arc<Shared>>, Json(s): Json<agent::Script>) -> Response {
-    sh.world.lock().unwrap().scripts.push_back(s);
+    sh.world().scripts.push_back(s);
     StatusCode::NO_CONTENT.into_response()
 }
 
 /// Set account facts: `{"available": N}` for every user, `{"export_blocked": bool}`.
 pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) -> Response {
     let _tx = sh.write_tx();
-    let mut w = sh.world.lock().unwrap();
+    let mut w = sh.world();
     if let Some(b) = v["export_blocked"].as_bool() {
         w.export_blocked = b;
     }
@@ -645,7 +721,7 @@ pub async fn set_account(State(sh): State<Arc<Shared>>, Json(v): Json<Value>) ->
 
 /// The state of one session, for tests that need to look behind the API.
 pub async fn get_world(State(sh): State<Arc<Shared>>) -> Response {
-    let w = sh.world.lock().unwrap();
+    let w = sh.world();
     let sessions: Vec<Value> = w
         .sessions
         .values()

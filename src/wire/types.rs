@@ -305,6 +305,12 @@ pub fn media_kind_of(name: &str) -> Option<&'static str> {
     })
 }
 
+/// The longest chat message img2yt sends, in characters. PROTOCOL.md names
+/// no limit; a message longer than this is a paste gone wrong, and a
+/// bounded message keeps one user's turn from stalling a server (the
+/// offline backend refuses longer ones).
+pub const MAX_MESSAGE_CHARS: usize = 20_000;
+
 /// The largest file the upload endpoint takes (§5).
 pub const MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
 

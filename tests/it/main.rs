@@ -10,6 +10,7 @@ mod conformance;
 mod errors;
 mod export;
 mod foundation;
+mod hardening;
 mod local;
 mod pipe;
 mod render;

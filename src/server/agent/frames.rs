@@ -18,6 +18,10 @@ pub enum Frame {
     Raw {
         text: String,
     },
+    /// Bytes exactly as given, valid UTF-8 or not.
+    Bytes {
+        bytes: Vec<u8>,
+    },
     /// A `data:` frame written in two writes split at byte `at` (which may
     /// fall inside a multi-byte character).
     Split {
