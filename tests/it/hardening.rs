@@ -4,7 +4,6 @@
 //! reply stream can crash or silence the client.
 
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
 
 use crate::support::{fixture, Run, TestEnv};
 
