@@ -73,7 +73,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     if !matches!(
         cli.command,
-        Some(Command::Export(_)) | Some(Command::Make { .. }) | None
+        Some(Command::Export { .. }) | Some(Command::Make { .. }) | None
     ) {
         if let Some(note) = handlers::export::pending_note(&ctx) {
             ctx.out.note(note);
@@ -97,11 +97,15 @@ pub async fn run(cli: Cli) -> Result<()> {
                 .await
                 .map(|_| ())
         }
-        Some(Command::Export(args)) => {
+        Some(Command::Export { args, pending }) => {
             let cancel = cancel_on_ctrl_c();
-            handlers::export::run(&ctx, &export_options(&args), &cancel)
-                .await
-                .map(|_| ())
+            let opts = export_options(&args);
+            if pending {
+                handlers::export::run_pending(&ctx, &opts, &cancel).await
+            } else {
+                handlers::export::run(&ctx, &opts, &cancel).await
+            }
+            .map(|_| ())
         }
         Some(Command::Make {
             inputs,

@@ -93,7 +93,14 @@ pub enum Command {
         message: Vec<String>,
     },
     /// Render the video and download the MP4.
-    Export(ExportArgs),
+    Export {
+        #[command(flatten)]
+        args: ExportArgs,
+        /// Download a render left waiting by an earlier run (of any
+        /// project) instead of rendering the current one.
+        #[arg(long)]
+        pending: bool,
+    },
     /// The whole job in one go: new project, upload, edit, export.
     Make {
         /// Photos, folders, globs or URLs.

@@ -3,7 +3,9 @@
 //!
 //! The render id goes into the store right after the job is accepted and
 //! leaves it only when the file is on disk, so any later run can pick the
-//! job up ([`resume_pending`]). Downloads go to a `.part` file next to the
+//! job up: plain `export` only this project's ([`run`]), `export --pending`
+//! any project's ([`run_pending`]), so one project's video is never
+//! delivered as another's. Downloads go to a `.part` file next to the
 //! target, are checked against the announced length, resume with a Range
 //! request, and are renamed into place; an existing file is never
 //! overwritten without `--force`.
@@ -56,26 +58,24 @@ pub fn check_local_renderer(ctx: &Ctx) -> Result<()> {
 }
 
 /// `export`: pick up a pending render of this project if there is one,
-/// else render the current draft.
+/// else render the current draft. Another project's pending render is
+/// only mentioned, never delivered as this project's video.
 pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Result<Delivered> {
     check_local_renderer(ctx)?;
-    let sid = ctx.api.session().map(|s| s.session_id);
+    let sid = current_session(ctx);
     let pending = ctx.store.load().pending_renders;
-    if let Some(job) = pending
-        .iter()
-        .find(|j| Some(&j.session_id) == sid.as_ref())
-        .or(pending.first())
-    {
-        ctx.out.status(format!(
-            "Picking up the render started {} (it was not downloaded yet).",
-            ago(job.started)
-        ));
-        match finish_job(ctx, job.clone(), opts, cancel, true).await {
+    if let Some(job) = pending.iter().find(|j| j.session_id == sid) {
+        match resume(ctx, job.clone(), true, opts, cancel).await {
             Err(Error::Api(e)) if is_gone(&e) => ctx
                 .out
                 .status("That render is no longer on the server; starting a new one."),
             done => return done,
         }
+    } else if let Some(other) = pending.first() {
+        ctx.out.note(format!(
+            "A render of another project (started {}) is still waiting and was left alone: `img2yt export --pending` downloads it.",
+            ago(other.started)
+        ));
     }
     let state = {
         let _s = ctx.out.spinner_with("Checking the timeline…", false);
@@ -102,6 +102,68 @@ pub async fn run(ctx: &Ctx, opts: &Options, cancel: &CancellationToken) -> Resul
     finish_job(ctx, job, opts, cancel, true).await
 }
 
+/// `export --pending` (and the REPL's start-up offer): finish a render
+/// left waiting by an earlier run — this project's first, else the oldest
+/// of any project — instead of rendering the current draft.
+pub async fn run_pending(
+    ctx: &Ctx,
+    opts: &Options,
+    cancel: &CancellationToken,
+) -> Result<Delivered> {
+    check_local_renderer(ctx)?;
+    let sid = current_session(ctx);
+    let pending = ctx.store.load().pending_renders;
+    let Some(job) = pending
+        .iter()
+        .find(|j| j.session_id == sid)
+        .or(pending.first())
+        .cloned()
+    else {
+        return Err(Error::NothingToExport(
+            "No render is waiting to be downloaded; `img2yt export` renders the current project."
+                .into(),
+        ));
+    };
+    let own = job.session_id == sid;
+    let done = match resume(ctx, job, own, opts, cancel).await {
+        Err(Error::Api(e)) if is_gone(&e) => {
+            return Err(Error::Render(
+                "That render is no longer on the server, so there is nothing to download.".into(),
+            ))
+        }
+        done => done?,
+    };
+    let left = ctx.store.load().pending_renders.len();
+    if left > 0 {
+        ctx.out.note(format!(
+            "{left} more waiting: run `img2yt export --pending` again to download the next."
+        ));
+    }
+    Ok(done)
+}
+
+/// Finish a pending render; `own` says it belongs to the current project
+/// (only then may a failed render be redone from the current timeline).
+async fn resume(
+    ctx: &Ctx,
+    job: PendingRender,
+    own: bool,
+    opts: &Options,
+    cancel: &CancellationToken,
+) -> Result<Delivered> {
+    ctx.out.status(format!(
+        "Picking up the render {}started {} (it was not downloaded yet).",
+        if own { "" } else { "of another project, " },
+        ago(job.started)
+    ));
+    finish_job(ctx, job, opts, cancel, own).await
+}
+
+/// The current project's session id ("" when there is none yet).
+fn current_session(ctx: &Ctx) -> String {
+    ctx.api.session().map(|s| s.session_id).unwrap_or_default()
+}
+
 /// Submit a render and remember it before the first poll.
 async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Result<PendingRender> {
     let mut id = format!("render_{}", chrono::Utc::now().timestamp_millis());
@@ -117,7 +179,7 @@ async fn submit(ctx: &Ctx, draft: &Value, target: &Path, opts: &Options) -> Resu
     }
     let job = PendingRender {
         id,
-        session_id: ctx.api.session().map(|s| s.session_id).unwrap_or_default(),
+        session_id: current_session(ctx),
         started: store::now_secs(),
         // Absolute: a later run picking the job up may start elsewhere.
         output: std::path::absolute(target).unwrap_or_else(|_| target.to_path_buf()),
@@ -148,16 +210,17 @@ fn forget(ctx: &Ctx, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Poll a job to the end (retrying a failed render once with a new id when
-/// `may_retry`), download it, and report.
+/// Poll a job to the end, download it, and report. A failed render of the
+/// current project (`own`) is retried once with a new id; another
+/// project's cannot be, as its timeline is not the one at hand.
 async fn finish_job(
     ctx: &Ctx,
     mut job: PendingRender,
     opts: &Options,
     cancel: &CancellationToken,
-    may_retry: bool,
+    own: bool,
 ) -> Result<Delivered> {
-    let mut retried = !may_retry;
+    let mut retried = false;
     let status = loop {
         let st = match poll(ctx, &job, cancel).await {
             Ok(st) => st,
@@ -172,6 +235,11 @@ async fn finish_job(
         }
         let why = st.error.clone().unwrap_or_else(|| "no reason given".into());
         forget(ctx, &job.id)?;
+        if !own {
+            return Err(Error::Render(format!(
+                "The render of the other project failed ({why}); it is no longer waiting."
+            )));
+        }
         if retried {
             return Err(Error::Render(format!(
                 "The render failed twice ({why}). Your timeline is safe; try `export` again in a while."
@@ -191,7 +259,7 @@ async fn finish_job(
         delivered.thumbnail = thumbnail(ctx, url, &target, opts.force || job.force, cancel).await;
     }
     forget(ctx, &job.id)?;
-    report(ctx, &delivered, &status).await;
+    report(ctx, &delivered, &status, own).await;
     Ok(delivered)
 }
 
@@ -581,7 +649,8 @@ fn shown(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
+/// `own`: the video is the current project's, so its browser link fits.
+async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus, own: bool) {
     let (duration, w, h) = match (st.duration_s, st.width, st.height) {
         (Some(d), Some(w), Some(h)) => (Some(d), Some(w), Some(h)),
         _ => match probe(&d.path).await {
@@ -590,7 +659,7 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
         },
     };
     // The offline backend has no web app: a link would lead nowhere.
-    let link = if ctx.local {
+    let link = if ctx.local || !own {
         None
     } else {
         super::project::link(ctx).await.ok()
@@ -622,12 +691,20 @@ async fn report(ctx: &Ctx, d: &Delivered, st: &RenderStatus) {
     }
 }
 
-/// A note for commands other than `export` when a render is waiting.
+/// A note for commands other than `export` when a render is waiting: plain
+/// `export` gets only this project's, `export --pending` any project's.
 pub fn pending_note(ctx: &Ctx) -> Option<String> {
-    let n = ctx.store.load().pending_renders.len();
+    let pending = ctx.store.load().pending_renders;
+    let sid = current_session(ctx);
+    let command = if pending.iter().any(|j| j.session_id == sid) {
+        "img2yt export"
+    } else {
+        "img2yt export --pending"
+    };
+    let n = pending.len();
     (n > 0).then(|| {
         format!(
-            "A render from earlier is waiting to be downloaded: run `img2yt export` to get it{}.",
+            "A render from earlier is waiting to be downloaded: run `{command}` to get it{}.",
             if n > 1 {
                 format!(" ({n} waiting)")
             } else {

@@ -151,7 +151,8 @@ async fn interactive(ctx: &Ctx) -> Result<()> {
                     quality: "high".into(),
                     force: false,
                 };
-                if let Err(e) = with_ctrl_c(&cancel, export::run(ctx, &opts, &cancel)).await {
+                if let Err(e) = with_ctrl_c(&cancel, export::run_pending(ctx, &opts, &cancel)).await
+                {
                     ctx.out.report(&e);
                 }
             }

@@ -626,3 +626,95 @@ fn a_pending_render_the_server_no_longer_knows_does_not_block_export() {
     assert!(!env.work_dir().join("old.mp4").exists());
     assert!(pending(&env).is_empty(), "{:?}", pending(&env));
 }
+
+// ---- pending renders belong to their project; `-o` wins; thumbnails ----
+
+/// Start `export -o OUT`, let it poll, Ctrl-C it: the render is left
+/// pending in store.json. Returns that job.
+fn interrupted_export(env: &TestEnv, out: &str) -> Value {
+    still_processing(env, 1000);
+    let polls_before = env.count("GET", STATUS);
+    let mut c = env.cmd();
+    c.args(["export", "-o", out]);
+    let mut run = spawn(c);
+    let job = wait_for_pending(env, &mut run.0);
+    let start = Instant::now();
+    while env.count("GET", STATUS) <= polls_before {
+        assert!(start.elapsed() < Duration::from_secs(20), "no polling");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    signal(&run.0, "-INT");
+    finish(run, Duration::from_secs(10), "export (SIGINT)").code(130);
+    clear_faults(env);
+    assert!(!env.work_dir().join(out).exists());
+    job
+}
+
+#[test]
+fn export_never_delivers_another_projects_pending_render() {
+    let env = with_draft();
+    let job_a = interrupted_export(&env, "A.mp4");
+    let id_a = job_a["id"].as_str().unwrap().to_string();
+
+    // A second project with one photo of its own.
+    env.run(&["new"]).ok();
+    let ph = photos(&env.dir.path().join("second"), &["c.jpg"]);
+    env.run(&["upload", ph[0].to_str().unwrap()]).ok();
+    env.run(&["send", PROMPT]).ok();
+
+    let r = export(&env, &["-o", "B.mp4"]);
+    r.ok();
+    assert!(!r.stderr.contains("Picking up"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("img2yt export --pending"),
+        "says how to get the other render: {}",
+        r.stderr
+    );
+    assert!(
+        !env.work_dir().join("A.mp4").exists(),
+        "project A's render was taken"
+    );
+    let b = env.work_dir().join("B.mp4");
+    assert!(r.stdout.starts_with("✅ Saved B.mp4 ("), "{}", r.stdout);
+    assert_eq!(env.count("POST", SUBMIT), 2, "project B is rendered");
+    let ids = polled_ids(&env);
+    let id_b = ids.iter().find(|i| **i != id_a).expect("B's render polled");
+    assert!(
+        std::fs::read(&b).unwrap() == server_file(&env, id_b),
+        "B.mp4 is not B's render"
+    );
+    // One 3.5 s photo, not project A's two.
+    let d = assert_playable_mp4(&b);
+    assert!((d - 3.5).abs() < 0.1, "duration {d}");
+    let left = pending(&env);
+    assert_eq!(left.len(), 1, "A's render is still waiting: {left:?}");
+    assert_eq!(left[0]["id"], job_a["id"]);
+
+    // Other commands point at the way to get it.
+    let r = env.run(&["credits"]);
+    r.ok();
+    assert!(r.stderr.contains("img2yt export --pending"), "{}", r.stderr);
+
+    // And it is reachable: `export --pending` delivers it where it was asked for.
+    let r = export(&env, &["--pending"]);
+    r.ok();
+    assert!(r.stderr.contains("Picking up the render"), "{}", r.stderr);
+    assert!(r.stdout.starts_with("✅ Saved A.mp4 ("), "{}", r.stdout);
+    assert_eq!(env.count("POST", SUBMIT), 2, "no new render");
+    let a = env.work_dir().join("A.mp4");
+    assert!(
+        std::fs::read(&a).unwrap() == server_file(&env, &id_a),
+        "A.mp4 is not A's render"
+    );
+    assert!(
+        std::fs::read(&b).unwrap() == server_file(&env, id_b),
+        "B.mp4 is not B's render"
+    );
+    assert!(pending(&env).is_empty(), "{:?}", pending(&env));
+
+    // With nothing waiting, `--pending` says so and renders nothing.
+    let r = export(&env, &["--pending"]);
+    r.code(10);
+    assert!(r.stderr.contains("No render is waiting"), "{}", r.stderr);
+    assert_eq!(env.count("POST", SUBMIT), 2);
+}
