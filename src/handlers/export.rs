@@ -144,13 +144,30 @@ pub async fn run_pending(
 
 /// Finish a pending render; `own` says it belongs to the current project
 /// (only then may a failed render be redone from the current timeline).
+/// The path stored with the job is only the default: `-o` wins, and the
+/// store learns the new path so a later run delivers it there too.
 async fn resume(
     ctx: &Ctx,
-    job: PendingRender,
+    mut job: PendingRender,
     own: bool,
     opts: &Options,
     cancel: &CancellationToken,
 ) -> Result<Delivered> {
+    if let Some(output) = opts.output.as_deref() {
+        let title = own
+            .then(|| ctx.store.load().project.and_then(|p| p.title))
+            .flatten();
+        let target = target_path(Some(output), title.as_deref(), opts.force)?;
+        job.output = std::path::absolute(&target).unwrap_or(target);
+        job.force = opts.force;
+        let j = job.clone();
+        ctx.store.update(move |d| {
+            if let Some(stored) = d.pending_renders.iter_mut().find(|s| s.id == j.id) {
+                stored.output = j.output;
+                stored.force = j.force;
+            }
+        })?;
+    }
     ctx.out.status(format!(
         "Picking up the render {}started {} (it was not downloaded yet).",
         if own { "" } else { "of another project, " },

@@ -718,3 +718,29 @@ fn export_never_delivers_another_projects_pending_render() {
     assert!(r.stderr.contains("No render is waiting"), "{}", r.stderr);
     assert_eq!(env.count("POST", SUBMIT), 2);
 }
+
+#[test]
+fn a_picked_up_render_goes_where_the_new_output_says() {
+    let env = with_draft();
+    let job = interrupted_export(&env, "A.mp4");
+    let r = export(&env, &["-o", "B.mp4"]);
+    r.ok();
+    assert!(r.stderr.contains("Picking up the render"), "{}", r.stderr);
+    assert_eq!(env.count("POST", SUBMIT), 1, "no second render");
+    assert!(r.stdout.starts_with("✅ Saved B.mp4 ("), "{}", r.stdout);
+    assert!(
+        !env.work_dir().join("A.mp4").exists(),
+        "-o was ignored for the stored path"
+    );
+    let b = env.work_dir().join("B.mp4");
+    assert!(
+        std::fs::read(&b).unwrap() == server_file(&env, job["id"].as_str().unwrap()),
+        "B.mp4 is not the picked-up render"
+    );
+    assert!(
+        r.stdout.contains("Thumbnail for YouTube: B.jpg"),
+        "{}",
+        r.stdout
+    );
+    assert!(pending(&env).is_empty(), "{:?}", pending(&env));
+}
