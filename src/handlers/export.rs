@@ -8,7 +8,8 @@
 //! delivered as another's. Downloads go to a `.part` file next to the
 //! target, are checked against the announced length, resume with a Range
 //! request, and are renamed into place; an existing file is never
-//! overwritten without `--force`.
+//! overwritten without `--force`, and the thumbnail saved beside the video
+//! never overwrites anything (`--force` is for the video only).
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -273,7 +274,7 @@ async fn finish_job(
     let target = free_target(&job.output, opts.force || job.force);
     let mut delivered = download(ctx, &job, &status, &target, cancel).await?;
     if let Some(url) = &status.thumbnail_url {
-        delivered.thumbnail = thumbnail(ctx, url, &target, opts.force || job.force, cancel).await;
+        delivered.thumbnail = thumbnail(ctx, url, &target, cancel).await;
     }
     forget(ctx, &job.id)?;
     report(ctx, &delivered, &status, own).await;
@@ -433,29 +434,65 @@ async fn download(
 
 /// Save the server's thumbnail next to the video (`trip.mp4` → `trip.jpg`).
 /// A missing thumbnail never fails an export: the video is what was asked.
+/// It never replaces a file either, not even with `--force` (which is for
+/// the video the user named): `trip.jpg` may well be one of the photos.
 async fn thumbnail(
     ctx: &Ctx,
     url: &str,
     video: &Path,
-    force: bool,
     cancel: &CancellationToken,
 ) -> Option<PathBuf> {
-    let target = free_target(&video.with_extension("jpg"), force);
-    let part = part_path(&target);
+    let part = part_path(&video.with_extension("jpg"));
     let _ = tokio::fs::remove_file(&part).await;
     let saved = async {
         let resp = ctx.api.download_url(url, 0).await?;
         save(ctx, resp, &part, 0, None, cancel).await?;
-        place(&part, &target)
+        place_new(&part, video)
     };
     match saved.await {
-        Ok(()) => Some(target),
+        Ok(target) => Some(target),
         Err(e) => {
             let _ = tokio::fs::remove_file(&part).await;
             ctx.out.debug(format!("thumbnail from {url}: {e}"));
             None
         }
     }
+}
+
+/// Move the finished thumbnail `part` to the first free name for `video`'s
+/// thumbnail. A hard link cannot replace a file, so a name taken between
+/// the check and the move is skipped rather than overwritten; where the
+/// filesystem has no hard links, a rename to the name just found free.
+fn place_new(part: &Path, video: &Path) -> Result<PathBuf> {
+    for _ in 0..100 {
+        let target = thumbnail_target(video, |p| p.exists());
+        match std::fs::hard_link(part, &target) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(part);
+                return Ok(target);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(_) => return place(part, &target).map(|()| target),
+        }
+    }
+    Err(Error::Io("No free name for the thumbnail.".into()))
+}
+
+/// The thumbnail's name: `trip.jpg` next to `trip.mp4`, else
+/// `trip-thumbnail.jpg`, `trip-thumbnail-2.jpg`… — the first that does not
+/// `exist`.
+pub fn thumbnail_target(video: &Path, exists: impl Fn(&Path) -> bool) -> PathBuf {
+    let stem = video
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::iter::once(video.with_extension("jpg"))
+        .chain(std::iter::once(
+            video.with_file_name(format!("{stem}-thumbnail.jpg")),
+        ))
+        .chain((2..).map(|n| video.with_file_name(format!("{stem}-thumbnail-{n}.jpg"))))
+        .find(|p| !exists(p))
+        .expect("some name is free")
 }
 
 /// Stream a response into `part`, appending when the server honoured the
@@ -752,6 +789,40 @@ mod tests {
         std::fs::write(dir.path().join("trip-2.mp4"), b"x").unwrap();
         assert_eq!(free_target(&p, false), dir.path().join("trip-3.mp4"));
         assert_eq!(free_target(&p, true), p);
+    }
+
+    #[test]
+    fn the_thumbnail_takes_a_free_name() {
+        let taken = |names: &[&str]| {
+            let names: Vec<PathBuf> = names.iter().map(|n| Path::new("trip").join(n)).collect();
+            move |p: &Path| names.iter().any(|n| n == p)
+        };
+        let video = Path::new("trip/trip.mp4");
+        for (existing, want) in [
+            (&[][..], "trip.jpg"),
+            (&["trip.jpg"][..], "trip-thumbnail.jpg"),
+            (
+                &["trip.jpg", "trip-thumbnail.jpg"][..],
+                "trip-thumbnail-2.jpg",
+            ),
+            (
+                &["trip.jpg", "trip-thumbnail.jpg", "trip-thumbnail-2.jpg"][..],
+                "trip-thumbnail-3.jpg",
+            ),
+            // Only the names it would take matter.
+            (&["trip-thumbnail.jpg"][..], "trip.jpg"),
+        ] {
+            assert_eq!(
+                thumbnail_target(video, taken(existing)),
+                Path::new("trip").join(want),
+                "{existing:?}"
+            );
+        }
+        // A video saved as .jpg is taken by then: its thumbnail goes beside it.
+        assert_eq!(
+            thumbnail_target(Path::new("v.jpg"), |p| p == Path::new("v.jpg")),
+            Path::new("v-thumbnail.jpg")
+        );
     }
 
     #[test]

@@ -744,3 +744,67 @@ fn a_picked_up_render_goes_where_the_new_output_says() {
     );
     assert!(pending(&env).is_empty(), "{:?}", pending(&env));
 }
+
+#[test]
+fn force_never_lets_the_thumbnail_replace_a_photo() {
+    let env = TestEnv::new();
+    let ph = photos(&env.work_dir().join("trip"), &["trip.jpg", "beach.png"]);
+    let photo = std::fs::read(&ph[0]).unwrap();
+    let r = run_bounded(
+        &env,
+        &[
+            "make",
+            "trip/trip.jpg",
+            "trip/beach.png",
+            "-p",
+            PROMPT,
+            "-o",
+            "trip/trip.mp4",
+            "--force",
+        ],
+        LIMIT,
+        |_| {},
+    );
+    r.ok();
+    assert!(
+        std::fs::read(&ph[0]).unwrap() == photo,
+        "the photo was replaced"
+    );
+    assert_playable_mp4(&env.work_dir().join("trip/trip.mp4"));
+    let thumb = env.work_dir().join("trip/trip-thumbnail.jpg");
+    assert!(
+        r.stdout
+            .contains("Thumbnail for YouTube: trip/trip-thumbnail.jpg"),
+        "{}",
+        r.stdout
+    );
+    let first = std::fs::read(&thumb).unwrap();
+    assert!(first.starts_with(&[0xFF, 0xD8]), "a JPEG");
+
+    // `--force` again: the video is replaced, no existing file is.
+    std::fs::write(&thumb, b"edited by hand").unwrap();
+    let r = export(&env, &["-o", "trip/trip.mp4", "--force"]);
+    r.ok();
+    assert!(
+        r.stdout.starts_with("✅ Saved trip/trip.mp4 ("),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("Thumbnail for YouTube: trip/trip-thumbnail-2.jpg"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        std::fs::read(&ph[0]).unwrap() == photo,
+        "the photo was replaced"
+    );
+    assert!(
+        std::fs::read(&thumb).unwrap() == b"edited by hand",
+        "our thumbnail was replaced"
+    );
+    assert!(env.work_dir().join("trip/trip-thumbnail-2.jpg").is_file());
+    assert!(!env.work_dir().join("trip/trip-2.mp4").exists());
+    no_part_files(&env.work_dir().join("trip"));
+}
