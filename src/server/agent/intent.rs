@@ -398,8 +398,11 @@ impl Sel {
 /// "第三张和第五张", "最后一张", "beach.jpg", a quoted file name.
 fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
     let mut out: Vec<(usize, Sel)> = Vec::new();
+    // Found once and looked up by position: one scan per noun found would
+    // make a long message quadratic.
     let nums = numbers(low);
-    let num_at = |at: usize| nums.iter().find(|n| n.start == at).copied();
+    let num_at = |at: usize| num_starting(&nums, at);
+    let duration_starts: Vec<usize> = durations(low).iter().map(|d| d.start).collect();
     // "photo 3", "photos 2 and 5"
     for noun in PHOTO_NOUNS.iter().filter(|n| **n != "one") {
         for (_, e) in find_all(low, noun) {
@@ -415,7 +418,7 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
                 continue;
             };
             // Not "photo 3 seconds" (a duration) nor "photos 2s".
-            if durations(low).iter().any(|d| d.start == n.start) {
+            if duration_starts.binary_search(&n.start).is_ok() {
                 continue;
             }
             out.push((n.start, Sel::Nth(n.value as usize)));
@@ -483,6 +486,13 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
     out
 }
 
+/// The number that starts at byte `at` (`nums` is in text order).
+fn num_starting(nums: &[words::Num], at: usize) -> Option<words::Num> {
+    nums.binary_search_by_key(&at, |n| n.start)
+        .ok()
+        .map(|i| nums[i])
+}
+
 /// "… and 5", "… 和第5张", "…, 7": further positions after a first one.
 fn more_numbers(low: &str, mut at: usize, nums: &[words::Num], out: &mut Vec<(usize, Sel)>) {
     loop {
@@ -497,7 +507,7 @@ fn more_numbers(low: &str, mut at: usize, nums: &[words::Num], out: &mut Vec<(us
         let t3 = t2.trim_start();
         let t3 = t3.strip_prefix('第').unwrap_or(t3);
         let start = low.len() - t3.len();
-        let Some(n) = nums.iter().find(|n| n.start == start && n.value >= 1.0) else {
+        let Some(n) = num_starting(nums, start).filter(|n| n.value >= 1.0) else {
             return;
         };
         out.push((n.start, Sel::Nth(n.value as usize)));
@@ -554,7 +564,14 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
     let closing_at = find_any(low, CLOSING_KEYS);
     let title_at: Vec<_> = find_any(low, TITLE_KEYS)
         .into_iter()
-        .filter(|t| !closing_at.iter().any(|c| gap(*c, *t) <= 1))
+        .filter(|t| {
+            // Only the closing keys next to it can touch it (both lists are
+            // in text order; scanning all would be quadratic).
+            let i = closing_at.partition_point(|c| c.0 < t.0);
+            !closing_at[i.saturating_sub(2)..(i + 2).min(closing_at.len())]
+                .iter()
+                .any(|c| gap(*c, *t) <= 1)
+        })
         .filter(|(s, _)| !low[..*s].ends_with("sub"))
         .collect();
     for (keys, set, remove) in [
@@ -705,8 +722,12 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
     let trans = find_any(low, TRANSITION_WORDS);
     let per_photo = find_any(low, PER_PHOTO_WORDS);
     let total = find_any(low, TOTAL_WORDS);
+    // The spans are in text order: the nearest is among the few around
+    // the duration's place (a scan of all of them per duration would make
+    // a long message quadratic).
     let nearest = |spans: &[(usize, usize)], d: &words::Dur| {
-        spans
+        let i = spans.partition_point(|s| s.0 < d.start);
+        spans[i.saturating_sub(4)..(i + 4).min(spans.len())]
             .iter()
             .map(|s| gap(*s, (d.start, d.end)))
             .min()

@@ -65,16 +65,28 @@ pub fn unquote(msg: &str) -> (String, Vec<String>) {
     let chars: Vec<char> = msg.chars().collect();
     let mut out = String::with_capacity(msg.len());
     let mut quotes = Vec::new();
+    // Closing marks known to occur nowhere after the current place: an
+    // unclosed quote is searched for once, not once per opening mark.
+    let mut never_closed: Vec<char> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let close = QUOTES.iter().find(|(o, _)| *o == c).map(|(_, cl)| *cl);
         let opens = close.is_some() && (c != '\'' || i == 0 || !chars[i - 1].is_alphanumeric());
         if let (Some(close), true) = (close, opens) {
-            let end = (i + 1..chars.len()).find(|&j| {
-                chars[j] == close
-                    && (close != '\'' || j + 1 == chars.len() || !chars[j + 1].is_alphanumeric())
-            });
+            let end = if never_closed.contains(&close) {
+                None
+            } else {
+                (i + 1..chars.len()).find(|&j| {
+                    chars[j] == close
+                        && (close != '\''
+                            || j + 1 == chars.len()
+                            || !chars[j + 1].is_alphanumeric())
+                })
+            };
+            if end.is_none() && !never_closed.contains(&close) {
+                never_closed.push(close);
+            }
             if let Some(end) = end {
                 let inner: String = chars[i + 1..end].iter().collect();
                 let inner = inner.trim().to_string();
@@ -164,22 +176,22 @@ pub fn clauses(text: &str) -> Vec<&str> {
 /// must not touch another ASCII letter or digit (so "soft" is not found in
 /// "softer"); Chinese keywords match anywhere.
 pub fn find_all(low: &str, kw: &str) -> Vec<(usize, usize)> {
+    whole_words(low, kw).collect()
+}
+
+/// [`find_all`] as it goes, so a yes/no question stops at the first.
+fn whole_words<'a>(low: &'a str, kw: &'a str) -> impl Iterator<Item = (usize, usize)> + 'a {
     let b = low.as_bytes();
-    let alnum = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
+    let alnum = move |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
     let first = kw.as_bytes()[0].is_ascii_alphanumeric();
     let last = kw.as_bytes()[kw.len() - 1].is_ascii_alphanumeric();
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = low[from..].find(kw).map(|i| i + from) {
-        let j = i + kw.len();
-        let left_ok = !first || i == 0 || !alnum(i - 1);
-        let right_ok = !last || !alnum(j);
-        if left_ok && right_ok {
-            out.push((i, j));
-        }
-        from = i + kw.len();
-    }
-    out
+    low.match_indices(kw)
+        .map(|(i, _)| (i, i + kw.len()))
+        .filter(move |&(i, j)| {
+            let left_ok = !first || i == 0 || !alnum(i - 1);
+            let right_ok = !last || !alnum(j);
+            left_ok && right_ok
+        })
 }
 
 /// Every place any of `kws` occurs, in order.
@@ -191,7 +203,7 @@ pub fn find_any(low: &str, kws: &[&str]) -> Vec<(usize, usize)> {
 
 /// Whether any of `kws` occurs.
 pub fn has(low: &str, kws: &[&str]) -> bool {
-    kws.iter().any(|k| !find_all(low, k).is_empty())
+    kws.iter().any(|k| whole_words(low, k).next().is_some())
 }
 
 /// Bytes between two spans (0 when they overlap).
