@@ -23,7 +23,7 @@ pub async fn run(
         let _s = ctx.out.spinner_with("Connecting…", false);
         ctx.api.new_session(false).await?;
     }
-    ctx.out.status(step(ctx, 1, "Uploading"));
+    ctx.out.heading("[1/3] Uploading");
     if !inputs.is_empty() {
         let (cwd, home) = super::upload::env_dirs();
         let (found, errors) = paths::expand_args(
@@ -44,13 +44,9 @@ pub async fn run(
             ));
         }
     }
-    ctx.out.status(step(ctx, 2, "Editing"));
+    ctx.out.heading("[2/3] Editing");
     super::chat::send(ctx, prompt, cancel).await?;
-    ctx.out.status(step(ctx, 3, "Exporting"));
+    ctx.out.heading("[3/3] Exporting");
     export::run(ctx, opts, cancel).await?;
     Ok(())
-}
-
-fn step(ctx: &Ctx, n: u8, what: &str) -> String {
-    ctx.out.bold(&format!("[{n}/3] {what}"))
 }

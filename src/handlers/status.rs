@@ -40,7 +40,7 @@ pub fn show(ctx: &Ctx, state: &Value) {
             .size_checked()
             .map_or(80, |(_, w)| w as usize);
         let chart = timeline::chart(&tl, width.clamp(40, 120).saturating_sub(40));
-        ctx.out.line(ctx.out.dim(chart.trim_end()));
+        ctx.out.dim_line(chart.trim_end());
     }
     if !uploaded.is_empty() {
         ctx.out.line(format!(

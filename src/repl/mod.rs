@@ -192,10 +192,8 @@ async fn interactive(ctx: &Ctx) -> Result<()> {
             Err(e) => return Err(Error::Io(format!("The prompt failed: {e}"))),
         }
     }
-    ctx.out.status(
-        ctx.out
-            .dim("Bye! Your project is kept — run img2yt again to continue."),
-    );
+    ctx.out
+        .note("Bye! Your project is kept — run img2yt again to continue.");
     Ok(())
 }
 

@@ -2,9 +2,16 @@
 //! agent's replies), stderr is status and progress. Colour, spinners and
 //! progress bars appear only on a terminal; `--json` turns results into one
 //! JSON object per line; `--quiet` keeps results and errors only.
+//!
+//! Every text handed to [`Out`] is shown, never obeyed: its control
+//! characters and escape sequences are removed ([`sanitize`]) before `Out`
+//! adds its own colours, so callers pass plain text and ask for a style by
+//! method ([`Out::note`], [`Out::heading`], [`Out::dim_line`]), never by
+//! styling the text themselves.
 
 pub mod progress;
 pub mod report;
+pub mod sanitize;
 pub mod stream;
 
 use serde_json::Value;
@@ -84,21 +91,32 @@ impl Out {
     /// A human result line on stdout (nothing in `--json` mode).
     pub fn line(&self, text: impl Display) {
         if !self.inner.opts.json {
-            write_stdout(&format!("{text}\n"));
+            write_stdout(&format!("{}\n", clean(text)));
         }
     }
 
-    /// Text on stdout exactly as given, flushed at once (streamed replies).
+    /// A dim result line on stdout (the timeline chart).
+    pub fn dim_line(&self, text: impl Display) {
+        if !self.inner.opts.json {
+            write_stdout(&format!("{}\n", self.dim(&clean(text))));
+        }
+    }
+
+    /// Text on stdout exactly as given, flushed at once (streamed replies;
+    /// [`stream::ChatView`] also joins sequences cut between pieces).
     pub fn text(&self, text: &str) {
         if !self.inner.opts.json {
-            write_stdout(text);
+            write_stdout(&sanitize::sanitize(text));
         }
     }
 
-    /// One JSON object on its own line (only in `--json` mode).
+    /// One JSON object on its own line (only in `--json` mode). JSON
+    /// escapes control characters in strings; the C1 ones it leaves are
+    /// escaped here.
     pub fn json(&self, value: Value) {
         if self.inner.opts.json {
-            write_stdout(&format!("{value}\n"));
+            let line = value.to_string();
+            write_stdout(&format!("{}\n", sanitize::escape_c1_in_json(&line)));
         }
     }
 
@@ -113,32 +131,40 @@ impl Out {
 
     /// A status line on stderr (hidden by `--quiet`).
     pub fn status(&self, text: impl Display) {
-        if !self.inner.opts.quiet {
-            write_stderr(&format!("{text}\n"));
-        }
+        self.status_styled(clean(text));
     }
 
     /// A dim note on stderr, e.g. how a line was routed.
     pub fn note(&self, text: impl Display) {
-        let t = self.dim(&text.to_string());
-        self.status(t);
+        self.status_styled(self.dim(&clean(text)));
+    }
+
+    /// A bold status line on stderr (the steps of `make`).
+    pub fn heading(&self, text: impl Display) {
+        self.status_styled(self.bold(&clean(text)));
+    }
+
+    fn status_styled(&self, styled: String) {
+        if !self.inner.opts.quiet {
+            write_stderr(&format!("{styled}\n"));
+        }
     }
 
     /// A warning on stderr, shown even with `--quiet`.
     pub fn warn(&self, text: impl Display) {
-        write_stderr(&format!("{} {text}\n", self.yellow("warning:")));
+        write_stderr(&format!("{} {}\n", self.yellow("warning:"), clean(text)));
     }
 
     /// A technical line on stderr, only with `--verbose`.
     pub fn debug(&self, text: impl Display) {
         if self.inner.opts.verbose {
-            let t = self.dim(&format!("[debug] {text}"));
+            let t = self.dim(&format!("[debug] {}", clean(text)));
             write_stderr(&format!("{t}\n"));
         }
     }
 
     pub fn error_line(&self, text: impl Display) {
-        write_stderr(&format!("{} {text}\n", self.red("error:")));
+        write_stderr(&format!("{} {}\n", self.red("error:"), clean(text)));
     }
 
     fn paint(&self, s: &str, style: console::Style) -> String {
@@ -149,23 +175,28 @@ impl Out {
         }
     }
 
-    pub fn dim(&self, s: &str) -> String {
+    // Styles are private to `ui`: a caller styling text itself would see
+    // its colours removed with the rest of the escape sequences.
+    fn dim(&self, s: &str) -> String {
         self.paint(s, console::Style::new().dim())
     }
-    pub fn bold(&self, s: &str) -> String {
+    fn bold(&self, s: &str) -> String {
         self.paint(s, console::Style::new().bold())
     }
-    pub fn green(&self, s: &str) -> String {
-        self.paint(s, console::Style::new().green())
-    }
-    pub fn red(&self, s: &str) -> String {
+    fn red(&self, s: &str) -> String {
         self.paint(s, console::Style::new().red().bold())
     }
-    pub fn yellow(&self, s: &str) -> String {
+    fn yellow(&self, s: &str) -> String {
         self.paint(s, console::Style::new().yellow())
     }
-    pub fn cyan(&self, s: &str) -> String {
-        self.paint(s, console::Style::new().cyan())
+}
+
+/// A text shown but not obeyed (see the module doc).
+fn clean(text: impl Display) -> String {
+    let text = text.to_string();
+    match sanitize::sanitize(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s,
     }
 }
 

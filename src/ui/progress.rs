@@ -14,7 +14,7 @@ pub struct Spinner {
 
 impl Spinner {
     pub fn set_message(&self, msg: impl Into<String>) {
-        self.bar.set_message(msg.into());
+        self.bar.set_message(super::clean(msg.into()));
     }
 
     /// Print a line above the spinner without garbling it.
@@ -64,7 +64,7 @@ impl Out {
                 .expect("static template")
                 .tick_chars("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏ "),
         );
-        bar.set_message(msg.to_string());
+        bar.set_message(super::clean(msg));
         bar.enable_steady_tick(Duration::from_millis(100));
         Spinner { bar }
     }
@@ -88,7 +88,7 @@ impl Out {
                 .expect("static template")
                 .progress_chars("━╸ "),
         );
-        bar.set_message(msg.to_string());
+        bar.set_message(super::clean(msg));
         bar.set_draw_target(ProgressDrawTarget::stderr());
         bar
     }
@@ -113,7 +113,7 @@ impl Out {
                 .expect("static template")
                 .progress_chars("━╸ "),
         );
-        bar.set_message(msg.to_string());
+        bar.set_message(super::clean(msg));
         bar
     }
 
@@ -138,7 +138,7 @@ impl Out {
         bar.set_style(
             ProgressStyle::with_template("{spinner} {msg} {prefix}s").expect("static template"),
         );
-        bar.set_message(msg.to_string());
+        bar.set_message(super::clean(msg));
         let start = tokio::time::Instant::now();
         let mut tick = tokio::time::interval(Duration::from_millis(100));
         loop {

@@ -11,12 +11,12 @@ impl Out {
             return;
         }
         if matches!(err, Error::Interrupted) {
-            self.status(self.dim("Cancelled."));
+            self.note("Cancelled.");
         } else {
             self.error_line(err);
         }
         if let Some(h) = err.hint() {
-            self.status(self.dim(h));
+            self.note(h);
         }
         if let Some(d) = err.detail() {
             self.debug(d);

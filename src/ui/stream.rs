@@ -1,9 +1,15 @@
 //! How a chat turn looks: the agent's text streamed to stdout the moment it
 //! arrives, tool activity as a spinner (terminal) or a plain status line
 //! (pipe) on stderr, and one JSON object per event in `--json` mode.
+//!
+//! The text is the agent's, so it goes through a [`Sanitizer`] that lasts
+//! the whole message: an escape sequence cut between two pieces is dropped
+//! whole, in `--json` mode too (its text events are what a person would
+//! have seen).
 
 use serde_json::json;
 
+use super::sanitize::Sanitizer;
 use super::{Out, Spinner};
 
 pub struct ChatView {
@@ -16,6 +22,8 @@ pub struct ChatView {
     last_label: Option<String>,
     /// Spaces at the end of the text shown, not printed yet.
     held_spaces: String,
+    /// Where the message's text is, inside an escape sequence or not.
+    sanitizer: Sanitizer,
 }
 
 impl ChatView {
@@ -27,13 +35,15 @@ impl ChatView {
             message_started: false,
             last_label: None,
             held_spaces: String::new(),
+            sanitizer: Sanitizer::default(),
         }
     }
 
     /// Show a piece of the agent's text.
     pub fn text(&mut self, piece: &str) {
+        let piece = self.sanitizer.feed(piece);
         let piece = if self.message_started {
-            piece
+            &piece[..]
         } else {
             piece.trim_start()
         };
@@ -63,6 +73,7 @@ impl ChatView {
     pub fn new_message(&mut self) {
         self.end_line();
         self.message_started = false;
+        self.sanitizer.reset();
     }
 
     /// Finish the current line of text, if any.

@@ -947,3 +947,67 @@ fn send_when_out_of_credits_exits_5_with_the_registration_link() {
     );
     assert_eq!(env.count("POST", RUN_SSE), 1, "not retried");
 }
+
+// ---- the terminal obeys img2yt, not the server ----
+
+/// Nothing that could drive the terminal: no ESC, BEL or other control
+/// character (C0 or C1) besides newline and tab, on either stream.
+fn no_controls(r: &Run) {
+    for (name, s) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+        assert!(
+            !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "a control character on {name}: {s:?}"
+        );
+    }
+}
+
+#[test]
+fn escape_sequences_in_the_agents_text_never_reach_the_terminal() {
+    let env = TestEnv::new();
+    // A clipboard write (OSC 52), a title change and a clear screen, the
+    // last two also cut in two between pieces.
+    let pieces = [
+        "Copied\u{1b}]52;c;SGVsbG8=\u{7} ",
+        "your \u{1b}]0;pwned\u{7}photos\u{1b}",
+        "[2J and ",
+        "more\u{1b}]0;pw",
+        "ned\u{7} words.\u{9b}2J",
+    ];
+    let mut frames: Vec<Value> = pieces.iter().map(|p| piece(p)).collect();
+    frames.push(say(&pieces.concat()));
+    let r = turn(&env, frames);
+    r.ok();
+    no_controls(&r);
+    assert_eq!(r.stdout, "Copied your photos and more words.\n");
+    assert_eq!(r.stderr, "");
+}
+
+#[test]
+fn escape_sequences_in_an_agent_error_or_a_tool_name_never_reach_the_terminal() {
+    let env = TestEnv::new();
+    env.script(json!([
+        call("\u{1b}]0;pwned\u{7}resize\u{1b}[2J"),
+        agent_error("over\u{1b}[2Jloaded\u{1b}]52;c;SGVsbG8=\u{7}")
+    ]));
+    let r = run_bounded(&env, &["send", "go"], LIMIT, |_| {});
+    r.code(8);
+    no_controls(&r);
+    assert_eq!(
+        r.stderr,
+        "Working: resize…\nerror: The editor reported a problem: overloaded\n"
+    );
+}
+
+#[test]
+fn escape_sequences_in_a_title_from_the_draft_never_reach_the_terminal() {
+    let env = with_video();
+    let draft = json!({"t": [video_track(), title_track("Paradise\u{1b}]0;pwned\u{7} Found\u{1b}[2J")], "d": 6000});
+    let r = turn(&env, vec![call("edit_draft"), set_draft(draft)]);
+    r.ok();
+    no_controls(&r);
+    assert_eq!(r.stdout, TITLE_ADDED);
+    let r = env.run(&["status"]);
+    r.ok();
+    no_controls(&r);
+    assert!(r.stdout.contains("\"Paradise Found\""), "{}", r.stdout);
+}

@@ -555,3 +555,32 @@ fn an_anonymous_token_answer_without_a_token_is_garbage() {
         "error: The NemoVideo service sent an answer img2yt cannot read.\n"
     );
 }
+
+// ---- the terminal obeys img2yt, not the server ----
+
+#[test]
+fn escape_sequences_in_a_server_error_message_never_reach_the_terminal() {
+    let env = primed("credits");
+    let hostile =
+        "bad \u{1b}[2J\u{1b}]0;pwned\u{7}thing\u{1b}]52;c;SGVsbG8=\u{1b}\\\r\u{9d}0;x\u{7}";
+    for args in [&["credits"][..], &["--verbose", "credits"][..]] {
+        env.fault(json!({"path": CREDITS, "times": 1,
+            "action": {"type": "code", "code": 9999, "message": hostile}}));
+        let r = run(&env, args);
+        r.code(8);
+        no_panic(&r);
+        for (name, s) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+            assert!(
+                !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+                "a control character on {name} ({args:?}): {s:?}"
+            );
+        }
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l == "error: The NemoVideo service could not do that: bad thing"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
