@@ -129,10 +129,12 @@ pub fn is_supported(path: &Path) -> bool {
 ///
 /// 1. it exists;
 /// 2. it is a regular file (not a folder);
-/// 3. it can be opened for reading;
-/// 4. its extension is one the API accepts;
-/// 5. it is at most [`MAX_UPLOAD_BYTES`] (from metadata, nothing is read);
-/// 6. its first bytes match the kind its extension promises (it is not
+/// 3. its name has no line break or other control character (the upload
+///    carries the name in a header line, where a line break cannot go);
+/// 4. it can be opened for reading;
+/// 5. its extension is one the API accepts;
+/// 6. it is at most [`MAX_UPLOAD_BYTES`] (from metadata, nothing is read);
+/// 7. its first bytes match the kind its extension promises (it is not
 ///    empty, not text, not a video named `.jpg`).
 pub fn validate(path: &Path) -> Result<Accepted, Refusal> {
     let meta = match fs::metadata(path) {
@@ -156,6 +158,9 @@ pub fn validate(path: &Path) -> Result<Accepted, Refusal> {
             path,
             "is not a regular file (it looks like a device or a pipe)",
         ));
+    }
+    if let Some(reason) = bad_name(path) {
+        return Err(Refusal::new(path, reason));
     }
     // Open before anything else reads it: a file we cannot read would
     // otherwise fail halfway through the upload.
@@ -409,6 +414,18 @@ fn looks_like_html(h: &[u8]) -> bool {
     text.starts_with("<!doctype html") || text.starts_with("<html") || text.starts_with("<head")
 }
 
+/// A file name the upload cannot carry, and why.
+fn bad_name(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?.to_string_lossy();
+    if name.contains(['\n', '\r']) {
+        Some("its name contains a line break; rename it and try again")
+    } else if name.chars().any(char::is_control) {
+        Some("its name contains a control character; rename it and try again")
+    } else {
+        None
+    }
+}
+
 fn cannot_read(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::PermissionDenied => {
@@ -454,11 +471,25 @@ fn accepted_list() -> String {
     list.join(", ")
 }
 
+/// The name shown in a refusal, on one line: a line break or another
+/// control character in it is spelled out (`bad\nname.jpg`).
 fn display_name(path: &Path) -> String {
-    match path.file_name() {
+    let name = match path.file_name() {
         Some(n) => n.to_string_lossy().into_owned(),
         None => path.display().to_string(),
+    };
+    if !name.chars().any(char::is_control) {
+        return name;
     }
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -573,6 +604,31 @@ mod tests {
         fs::create_dir(&dir).unwrap();
         let r = refused(&dir);
         assert!(r.reason.starts_with("is a folder, not a file"), "{r}");
+    }
+
+    #[test]
+    fn refuses_a_name_the_upload_cannot_carry_and_shows_it_on_one_line() {
+        let s = Scratch::new("names");
+        let table = [
+            (
+                "bad\nname.jpg",
+                "bad\\nname.jpg: its name contains a line break; rename it and try again",
+            ),
+            (
+                "bad\rname.jpg",
+                "bad\\rname.jpg: its name contains a line break; rename it and try again",
+            ),
+            (
+                "bad\u{1b}[2Jname.jpg",
+                "bad\\u{1b}[2Jname.jpg: its name contains a control character; rename it and try again",
+            ),
+        ];
+        for (name, want) in table {
+            let r = refused(&s.file(name, JPEG));
+            assert_eq!(r.to_string(), want);
+        }
+        // Spaces and non-ASCII letters are fine.
+        assert!(validate(&s.file("Été à Oslo 1.jpg", JPEG)).is_ok());
     }
 
     #[cfg(unix)]

@@ -700,3 +700,38 @@ fn an_upload_that_stops_moving_is_given_up() {
     assert!(r.stderr.contains("did not answer in time"), "{}", r.stderr);
     no_panic(&r);
 }
+
+// ---- names and kinds of file the service cannot take ----
+
+#[test]
+fn a_file_name_with_a_line_break_is_refused_alone_and_the_others_go() {
+    let env = TestEnv::new();
+    let dir = env.work_dir();
+    let good = photos(&dir, &["a.jpg", "b.png"]);
+    let bad = photos(&dir, &["bad\nname.jpg", "bad\rtoo.jpg"]);
+    let r = run(
+        &env,
+        &[
+            "upload",
+            &arg(&good[0]),
+            &arg(&bad[0]),
+            &arg(&good[1]),
+            &arg(&bad[1]),
+        ],
+    );
+    r.code(3);
+    no_panic(&r);
+    assert_eq!(r.stdout, uploaded_line(&["a.jpg", "b.png"]));
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: skipped bad\\nname.jpg: its name contains a line break; rename it and try again\n\
+             warning: skipped bad\\rtoo.jpg: its name contains a line break; rename it and try again\n\
+             {}error: 2 uploaded, 2 refused (see above).\n",
+            tick_lines(&["a.jpg", "b.png"])
+        )
+    );
+    assert_eq!(env.count("POST", UPLOAD), 2);
+    assert_eq!(server_media(&env), ["a.jpg", "b.png"]);
+    assert_eq!(stored_names(&env), ["a.jpg", "b.png"]);
+}
