@@ -34,7 +34,9 @@ pub async fn handle(ctx: &Ctx, line: &str, cancel: &CancellationToken) -> Result
             home: home.as_deref(),
         },
     );
-    if found.files.is_empty() && found.urls.is_empty() {
+    // A dropped folder with nothing to upload is still an upload: say why
+    // rather than send its path to the editor as words.
+    if found.files.is_empty() && found.urls.is_empty() && found.empty.is_empty() {
         return run(ctx, intent, cancel).await;
     }
     ctx.out.note("→ upload (dropped files)");
@@ -111,12 +113,7 @@ async fn slash(
                 cwd: &cwd,
                 home: home.as_deref(),
             };
-            let found = paths::extract(&arg, &env);
-            let (found, errors) = if found.files.is_empty() && found.urls.is_empty() {
-                paths::expand_args(&[arg.trim().to_string()], &env)
-            } else {
-                (found, Vec::new())
-            };
+            let (found, errors) = paths::expand_line(&arg, &env);
             let pre = errors
                 .into_iter()
                 .map(|(a, why)| format!("{a}: {why}"))

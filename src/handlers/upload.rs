@@ -49,16 +49,10 @@ pub async fn run_args(ctx: &Ctx, args: &[String], cancel: &CancellationToken) ->
             home: home.as_deref(),
         },
     );
-    let mut pre: Vec<String> = errors
+    let pre: Vec<String> = errors
         .into_iter()
         .map(|(arg, why)| format!("{arg}: {why}"))
         .collect();
-    pre.extend(
-        found
-            .empty
-            .iter()
-            .map(|e| format!("{e}: no supported files there")),
-    );
     let report = upload(ctx, &found, pre, cancel).await?;
     finish(report)
 }
@@ -86,13 +80,15 @@ pub fn finish(report: Report) -> Result<Report> {
 }
 
 /// Validate and upload what `found` holds; `refused` carries refusals
-/// already known (arguments that matched nothing).
+/// already known (arguments that matched nothing). Folders and globs that
+/// gave nothing are refused here, whoever found them.
 pub async fn upload(
     ctx: &Ctx,
     found: &Extracted,
     mut refused: Vec<String>,
     cancel: &CancellationToken,
 ) -> Result<Report> {
+    refused.extend(found.empty.iter().map(|(e, why)| format!("{e}: {why}")));
     for r in &refused {
         ctx.out.warn(format!("skipped {r}"));
     }

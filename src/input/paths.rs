@@ -47,9 +47,11 @@ pub struct Extracted {
     pub files: Vec<PathBuf>,
     /// http(s) URLs found (to be uploaded by URL), in order, without repeats.
     pub urls: Vec<String>,
-    /// Folders or globs that matched, but yielded no supported file (so the
-    /// caller can say so), as the user wrote them (unquoted).
-    pub empty: Vec<String>,
+    /// Folders or globs that matched but gave nothing to upload, as the user
+    /// wrote them (unquoted), each with why in a short lower-case phrase
+    /// ("is a folder with no photos or videos in it"), so the caller can say
+    /// so.
+    pub empty: Vec<(String, String)>,
     /// The rest of the text with the paths/URLs removed, whitespace-trimmed
     /// and single-spaced (the instruction that came with them: "make these
     /// into a video").
@@ -72,6 +74,10 @@ const MAX_UNQUOTED_WORDS: usize = 8;
 const MAX_PUNCT_STRIP: usize = 4;
 /// Most alternatives one `{a,b,…}` pattern may expand to.
 const MAX_BRACE_ALTERNATIVES: usize = 64;
+/// Why a folder gave nothing to upload.
+const EMPTY_FOLDER: &str = "is a folder with no photos or videos in it";
+/// Why a glob that matched something gave nothing to upload.
+const EMPTY_GLOB: &str = "matched no photos or videos";
 /// Most paths one glob may produce, so that `/**/*.jpg` cannot hang the
 /// prompt by walking the whole disk.
 const MAX_GLOB_MATCHES: usize = 10_000;
@@ -96,27 +102,33 @@ pub fn extract(line: &str, env: &Env) -> Extracted {
         env,
         explicit: false,
     };
-    let words = split_words(line);
-    let mut out = Collector::default();
-    let mut kept: Vec<&str> = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        match ctx.match_at(line, &words, i) {
-            Some((end, found)) => {
-                out.add(found);
-                while i < words.len() && words[i].0 < end {
-                    i += 1;
-                }
-            }
-            None => {
-                kept.push(&line[words[i].0..words[i].1]);
-                i += 1;
-            }
-        }
-    }
-    let mut extracted = out.finish();
+    let (mut extracted, kept) = ctx.scan(line);
     extracted.rest = kept.join(" ");
     extracted
+}
+
+/// For the argument of `/upload`, where every word is meant as a path,
+/// URL, glob or folder: the whole line when it names one thing or only
+/// pasted paths (as [`expand_args`] reads one argument), otherwise word by
+/// word, so a folder or a pipe among photos is named with its own reason
+/// and a word that names nothing is reported, never dropped. Returns what
+/// was found and (word, reason) for each word that gave nothing.
+pub fn expand_line(line: &str, env: &Env) -> (Extracted, Vec<(String, String)>) {
+    let line = line.trim();
+    let (whole, errors) = expand_args(&[line.to_string()], env);
+    if errors.is_empty() {
+        return (whole, errors);
+    }
+    let ctx = Ctx {
+        env,
+        explicit: true,
+    };
+    let (found, kept) = ctx.scan(line);
+    let errors = kept
+        .into_iter()
+        .map(|w| (w.to_string(), ctx.why_not(strip_matching_quotes(w).0)))
+        .collect();
+    (found, errors)
 }
 
 /// For explicit arguments (`img2yt upload ARGS…`): every argument is meant as
@@ -263,8 +275,11 @@ enum Found {
     Url(String),
     /// A file, or a folder's / glob's supported files (never empty).
     Files(Vec<PathBuf>),
-    /// A folder or glob that yielded no supported file.
-    Empty(String),
+    /// A folder or glob that yielded no supported file, and why.
+    Empty {
+        label: String,
+        reason: String,
+    },
     /// A folder that exists but cannot be listed.
     Unreadable {
         label: String,
@@ -278,7 +293,7 @@ struct Collector {
     files: Vec<PathBuf>,
     seen_files: HashSet<PathBuf>,
     urls: Vec<String>,
-    empty: Vec<String>,
+    empty: Vec<(String, String)>,
 }
 
 impl Collector {
@@ -292,9 +307,9 @@ impl Collector {
                     }
                 }
             }
-            Found::Empty(label) | Found::Unreadable { label, .. } => {
-                if !self.empty.contains(&label) {
-                    self.empty.push(label);
+            Found::Empty { label, reason } | Found::Unreadable { label, reason } => {
+                if !self.empty.iter().any(|(l, _)| *l == label) {
+                    self.empty.push((label, reason));
                 }
             }
         }
@@ -325,6 +340,29 @@ struct Ctx<'e, 'a> {
 }
 
 impl Ctx<'_, '_> {
+    /// Every path and URL in `line`, and the words that are neither.
+    fn scan<'l>(&self, line: &'l str) -> (Extracted, Vec<&'l str>) {
+        let words = split_words(line);
+        let mut out = Collector::default();
+        let mut kept: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            match self.match_at(line, &words, i) {
+                Some((end, found)) => {
+                    out.add(found);
+                    while i < words.len() && words[i].0 < end {
+                        i += 1;
+                    }
+                }
+                None => {
+                    kept.push(&line[words[i].0..words[i].1]);
+                    i += 1;
+                }
+            }
+        }
+        (out.finish(), kept)
+    }
+
     /// Try to read a path or URL starting at word `i`. Returns the byte
     /// offset where it ends (always the end of some word) and what it is.
     ///
@@ -411,7 +449,10 @@ impl Ctx<'_, '_> {
                 return None;
             }
             return Some(match list_folder(&path) {
-                Ok(files) if files.is_empty() => Found::Empty(label),
+                Ok(files) if files.is_empty() => Found::Empty {
+                    label,
+                    reason: EMPTY_FOLDER.into(),
+                },
                 Ok(files) => Found::Files(files),
                 Err(e) => Found::Unreadable {
                     label,
@@ -465,7 +506,10 @@ impl Ctx<'_, '_> {
             return None;
         }
         if files.is_empty() {
-            return Some(Found::Empty(value.to_string()));
+            return Some(Found::Empty {
+                label: value.to_string(),
+                reason: EMPTY_GLOB.into(),
+            });
         }
         files.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
         Some(Found::Files(files))
@@ -1036,12 +1080,14 @@ mod tests {
         for (source, input, files, urls, empty, rest) in rows {
             let line = fx.fill(input);
             let got = extract(&line, env);
-            let want = Extracted {
-                files: fx.paths(files),
-                urls: urls.iter().map(|u| u.to_string()).collect(),
-                empty: empty.iter().map(|e| fx.fill(e)).collect(),
-                rest: fx.fill(rest),
-            };
+            let labels: Vec<String> = got.empty.iter().map(|(l, _)| l.clone()).collect();
+            let got = (got.files, got.urls, labels, got.rest);
+            let want = (
+                fx.paths(files),
+                urls.iter().map(|u| u.to_string()).collect::<Vec<_>>(),
+                empty.iter().map(|e| fx.fill(e)).collect::<Vec<_>>(),
+                fx.fill(rest),
+            );
             assert_eq!(got, want, "{source}: {line:?}");
         }
     }
@@ -1194,7 +1240,10 @@ mod tests {
         files.push("notes.txt");
         assert_eq!(got.files, fx.paths(&files));
         assert_eq!(got.urls, vec!["https://example.com/v.mp4".to_string()]);
-        assert_eq!(got.empty, vec!["empty".to_string()]);
+        assert_eq!(
+            got.empty,
+            vec![("empty".to_string(), EMPTY_FOLDER.to_string())]
+        );
         assert_eq!(got.rest, "");
         let errors: Vec<(&str, &str)> = errors
             .iter()
@@ -1209,6 +1258,36 @@ mod tests {
                 ("", "empty argument"),
             ]
         );
+    }
+
+    #[test]
+    fn upload_lines_name_every_word() {
+        let fx = Fixture::new("line");
+        let env = fx.env();
+        let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter().map(|(a, b)| (fx.fill(a), b.to_string())).collect()
+        };
+        type Pairs = &'static [(&'static str, &'static str)];
+        // (line, files, empty folders/globs, words that gave nothing)
+        #[rustfmt::skip]
+        let rows: &[(&str, &[&str], Pairs, Pairs)] = &[
+            // One thing, even with raw spaces: read whole.
+            ("My Photos", &["My Photos/x.jpg", "My Photos/y.png"], &[], &[]),
+            ("{R}/My Photos/x.jpg", &["My Photos/x.jpg"], &[], &[]),
+            ("empty", &[], &[("empty", EMPTY_FOLDER)], &[]),
+            // Several words: each one counts, bare names included.
+            ("empty c.png", &["c.png"], &[("empty", EMPTY_FOLDER)], &[]),
+            ("c.png notes.txt", &["c.png", "notes.txt"], &[], &[]),
+            ("c.png nope.jpg please", &["c.png"], &[],
+             &[("nope.jpg", "no such file or folder"), ("please", "no such file or folder")]),
+            ("'a b.jpg' *.xyz", &["a b.jpg"], &[], &[("*.xyz", "matched no files")]),
+        ];
+        for (line, files, empty, errors) in rows {
+            let (got, errs) = expand_line(&fx.fill(line), &env);
+            assert_eq!(got.files, fx.paths(files), "{line}");
+            assert_eq!(got.empty, owned(empty), "{line}");
+            assert_eq!(errs, owned(errors), "{line}");
+        }
     }
 
     #[test]
@@ -1252,7 +1331,10 @@ mod tests {
         let got_line = extract(&fx.fill("{R}/locked/"), &fx.env());
         fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
         if readable {
-            assert_eq!(got.empty, vec![fx.fill("{R}/locked")]);
+            assert_eq!(
+                got.empty,
+                vec![(fx.fill("{R}/locked"), EMPTY_FOLDER.to_string())]
+            );
             return;
         }
         assert_eq!(
@@ -1262,7 +1344,13 @@ mod tests {
                 "cannot open this folder (permission denied)".to_string()
             )]
         );
-        assert_eq!(got_line.empty, vec![fx.fill("{R}/locked/")]);
+        assert_eq!(
+            got_line.empty,
+            vec![(
+                fx.fill("{R}/locked/"),
+                "cannot open this folder (permission denied)".to_string()
+            )]
+        );
     }
 
     #[test]

@@ -128,10 +128,11 @@ pub fn is_supported(path: &Path) -> bool {
 /// failure is returned, so the user gets the most basic problem first:
 ///
 /// 1. it exists;
-/// 2. it is a regular file (not a folder);
+/// 2. it is a regular file (not a folder, a pipe, a socket or a device);
 /// 3. its name has no line break or other control character (the upload
 ///    carries the name in a header line, where a line break cannot go);
-/// 4. it can be opened for reading;
+/// 4. it can be opened for reading (without waiting: a pipe put in its place
+///    since step 2 is refused, not read);
 /// 5. its extension is one the API accepts;
 /// 6. it is at most [`MAX_UPLOAD_BYTES`] (from metadata, nothing is read);
 /// 7. its first bytes match the kind its extension promises (it is not
@@ -147,24 +148,20 @@ pub fn validate(path: &Path) -> Result<Accepted, Refusal> {
         }
         Err(e) => return Err(Refusal::new(path, cannot_read(&e))),
     };
-    if meta.is_dir() {
-        return Err(Refusal::new(
-            path,
-            "is a folder, not a file (add the folder itself to include the photos and videos inside it)",
-        ));
-    }
     if !meta.is_file() {
-        return Err(Refusal::new(
-            path,
-            "is not a regular file (it looks like a device or a pipe)",
-        ));
+        return Err(Refusal::new(path, not_regular(&meta)));
     }
     if let Some(reason) = bad_name(path) {
         return Err(Refusal::new(path, reason));
     }
     // Open before anything else reads it: a file we cannot read would
     // otherwise fail halfway through the upload.
-    let file = File::open(path).map_err(|e| Refusal::new(path, cannot_read(&e)))?;
+    let file = open_no_wait(path).map_err(|e| Refusal::new(path, cannot_read(&e)))?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => {}
+        Ok(m) => return Err(Refusal::new(path, not_regular(&m))),
+        Err(e) => return Err(Refusal::new(path, cannot_read(&e))),
+    }
 
     let ext = path
         .extension()
@@ -414,6 +411,47 @@ fn looks_like_html(h: &[u8]) -> bool {
     text.starts_with("<!doctype html") || text.starts_with("<html") || text.starts_with("<head")
 }
 
+/// Open for reading without waiting for a writer, should the path be a
+/// pipe after all (it may have been swapped since it was looked at).
+fn open_no_wait(path: &Path) -> io::Result<File> {
+    let mut opts = fs::OpenOptions::new();
+    opts.read(true);
+    // libc is a dependency on Linux only; elsewhere the check after
+    // opening still refuses a pipe, but the open itself may wait.
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    opts.open(path)
+}
+
+/// Why something that exists is not a file that can be uploaded.
+fn not_regular(meta: &fs::Metadata) -> String {
+    if meta.is_dir() {
+        return "is a folder, not a file (add the folder itself to include the photos and videos inside it)".into();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let what = if t.is_fifo() {
+            "a pipe"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_char_device() || t.is_block_device() {
+            "a device"
+        } else {
+            "not a file"
+        };
+        format!("is not a regular file ({what})")
+    }
+    #[cfg(not(unix))]
+    {
+        "is not a regular file (it looks like a device or a pipe)".into()
+    }
+}
+
 /// A file name the upload cannot carry, and why.
 fn bad_name(path: &Path) -> Option<&'static str> {
     let name = path.file_name()?.to_string_lossy();
@@ -629,6 +667,25 @@ mod tests {
         }
         // Spaces and non-ASCII letters are fine.
         assert!(validate(&s.file("Été à Oslo 1.jpg", JPEG)).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_pipe_without_waiting_for_a_writer() {
+        let s = Scratch::new("fifo");
+        let p = s.0.join("x.jpg");
+        let ok = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .is_ok_and(|st| st.success());
+        if !ok {
+            return;
+        }
+        let r = refused(&p);
+        assert_eq!(r.to_string(), "x.jpg: is not a regular file (a pipe)");
+        // Opening it does not wait either (a pipe swapped in after the check).
+        #[cfg(target_os = "linux")]
+        assert!(open_no_wait(&p).is_ok());
     }
 
     #[cfg(unix)]

@@ -247,7 +247,7 @@ fn a_folder_without_supported_files_is_refused() {
     assert_eq!(
         r.stderr,
         format!(
-            "warning: skipped {}: no supported files there\nerror: Nothing was uploaded.\n",
+            "warning: skipped {}: is a folder with no photos or videos in it\nerror: Nothing was uploaded.\n",
             arg(&dir)
         )
     );
@@ -703,6 +703,31 @@ fn an_upload_that_stops_moving_is_given_up() {
 
 // ---- names and kinds of file the service cannot take ----
 
+/// Lines piped to the real binary (no terminal), bounded in time.
+fn pipe_lines(env: &TestEnv, input: &str) -> Run {
+    let mut c = env.cmd();
+    c.env("IMG2YT_TIME_SCALE", TIME_SCALE)
+        .stdin(std::process::Stdio::piped());
+    let mut spawned = spawn(c);
+    let mut stdin = spawned.0.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let r = finish(spawned, LIMIT, "piped lines");
+    writer.join().unwrap();
+    r
+}
+
+/// A named pipe: opening it to read would wait for a writer forever.
+fn fifo(path: &Path) {
+    let st = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(st.success(), "mkfifo {}", path.display());
+}
+
 #[test]
 fn a_file_name_with_a_line_break_is_refused_alone_and_the_others_go() {
     let env = TestEnv::new();
@@ -734,4 +759,89 @@ fn a_file_name_with_a_line_break_is_refused_alone_and_the_others_go() {
     assert_eq!(env.count("POST", UPLOAD), 2);
     assert_eq!(server_media(&env), ["a.jpg", "b.png"]);
     assert_eq!(stored_names(&env), ["a.jpg", "b.png"]);
+}
+
+#[test]
+fn a_folder_named_like_a_photo_and_a_pipe_get_their_own_reasons() {
+    let env = TestEnv::new();
+    let dir = env.work_dir();
+    let good = photos(&dir, &["a.jpg"]);
+    std::fs::create_dir_all(dir.join("somedir.jpg")).unwrap();
+    std::fs::write(dir.join("somedir.jpg/notes.txt"), "x").unwrap();
+    fifo(&dir.join("x.jpg"));
+    let r = run(&env, &["upload", "somedir.jpg/", "x.jpg", &arg(&good[0])]);
+    r.code(3);
+    no_panic(&r);
+    assert_eq!(r.stdout, uploaded_line(&["a.jpg"]));
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: skipped somedir.jpg/: is a folder with no photos or videos in it\n\
+             warning: skipped x.jpg: is not a regular file (a pipe)\n\
+             {}error: 1 uploaded, 2 refused (see above).\n",
+            tick_lines(&["a.jpg"])
+        )
+    );
+    assert_eq!(env.count("POST", UPLOAD), 1);
+}
+
+#[test]
+fn a_folder_and_a_pipe_are_named_in_upload_lines_too() {
+    let env = TestEnv::new();
+    let dir = env.work_dir();
+    let good = photos(&dir, &["a.jpg"]);
+    std::fs::create_dir_all(dir.join("somedir.jpg")).unwrap();
+    fifo(&dir.join("x.jpg"));
+    let stopped = "Stopped at line 1; the rest was not run (use --keep-going to go on).\n";
+    // `/upload` with one folder: not "Nothing to upload: name photos…".
+    let r = pipe_lines(&env, "/upload somedir.jpg\n");
+    r.code(3);
+    no_panic(&r);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: skipped somedir.jpg: is a folder with no photos or videos in it\n\
+             error: Nothing was uploaded.\n{stopped}"
+        )
+    );
+    // With a pipe: not "somedir.jpg x.jpg: no such file or folder".
+    let r = pipe_lines(&env, "/upload somedir.jpg x.jpg\n");
+    r.code(3);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: skipped somedir.jpg: is a folder with no photos or videos in it\n\
+             warning: skipped x.jpg: is not a regular file (a pipe)\n\
+             error: Nothing was uploaded (2 files refused).\n{stopped}"
+        )
+    );
+    // With a photo too: the folder and the pipe are not dropped silently.
+    let r = pipe_lines(&env, "/upload somedir.jpg x.jpg a.jpg\n");
+    r.code(3);
+    assert_eq!(r.stdout, uploaded_line(&["a.jpg"]));
+    assert_eq!(
+        r.stderr,
+        format!(
+            "warning: skipped somedir.jpg: is a folder with no photos or videos in it\n\
+             warning: skipped x.jpg: is not a regular file (a pipe)\n\
+             {}error: 1 uploaded, 2 refused (see above).\n{stopped}",
+            tick_lines(&["a.jpg"])
+        )
+    );
+    // A dropped folder next to a dropped photo.
+    let folder = format!("{}/", arg(&dir.join("somedir.jpg")));
+    let r = pipe_lines(&env, &format!("{folder} {}\n", arg(&good[0])));
+    r.code(3);
+    assert_eq!(r.stdout, uploaded_line(&["a.jpg"]));
+    assert_eq!(
+        r.stderr,
+        format!(
+            "→ upload (dropped files)\n\
+             warning: skipped {folder}: is a folder with no photos or videos in it\n\
+             {}error: 1 uploaded, 1 refused (see above).\n{stopped}",
+            tick_lines(&["a.jpg"])
+        )
+    );
+    assert_eq!(env.count("POST", UPLOAD), 2);
 }
