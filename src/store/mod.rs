@@ -6,10 +6,12 @@
 //! render jobs still running on the server. Every change is a
 //! read-modify-write under an exclusive lock ([`Store::update`]), written
 //! atomically with mode 0600. A corrupt file is moved aside with a warning and
-//! img2yt starts afresh; it never crashes over it. What is shown to the user
-//! is left to `ui`; this module only reports warnings.
+//! img2yt starts afresh; it never crashes over it. A value of the wrong type
+//! costs only that value, with a warning ([`decode`]). What is shown to the
+//! user is left to `ui`; this module only reports warnings.
 
 pub mod atomic;
+mod decode;
 pub mod paths;
 
 use serde::{Deserialize, Serialize};
@@ -189,19 +191,43 @@ impl Store {
     /// Read the store (no lock needed: writes are atomic renames).
     pub fn load(&self) -> StoreData {
         let path = self.paths.store_file();
-        match fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<StoreData>(&bytes) {
-                Ok(data) => migrate(data),
-                Err(e) => {
-                    self.move_aside(&path, &format!("it is not valid ({e})"));
-                    StoreData::default()
-                }
-            },
-            Err(e) if e.kind() == io::ErrorKind::NotFound => StoreData::default(),
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return StoreData::default(),
             Err(e) => {
                 self.move_aside(&path, &format!("it cannot be read ({e})"));
+                return StoreData::default();
+            }
+        };
+        let value = match serde_json::from_slice::<Value>(&bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                self.move_aside(&path, &format!("it is not valid ({e})"));
+                return StoreData::default();
+            }
+        };
+        match decode::decode(value) {
+            Ok((data, left_out)) => {
+                if !left_out.is_empty() {
+                    self.warn(format!(
+                        "Some of your img2yt settings could not be read and were left out ({}); the rest was kept.",
+                        left_out.join(", ")
+                    ));
+                }
+                migrate(data)
+            }
+            Err(decode::Unusable::NotAnObject) => {
+                self.move_aside(&path, "it is not a JSON object");
                 StoreData::default()
             }
+        }
+    }
+
+    /// Keep a warning for `ui`, once however often the file is read.
+    fn warn(&self, msg: String) {
+        let mut w = self.warnings.lock().unwrap();
+        if !w.contains(&msg) {
+            w.push(msg);
         }
     }
 
@@ -214,7 +240,7 @@ impl Store {
             ),
             Err(_) => format!("Your img2yt settings file was unusable because {why}; img2yt started fresh."),
         };
-        self.warnings.lock().unwrap().push(msg);
+        self.warn(msg);
     }
 
     /// Change the store under the lock: re-read, apply `f`, write back

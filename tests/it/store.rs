@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::foundation::{
-    client_id, client_id_file, finish, header, requests, spawn, ANON, BALANCE,
+    client_id, client_id_file, finish, header, requests, spawn, ANON, BALANCE, SESSION,
 };
 use crate::support::TestEnv;
 
@@ -91,7 +91,7 @@ fn a_corrupt_store_is_moved_aside_and_the_command_still_works() {
 }
 
 #[test]
-fn a_store_of_the_wrong_shape_is_moved_aside_too() {
+fn a_store_of_the_wrong_shape_loses_only_the_bad_values() {
     let env = TestEnv::new();
     std::fs::create_dir_all(env.config_dir()).unwrap();
     std::fs::write(
@@ -101,8 +101,12 @@ fn a_store_of_the_wrong_shape_is_moved_aside_too() {
     .unwrap();
     let r = env.run(&["status"]);
     r.ok();
-    assert!(r.stderr.starts_with("warning: "), "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "warning: Some of your img2yt settings could not be read and were left out (project, token); the rest was kept.\n"
+    );
     assert!(env.store()["project"]["session_id"].is_string());
+    assert!(set_aside(&env).is_empty(), "{:?}", set_aside(&env));
 }
 
 #[test]
@@ -175,4 +179,72 @@ fn concurrent_first_runs_share_one_client_id() {
     assert_eq!(env.world()["users"], 1);
     assert!(env.store()["token"]["value"].is_string());
     assert!(temp_files(&env.config_dir()).is_empty());
+}
+
+// ---- one bad value, a newer format ----
+
+fn store_file(env: &TestEnv) -> std::path::PathBuf {
+    env.config_dir().join("store.json")
+}
+
+fn write_store(env: &TestEnv, v: &Value) {
+    std::fs::create_dir_all(env.config_dir()).unwrap();
+    std::fs::write(store_file(env), serde_json::to_vec_pretty(v).unwrap()).unwrap();
+}
+
+/// Files in the config dir other than the store, the lock and the client id.
+fn set_aside(env: &TestEnv) -> Vec<String> {
+    std::fs::read_dir(env.config_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("store.") && n != "store.json" && n != "store.lock")
+        .collect()
+}
+
+#[test]
+fn a_bad_value_in_the_project_costs_that_value_not_the_project() {
+    let env = TestEnv::new();
+    env.run(&["new"]).ok();
+    let mut v = env.store();
+    let sid = v["project"]["session_id"].as_str().unwrap().to_string();
+    let tid = v["project"]["task_id"].as_str().unwrap().to_string();
+    v["project"]["uploads"] = Value::from("oops");
+    v["project"]["claim_token"] = Value::from(5);
+    v["project"]["from_a_later_img2yt"] = Value::from(true);
+    write_store(&env, &v);
+    let sessions = env.count("POST", SESSION);
+
+    let r = env.run(&["status"]);
+    r.ok();
+    let warnings: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stderr);
+    assert!(warnings[0].starts_with("warning: "), "{}", r.stderr);
+    assert!(
+        warnings[0].contains("project.uploads") && warnings[0].contains("project.claim_token"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.count("POST", SESSION),
+        sessions,
+        "the same project, not a new one"
+    );
+    assert!(set_aside(&env).is_empty(), "{:?}", set_aside(&env));
+
+    // The next write keeps the project and its unknown field, with the bad
+    // values left out.
+    let dir = env.work_dir();
+    crate::support::photos(&dir, &["a.jpg"]);
+    env.run(&["upload", "a.jpg"]).ok();
+    let v = env.store();
+    assert_eq!(v["project"]["session_id"], sid.as_str());
+    assert_eq!(v["project"]["task_id"], tid.as_str());
+    assert_eq!(v["project"]["from_a_later_img2yt"], true);
+    assert_eq!(v["project"]["claim_token"], Value::Null);
+    assert_eq!(v["project"]["uploads"][0]["name"], "a.jpg");
+    assert!(v["token"]["value"].is_string());
+    // Said once: the file is clean now.
+    let r = env.run(&["status"]);
+    r.ok();
+    assert_eq!(r.stderr, "");
 }
