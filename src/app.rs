@@ -237,7 +237,7 @@ pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
         .map_err(|e| Error::Io(format!("Cannot find a folder for img2yt's settings: {e}")))?;
     paths.local = g.local;
     let store = Arc::new(Store::new(paths.clone()));
-    let data = store.load();
+    let data = store.read()?;
     let time_scale = time_scale();
     let cfg = ApiConfig {
         api_url: api_url

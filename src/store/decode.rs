@@ -9,20 +9,23 @@
 //! say what was left out. A project whose session id or task id is unusable
 //! cannot be kept, so it is the field that is left out then.
 //!
-//! Unknown fields are kept as they are (`extra`). Reading and writing the
-//! file is left to `store`.
+//! Unknown fields are kept as they are (`extra`), and a store whose version
+//! is newer than this img2yt is not decoded at all: its fields may mean
+//! something else now. Reading and writing the file is left to `store`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Project, StoreData};
+use super::{Project, StoreData, VERSION};
 
 /// Why a store file cannot be decoded at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unusable {
     /// The file is JSON, but not an object.
     NotAnObject,
+    /// Written by a newer img2yt, in this format version.
+    Newer(u64),
 }
 
 /// The store in `value`, and the fields left out (`project.uploads`,
@@ -31,6 +34,11 @@ pub fn decode(value: Value) -> Result<(StoreData, Vec<String>), Unusable> {
     let Value::Object(mut obj) = value else {
         return Err(Unusable::NotAnObject);
     };
+    if let Some(v) = obj.get("version").and_then(Value::as_u64) {
+        if v > u64::from(VERSION) {
+            return Err(Unusable::Newer(v));
+        }
+    }
     let mut bad = Vec::new();
     // Projects first, each on its own, so a bad field inside one is not
     // taken for a bad `project` below.
@@ -249,6 +257,14 @@ mod tests {
 
     #[test]
     fn what_cannot_be_decoded_at_all() {
+        assert_eq!(
+            decode(json!({"version": 99, "project": project()})).unwrap_err(),
+            Unusable::Newer(99)
+        );
+        assert_eq!(
+            decode(json!({"version": 2})).unwrap_err(),
+            Unusable::Newer(2)
+        );
         assert_eq!(decode(json!([1])).unwrap_err(), Unusable::NotAnObject);
         assert_eq!(decode(json!("x")).unwrap_err(), Unusable::NotAnObject);
     }

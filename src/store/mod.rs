@@ -7,7 +7,9 @@
 //! read-modify-write under an exclusive lock ([`Store::update`]), written
 //! atomically with mode 0600. A corrupt file is moved aside with a warning and
 //! img2yt starts afresh; it never crashes over it. A value of the wrong type
-//! costs only that value, with a warning ([`decode`]). What is shown to the
+//! costs only that value, with a warning ([`decode`]). A file written by a
+//! newer img2yt is refused and left as it is: rewriting it in this version's
+//! format would lose what the newer one keeps there. What is shown to the
 //! user is left to `ui`; this module only reports warnings.
 
 pub mod atomic;
@@ -140,6 +142,8 @@ pub enum StoreError {
     Io { path: PathBuf, source: io::Error },
     #[error("cannot save img2yt's settings: {0}")]
     Encode(#[from] serde_json::Error),
+    #[error("Your img2yt settings in {} were made by a newer img2yt (format {version}; this one reads up to {VERSION}). Update img2yt, or point IMG2YT_CONFIG_DIR at another folder.", path.display())]
+    Newer { path: PathBuf, version: u64 },
 }
 
 impl StoreError {
@@ -188,22 +192,23 @@ impl Store {
         }
     }
 
-    /// Read the store (no lock needed: writes are atomic renames).
-    pub fn load(&self) -> StoreData {
+    /// Read the store (no lock needed: writes are atomic renames). A store
+    /// made by a newer img2yt is an error, and the file is left untouched.
+    pub fn read(&self) -> Result<StoreData, StoreError> {
         let path = self.paths.store_file();
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return StoreData::default(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(StoreData::default()),
             Err(e) => {
                 self.move_aside(&path, &format!("it cannot be read ({e})"));
-                return StoreData::default();
+                return Ok(StoreData::default());
             }
         };
         let value = match serde_json::from_slice::<Value>(&bytes) {
             Ok(v) => v,
             Err(e) => {
                 self.move_aside(&path, &format!("it is not valid ({e})"));
-                return StoreData::default();
+                return Ok(StoreData::default());
             }
         };
         match decode::decode(value) {
@@ -214,13 +219,21 @@ impl Store {
                         left_out.join(", ")
                     ));
                 }
-                migrate(data)
+                Ok(migrate(data))
             }
+            Err(decode::Unusable::Newer(version)) => Err(StoreError::Newer { path, version }),
             Err(decode::Unusable::NotAnObject) => {
                 self.move_aside(&path, "it is not a JSON object");
-                StoreData::default()
+                Ok(StoreData::default())
             }
         }
+    }
+
+    /// [`Store::read`] where an error cannot be reported: a store made by a
+    /// newer img2yt reads as empty ([`Store::update`] still refuses to write
+    /// over it, and startup has refused it already).
+    pub fn load(&self) -> StoreData {
+        self.read().unwrap_or_default()
     }
 
     /// Keep a warning for `ui`, once however often the file is read.
@@ -248,7 +261,7 @@ impl Store {
     pub fn update<T>(&self, f: impl FnOnce(&mut StoreData) -> T) -> Result<T, StoreError> {
         let lock_path = self.paths.lock_file();
         let _lock = Lock::acquire(&lock_path).map_err(|e| self.io_err(&lock_path, e))?;
-        let mut data = self.load();
+        let mut data = self.read()?;
         let out = f(&mut data);
         data.version = VERSION;
         let bytes = serde_json::to_vec_pretty(&data)?;

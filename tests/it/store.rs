@@ -248,3 +248,33 @@ fn a_bad_value_in_the_project_costs_that_value_not_the_project() {
     r.ok();
     assert_eq!(r.stderr, "");
 }
+
+#[test]
+fn a_store_from_a_newer_img2yt_is_refused_and_left_untouched() {
+    let env = TestEnv::new();
+    write_store(
+        &env,
+        &serde_json::json!({
+            "version": 99,
+            "token": {"value": "t-from-the-future", "obtained_at": 1, "origin": "anonymous"},
+            "project": {"session_id": "s-99", "task_id": "t-99"},
+            "a_new_kind_of_thing": [1, 2, 3]
+        }),
+    );
+    let before = std::fs::read(store_file(&env)).unwrap();
+    for args in [&["credits"][..], &["status"][..], &["new"][..]] {
+        let r = env.run(args);
+        assert_ne!(r.code, 0, "{args:?}: {}", r.all());
+        assert_eq!(r.stdout, "", "{args:?}");
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "{args:?}: {}", r.stderr);
+        assert!(
+            lines[0].starts_with("error: ") && lines[0].contains("made by a newer img2yt"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read(store_file(&env)).unwrap(), before, "{args:?}");
+        assert!(set_aside(&env).is_empty(), "{:?}", set_aside(&env));
+    }
+    assert!(env.log().is_empty(), "nothing was sent: {:?}", env.log());
+}
