@@ -100,12 +100,18 @@ fn client_requests(env: &TestEnv, method: &str, prefix: &str) -> Vec<Value> {
         .collect()
 }
 
-/// The server's rendered file, fetched afresh in full (faults cleared).
+/// The server's rendered file, fetched afresh in full (faults cleared)
+/// by its owner from the API (the CDN name cannot be guessed).
 fn server_file(env: &TestEnv, id: &str) -> Vec<u8> {
     clear_faults(env);
-    let url = format!("{}/cdn/renders/{id}.mp4", env.url);
+    let url = format!("{}/api/render/proxy/{id}/download", env.url);
     env.rt.block_on(async {
-        let r = reqwest::get(&url).await.unwrap();
+        let r = reqwest::Client::new()
+            .get(&url)
+            .bearer_auth(env.token())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200, "{url}");
         r.bytes().await.unwrap().to_vec()
     })
@@ -238,7 +244,7 @@ fn export_renders_downloads_and_reports() {
         assert_eq!(header(c, "authorization"), None, "{c}");
         assert_ne!(header(c, "host"), Some(api_host), "a foreign host");
     }
-    assert!(requests(&env, "GET", &format!("{PROXY}{}/download", ids[0])).is_empty());
+    assert!(client_requests(&env, "GET", &format!("{PROXY}{}/download", ids[0])).is_empty());
     // Export is free and never goes through the chat.
     assert_eq!(env.count("POST", "/run_sse"), sse_before);
 }
