@@ -67,6 +67,9 @@ pub enum FaultAction {
     ExpireToken,
     /// Forget the session named in the request first (then it gets 1002).
     LoseSession,
+    /// Panic in the handler while holding the world's lock (the next
+    /// request must still be answered).
+    Panic,
 }
 
 impl Fault {

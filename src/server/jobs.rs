@@ -195,9 +195,17 @@ fn update(sh: &Shared, id: &str, store: bool, f: impl FnOnce(&mut RenderJob)) ->
     true
 }
 
+/// How many renders one process runs at once. ffmpeg uses every core
+/// already; two at a time keeps one long render from blocking a short one.
+pub const RENDER_SLOTS: usize = 2;
+
 /// Render job `id` to `<data_dir>/renders/<file>.mp4`.
 async fn run(sh: Arc<Shared>, id: String, file: String, draft: Value, media: Vec<Media>) {
     tokio::time::sleep(Duration::from_millis(200)).await;
+    // Pending until a slot is free (the semaphore is never closed).
+    let Ok(_slot) = sh.render_slots.acquire().await else {
+        return;
+    };
     if !update(&sh, &id, true, |j| j.phase = Phase::Processing) {
         return;
     }

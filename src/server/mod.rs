@@ -57,7 +57,16 @@ pub struct ServerConfig {
     pub unlimited_credits: bool,
     /// The dialect of PROTOCOL.md it speaks ([`dialect`]).
     pub wire: dialect::Wire,
+    /// How long a client may take to send a request's headers, and how
+    /// long an idle kept-alive connection stays open (default 10 s).
+    pub header_timeout: Option<Duration>,
 }
+
+/// Requests kept in the log `/__control/log` shows (tests read it); older
+/// ones go, so a long-running server's memory stays flat.
+const LOG_ENTRIES: usize = 10_000;
+/// See [`ServerConfig::header_timeout`].
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Shared {
     pub(crate) world: Mutex<World>,
@@ -67,6 +76,9 @@ pub struct Shared {
     /// One [`WriteTx`] at a time in this process.
     tx_lock: Mutex<()>,
     pub(crate) instance: jobs::Instance,
+    /// Renders that may run at once in this process; the rest wait their
+    /// turn (pending), so a burst of exports cannot start an ffmpeg each.
+    pub(crate) render_slots: tokio::sync::Semaphore,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -82,8 +94,8 @@ impl Shared {
             }
         };
         create_private_dir(&data_dir)?;
-        std::fs::create_dir_all(data_dir.join("uploads"))?;
-        std::fs::create_dir_all(data_dir.join("renders"))?;
+        create_private_dir(&data_dir.join("uploads"))?;
+        create_private_dir(&data_dir.join("renders"))?;
         let db = db::Db::open(&data_dir).map_err(std::io::Error::other)?;
         let instance = jobs::Instance::register(&data_dir)?;
         let world = World {
@@ -96,6 +108,7 @@ impl Shared {
             data_dir,
             db,
             tx_lock: Mutex::new(()),
+            render_slots: tokio::sync::Semaphore::new(jobs::RENDER_SLOTS),
             instance,
             _tmp: tmp,
         };
@@ -163,13 +176,20 @@ pub(crate) fn unpoisoned<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Create `dir` (and its parents) readable by this user only.
+/// Create `dir` (and its parents) readable by this user only; one that
+/// exists already (a temporary folder, an older data dir) is made so.
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(dir)
+    b.create(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// All routes of the protocol (and the control routes when enabled).
@@ -270,14 +290,58 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
             .unwrap_or_default();
         println!("{method} {path} → {status}{who}");
     }
-    sh.world().log.push(LogEntry {
-        method,
-        uri,
+    // Only a test server (`--faults`) shows its log; keep none otherwise.
+    if sh.cfg.faults {
+        push_bounded(
+            &mut sh.world().log,
+            LogEntry {
+                method,
+                uri,
+                status,
+                user,
+                headers,
+            },
+            LOG_ENTRIES,
+        );
+    }
+    as_envelope(&path, resp).await
+}
+
+/// Append to a log that keeps only its last `cap` entries.
+fn push_bounded<T>(log: &mut std::collections::VecDeque<T>, entry: T, cap: usize) {
+    while log.len() >= cap {
+        log.pop_front();
+    }
+    log.push_back(entry);
+}
+
+/// A failure the framework answered in plain text (a malformed JSON body,
+/// an unknown route, a body over its limit) in the protocol's envelope, as
+/// every other failure is. Downloads and the web page keep their own.
+async fn as_envelope(path: &str, resp: Response) -> Response {
+    let api = path.starts_with("/api/") || path == "/run_sse";
+    let plain = !resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.contains("json") || ct.contains("event-stream"));
+    let status = resp.status();
+    if !api || !plain || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let body = axum::body::to_bytes(resp.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let message = match text.trim() {
+        "" => status.canonical_reason().unwrap_or("error").to_lowercase(),
+        t => t.to_string(),
+    };
+    (
         status,
-        user,
-        headers,
-    });
-    resp
+        axum::Json(json!({"code": status.as_u16(), "message": message, "data": null})),
+    )
+        .into_response()
 }
 
 async fn apply_fault(
@@ -413,6 +477,10 @@ async fn apply_fault(
             }
             next.run(req).await
         }
+        FaultAction::Panic => {
+            let _world = sh.world();
+            panic!("injected panic (fault injection)");
+        }
         FaultAction::LoseSession => {
             if let Some(u) = user {
                 sh.world
@@ -428,14 +496,60 @@ async fn apply_fault(
 }
 
 /// Serve on an already-bound listener until `shutdown` resolves.
+///
+/// Its own accept loop rather than `axum::serve`, which gives hyper no
+/// timer: without one a client that sends half a request (or keeps a
+/// connection open and says nothing) holds it forever. Here each
+/// connection must send its headers within the header timeout, and an
+/// idle kept-alive connection is closed after it. HTTP/1 only: the
+/// protocol needs nothing more, and protocol detection would wait
+/// without a timer too.
 pub async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(shared))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let timeout = shared.cfg.header_timeout.unwrap_or(HEADER_TIMEOUT);
+    let app = router(shared);
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    tokio::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            _ = &mut shutdown => break,
+            r = listener.accept() => match r {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: let some close.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service = hyper_util::service::TowerToHyperService::new(
+            app.clone()
+                .map_request(|req: axum::http::Request<hyper::body::Incoming>| req.map(Body::new)),
+        );
+        let mut closed = closed.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeout);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = closed.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    let _ = closing.send(true);
+    Ok(())
 }
 
 /// A server running in this process; dropping it shuts it down.
@@ -529,6 +643,7 @@ pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -
         log: true,
         unlimited_credits: !args.faults,
         wire: args.wire,
+        header_timeout: None,
     };
     let addr = format!("{}:{}", args.host, args.port);
     let listener = TcpListener::bind(&addr)
@@ -570,4 +685,18 @@ pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -
     })
     .await
     .map_err(|e| Error::Server(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_request_log_keeps_only_its_last_entries() {
+        let mut log = std::collections::VecDeque::new();
+        for i in 0..25 {
+            super::push_bounded(&mut log, i, 10);
+        }
+        assert_eq!(log.len(), 10);
+        assert_eq!(log.front(), Some(&15));
+        assert_eq!(log.back(), Some(&24));
+    }
 }

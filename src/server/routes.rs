@@ -179,15 +179,33 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("multipart/"));
     let mut added = Vec::new();
+    // Everything written for this request goes again unless it is kept:
+    // a refused file, a broken connection or a later refusal in the batch
+    // leaves nothing behind.
+    let mut written = Written::default();
     if is_multipart {
+        if headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            .is_some_and(|n| n > MAX_UPLOAD_REQUEST_BYTES)
+        {
+            return Err(too_large());
+        }
         let mut mp = Multipart::from_request(req, &())
             .await
             .map_err(|e| ServerError::bad(e.body_text()))?;
+        let (mut parts, mut total) = (0usize, 0u64);
         while let Some(mut field) = mp
             .next_field()
             .await
             .map_err(|e| ServerError::bad(e.body_text()))?
         {
+            parts += 1;
+            if parts > MAX_UPLOAD_PARTS {
+                return Err(ServerError::bad(format!(
+                    "too many parts (at most {MAX_UPLOAD_PARTS} files per request)"
+                )));
+            }
             if field.name() != Some("files") {
                 continue;
             }
@@ -204,9 +222,8 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 .data_dir
                 .join("uploads")
                 .join(format!("{file_id}-{}", sanitize(&name)));
-            let mut f = tokio::fs::File::create(&path).await.map_err(|e| {
-                ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
-            })?;
+            let mut f = private_file(&path).await?;
+            written.0.push(path.clone());
             let mut size = 0u64;
             while let Some(chunk) = field
                 .chunk()
@@ -214,9 +231,8 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 .map_err(|e| ServerError::bad(e.body_text()))?
             {
                 size += chunk.len() as u64;
-                if size > MAX_UPLOAD_BYTES {
-                    drop(f);
-                    let _ = tokio::fs::remove_file(&path).await;
+                total += chunk.len() as u64;
+                if size > MAX_UPLOAD_BYTES || total > MAX_UPLOAD_REQUEST_BYTES {
                     return Err(too_large());
                 }
                 f.write_all(&chunk).await.map_err(|e| {
@@ -285,7 +301,46 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
         .collect();
     s.media.extend(added);
     sh.db.put_session(s)?;
+    written.keep();
     sh.ok(sh.cfg.wire.upload_answer(out))
+}
+
+/// Most segments a draft sent to render may have, all tracks together
+/// (one ffmpeg graph holds them all).
+const MAX_DRAFT_SEGMENTS: usize = 500;
+
+/// Most parts one upload request may carry.
+const MAX_UPLOAD_PARTS: usize = 20;
+/// Most bytes one upload request may carry, all files together.
+const MAX_UPLOAD_REQUEST_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Files an upload wrote, removed on drop unless kept.
+#[derive(Default)]
+struct Written(Vec<std::path::PathBuf>);
+
+impl Written {
+    fn keep(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Drop for Written {
+    fn drop(&mut self) {
+        for p in &self.0 {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// A new file only this user can read.
+async fn private_file(path: &std::path::Path) -> Result<tokio::fs::File, ServerError> {
+    let mut o = tokio::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    o.mode(0o600);
+    o.open(path)
+        .await
+        .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
 }
 
 pub(crate) fn sanitize(name: &str) -> String {
@@ -509,6 +564,17 @@ pub async fn render_submit(
     let sid = lenient::first_string(&body, &["sessionId"])
         .ok_or_else(|| ServerError::bad("missing sessionId"))?;
     let draft = body.get("draft").cloned().unwrap_or(Value::Null);
+    let pieces: usize = draft["t"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| t["sg"].as_array().map_or(0, Vec::len))
+        .sum();
+    if pieces > MAX_DRAFT_SEGMENTS {
+        return Err(ServerError::bad(format!(
+            "the timeline has {pieces} pieces; the offline renderer takes at most {MAX_DRAFT_SEGMENTS}"
+        )));
+    }
     let media = {
         let _tx = sh.write_tx()?;
         let mut w = sh.world();

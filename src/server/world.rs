@@ -121,7 +121,7 @@ pub struct World {
     pub sessions: HashMap<String, Session>,
     pub renders: HashMap<String, RenderJob>,
     pub faults: Vec<Fault>,
-    pub log: Vec<LogEntry>,
+    pub log: VecDeque<LogEntry>,
     pub scripts: VecDeque<Script>,
     /// HTTP 402 on render submit (a free plan that cannot export).
     pub export_blocked: bool,

@@ -253,3 +253,213 @@ fn the_server_refuses_a_huge_message_at_once() {
     );
     assert_ne!(answer["code"], 0, "{answer}");
 }
+
+/// The offline backend's data folder of a test server.
+fn data_dir(env: &TestEnv) -> std::path::PathBuf {
+    env.server.as_ref().unwrap().shared.data_dir().to_path_buf()
+}
+
+fn uploads_left(env: &TestEnv) -> Vec<String> {
+    std::fs::read_dir(data_dir(env).join("uploads"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// A multipart upload of `(file name, bytes)` parts, answering (status, body).
+fn upload_parts(env: &TestEnv, sid: &str, parts: Vec<(&str, Vec<u8>)>) -> (u16, Value) {
+    env.rt.block_on(async {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, bytes) in parts {
+            form = form.part(
+                "files",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        }
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/upload-video/nemo_agent/me/{sid}", env.url))
+            .bearer_auth(env.token())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json::<Value>().await.unwrap_or(Value::Null))
+    })
+}
+
+#[test]
+fn a_refused_or_broken_upload_leaves_nothing_on_disk() {
+    let env = TestEnv::new();
+    env.run(&["credits"]).ok();
+    env.run(&["new"]).ok();
+    let sid = {
+        env.run(&["status"]);
+        env.store()["project"]["session_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let jpg = std::fs::read(fixture("red.jpg")).unwrap();
+    // A good photo, then a refused type in the same batch.
+    let (status, answer) = upload_parts(
+        &env,
+        &sid,
+        vec![("a.jpg", jpg.clone()), ("notes.txt", b"hello".to_vec())],
+    );
+    assert_eq!(
+        (status, answer["code"].as_i64()),
+        (200, Some(4001)),
+        "{answer}"
+    );
+    assert_eq!(
+        uploads_left(&env),
+        Vec::<String>::new(),
+        "a refused batch left files"
+    );
+    // Too many parts: refused in the envelope, nothing kept.
+    let many: Vec<(&str, Vec<u8>)> = (0..21).map(|_| ("p.jpg", jpg.clone())).collect();
+    let (status, answer) = upload_parts(&env, &sid, many);
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("too many"),
+        "{answer}"
+    );
+    assert_eq!(uploads_left(&env), Vec::<String>::new());
+    // A connection that breaks in the middle of a file.
+    use std::io::Write;
+    let addr = env.url.trim_start_matches("http://");
+    let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    let body_start =
+        "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.jpg\"\r\n\r\n";
+    write!(
+        tcp,
+        "POST /api/upload-video/nemo_agent/me/{sid} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 10000000\r\n\r\n{body_start}",
+        env.token()
+    )
+    .unwrap();
+    tcp.write_all(&vec![b'x'; 200_000]).unwrap();
+    tcp.flush().unwrap();
+    // Wait until the server has started writing the file, then break.
+    let start = std::time::Instant::now();
+    while uploads_left(&env).is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        !uploads_left(&env).is_empty(),
+        "the server never started the file"
+    );
+    drop(tcp);
+    let start = std::time::Instant::now();
+    while !uploads_left(&env).is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        uploads_left(&env),
+        Vec::<String>::new(),
+        "a broken upload was left"
+    );
+}
+
+#[test]
+fn the_data_folder_and_uploads_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::new();
+    env.run(&["upload", fixture("red.jpg").to_str().unwrap()])
+        .ok();
+    let dir = data_dir(&env);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "{}", dir.display());
+    for sub in ["uploads", "renders"] {
+        assert_eq!(mode(&dir.join(sub)), 0o700, "{sub}");
+    }
+    let upload = dir.join("uploads").join(&uploads_left(&env)[0]);
+    assert_eq!(mode(&upload), 0o600);
+}
+
+#[test]
+fn a_malformed_request_is_answered_in_the_envelope() {
+    let env = TestEnv::new();
+    env.run(&["credits"]).ok();
+    let token = env.token();
+    let (status, answer) = env.rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{}/api/auth/claim-token", env.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        (resp.status().as_u16(), resp.text().await.unwrap())
+    });
+    let v: Value = serde_json::from_str(&answer).unwrap_or_else(|_| panic!("not JSON: {answer}"));
+    assert_eq!(v["code"].as_u64(), Some(status as u64), "{v}");
+    assert!(
+        status >= 400 && !v["message"].as_str().unwrap().is_empty(),
+        "{v}"
+    );
+    let (status, v) = call(
+        &env,
+        reqwest::Method::GET,
+        "/api/no/such/route",
+        Some(&token),
+        None,
+    );
+    assert_eq!((status, v["code"].as_u64()), (404, Some(404)), "{v}");
+}
+
+#[test]
+fn a_panic_in_one_request_does_not_take_the_next_down() {
+    let env = TestEnv::new();
+    env.run(&["credits"]).ok();
+    env.fault(json!({"path": "/api/credits/balance/simple", "action": {"type": "panic"}}));
+    let (status, _) = env.rt.block_on(async {
+        match reqwest::Client::new()
+            .get(format!("{}/api/credits/balance/simple", env.url))
+            .bearer_auth(env.token())
+            .send()
+            .await
+        {
+            Ok(r) => (r.status().as_u16(), ()),
+            Err(_) => (0, ()),
+        }
+    });
+    assert_ne!(status, 200, "the injected panic did not happen");
+    env.run(&["credits"]).ok();
+}
+
+#[test]
+fn a_half_sent_request_or_an_idle_connection_is_closed() {
+    use std::io::{Read, Write};
+    let env = TestEnv::with(img2yt::server::ServerConfig {
+        faults: true,
+        header_timeout: Some(std::time::Duration::from_millis(300)),
+        ..Default::default()
+    });
+    let addr = env.url.trim_start_matches("http://").to_string();
+    let closed_within = |mut tcp: std::net::TcpStream| {
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut buf = Vec::new();
+        // Ends (EOF) when the server closes; an error means it never did.
+        tcp.read_to_end(&mut buf).map(|_| buf)
+    };
+    let mut half = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        half,
+        "GET /api/credits/balance/simple HTTP/1.1\r\nHost: x\r\n"
+    )
+    .unwrap();
+    assert!(
+        closed_within(half).is_ok(),
+        "a half-sent request kept its connection"
+    );
+    let mut idle = std::net::TcpStream::connect(&addr).unwrap();
+    write!(idle, "GET /workspace/claim HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let answer = closed_within(idle).expect("an idle kept-alive connection stayed open");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"),
+        "answered first"
+    );
+}
