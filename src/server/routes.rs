@@ -35,12 +35,19 @@ fn auth(world: &World, headers: &HeaderMap) -> Result<UserId, ServerError> {
     user_of(world, headers).ok_or_else(ServerError::token)
 }
 
-/// Render job `id` when it belongs to `user` (through its session);
+/// Where a user's render `id` is kept. Render ids are the client's
+/// (`render_<unix ms>`), so two accounts may well pick the same one: each
+/// account has its own.
+fn render_key(user: &str, id: &str) -> String {
+    format!("{user}:{id}")
+}
+
+/// The user's render `id` when it belongs to them (through its session);
 /// another account's render is "not found", exactly like a missing one.
 fn render_of<'a>(world: &'a World, user: &str, id: &str) -> Result<&'a RenderJob, ServerError> {
     world
         .renders
-        .get(id)
+        .get(&render_key(user, id))
         .filter(|j| {
             world
                 .sessions
@@ -575,7 +582,7 @@ pub async fn render_submit(
             "the timeline has {pieces} pieces; the offline renderer takes at most {MAX_DRAFT_SEGMENTS}"
         )));
     }
-    let media = {
+    let (key, media) = {
         let _tx = sh.write_tx()?;
         let mut w = sh.world();
         let user = auth(&w, &headers)?;
@@ -586,11 +593,12 @@ pub async fn render_submit(
             ));
         }
         let media = session_of(&mut w, &user, &sid)?.media.clone();
-        if w.renders.contains_key(&id) {
-            return Err(ServerError::bad("a render with this id exists"));
+        let key = render_key(&user, &id);
+        if w.renders.contains_key(&key) {
+            return Err(ServerError::bad("you already have a render with this id"));
         }
         let job = RenderJob {
-            id: id.clone(),
+            id: key.clone(),
             session: sid.clone(),
             phase: Phase::Pending,
             progress: 0.0,
@@ -606,10 +614,10 @@ pub async fn render_submit(
         // Stored with what it renders, so another process can finish it.
         sh.db
             .insert_render(&job, &draft, &media, sh.instance.id())?;
-        w.renders.insert(id.clone(), job);
-        media
+        w.renders.insert(key.clone(), job);
+        (key, media)
     };
-    jobs::start(sh.clone(), id.clone(), draft, media);
+    jobs::start(sh.clone(), key, draft, media);
     sh.ok(json!({"id": id, "status": "pending"}))
 }
 
@@ -623,11 +631,11 @@ pub async fn render_status(
         let w = sh.world();
         let user = auth(&w, &headers)?;
         let job = render_of(&w, &user, &id)?;
-        matches!(job.phase, Phase::Pending | Phase::Processing)
+        matches!(job.phase, Phase::Pending | Phase::Processing).then(|| job.id.clone())
     };
-    if unfinished {
+    if let Some(key) = unfinished {
         // Its process may have died mid-render: finish it here.
-        jobs::resume_stale(&sh, Some(&id))?;
+        jobs::resume_stale(&sh, Some(&key))?;
     }
     let w = sh.world();
     let user = auth(&w, &headers)?;
@@ -646,7 +654,7 @@ pub async fn render_status(
     // §8 as shown: `status` at the top, no envelope. Progress as a
     // fraction (0-1): unambiguous with the client's reading of "≤ 1 is a
     // fraction", which an early 0.3 % would not be.
-    let mut v = json!({"id": job.id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
+    let mut v = json!({"id": id, "status": job.phase.as_str(), "progress": (job.progress * 10.0).round() / 1000.0});
     if job.phase == Phase::Completed {
         v["output"] = json!({
             "url": format!("http://{host}/cdn/renders/{}", output_file(job)),

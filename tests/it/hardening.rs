@@ -463,3 +463,31 @@ fn a_half_sent_request_or_an_idle_connection_is_closed() {
         "answered first"
     );
 }
+
+#[test]
+fn two_accounts_may_pick_the_same_render_id() {
+    // Found by benches/load.py: 50 users exporting at once pick
+    // `render_<unix ms>` ids, and some pick the same millisecond.
+    let env = TestEnv::new();
+    let (sid, _, _, _) = project_with_video(&env);
+    let theirs = new_account(&env);
+    let (_, created) = call(
+        &env,
+        reqwest::Method::POST,
+        "/api/tasks/me/with-session/nemo_agent",
+        Some(&theirs),
+        Some(json!({"task_name": "project", "language": "en"})),
+    );
+    let their_sid = created["data"]["session_id"].as_str().unwrap().to_string();
+    for (token, sid) in [(env.token(), sid), (theirs, their_sid)] {
+        let (status, answer) = call(
+            &env,
+            reqwest::Method::POST,
+            "/api/render/proxy/lambda",
+            Some(&token),
+            Some(json!({"id": "render_1700000000000", "sessionId": sid,
+                "draft": {"t": []}, "output": {"format": "mp4", "quality": "high"}})),
+        );
+        assert_eq!(status, 200, "{answer}");
+    }
+}
