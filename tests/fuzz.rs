@@ -302,3 +302,30 @@ fn a_line_without_an_end_is_refused_at_the_limit() {
     let err = got[0].as_ref().unwrap_err();
     assert!(err.contains(&MAX_LINE_BYTES.to_string()), "{err}");
 }
+
+#[test]
+fn a_byte_order_mark_and_bad_bytes_lose_nothing() {
+    let got = read_all(vec![
+        b"\xEF\xBB".to_vec(),
+        b"\xBFdata: one\n\ndata: t\xFFwo\n\n".to_vec(),
+        b"data: three\r\n\r\n".to_vec(),
+    ]);
+    let data: Vec<String> = got.into_iter().map(|r| r.unwrap().1).collect();
+    assert_eq!(data, vec!["one", "t\u{FFFD}wo", "three"]);
+}
+
+#[test]
+fn an_event_of_many_long_lines_is_refused() {
+    let line = format!("data: {}\n", "x".repeat(1 << 20));
+    let got = read_all((0..20).map(|_| line.clone().into_bytes()).collect());
+    assert!(
+        matches!(got.last(), Some(Err(e)) if e.contains("larger than")),
+        "{got:?}"
+    );
+    // A CR LF split across reads does not reset the count.
+    let line = format!("data: {}\r", "x".repeat(1 << 20));
+    let chunks = (0..20)
+        .flat_map(|_| [line.clone().into_bytes(), b"\n".to_vec()])
+        .collect();
+    assert!(matches!(read_all(chunks).last(), Some(Err(_))));
+}
