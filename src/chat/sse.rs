@@ -32,6 +32,9 @@ pub const MAX_EVENT_BYTES: usize = 16 * 1024 * 1024;
 /// a time (see [`line_pieces`]).
 const PIECE: usize = 8 * 1024;
 
+/// How many invocations' streamed text is kept for their aggregates.
+const MAX_INVOCATIONS: usize = 8;
+
 /// How much streamed text waiting for its aggregate is kept per turn; past
 /// it the oldest is forgotten and the aggregate is matched by its end.
 const MAX_UNMATCHED: usize = 256 * 1024;
@@ -112,6 +115,11 @@ impl Interpreter {
     fn pending_mut(&mut self, invocation: &str) -> &mut Pending {
         if let Some(i) = self.pending.iter().position(|p| p.invocation == invocation) {
             return &mut self.pending[i];
+        }
+        // A turn has an invocation or a few; a server that sends a new id
+        // with every event must not make each lookup longer.
+        if self.pending.len() >= MAX_INVOCATIONS {
+            self.pending.remove(0);
         }
         self.pending.push(Pending {
             invocation: invocation.to_string(),
