@@ -48,8 +48,31 @@ pub async fn run(cli: Cli) -> Result<()> {
         verbose: cli.global.verbose,
     });
     let local_dir = || store::paths::local_data_dir(cli.global.config_dir.as_deref());
-    if let Some(Command::Serve(args)) = &cli.command {
-        return crate::server::run_cli(args.clone(), local_dir().ok(), &out).await;
+    match &cli.command {
+        Some(Command::Serve(args)) => {
+            if let Some(flag) = args.client_only.given() {
+                return Err(Error::Usage(format!(
+                    "{flag} is for the client commands; `img2yt serve --help` lists what serve takes."
+                )));
+            }
+            return crate::server::run_cli(args.clone(), local_dir().ok(), &out).await;
+        }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "img2yt", &mut script);
+            out.document(&script);
+            return Ok(());
+        }
+        Some(Command::Man) => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut page)
+                .map_err(|e| Error::Io(format!("Cannot write the man page: {e}")))?;
+            out.document(&page);
+            return Ok(());
+        }
+        _ => {}
     }
     // `--local`: an in-process offline backend on a loopback port, with
     // its projects kept in a data dir of its own.
@@ -124,7 +147,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             )
             .await
         }
-        Some(Command::Serve(_)) => unreachable!("handled above"),
+        Some(Command::Serve(_) | Command::Completions { .. } | Command::Man) => {
+            unreachable!("handled above")
+        }
     }
 }
 

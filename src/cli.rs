@@ -117,6 +117,13 @@ pub enum Command {
     },
     /// Run the embedded NemoVideo-compatible backend.
     Serve(ServeArgs),
+    /// Print a completion script for your shell (see the README's Install).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `img2yt man > ~/.local/share/man/man1/img2yt.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -142,6 +149,40 @@ pub struct ServeArgs {
     /// open (for testing clients).
     #[arg(long, env = "IMG2YT_SERVER_WIRE", value_enum, default_value_t = Wire::Doc, value_name = "NAME", hide_possible_values = false)]
     pub wire: Wire,
+    #[command(flatten)]
+    pub client_only: ClientOnly,
+}
+
+/// The client's global flags, shadowed on `serve` so that its help does
+/// not offer them (clap does not give a global flag to a subcommand that
+/// has one of the same name). Given anyway, they are refused.
+#[derive(Debug, Clone, Args)]
+pub struct ClientOnly {
+    #[arg(long, hide = true)]
+    pub api_url: Option<String>,
+    #[arg(long, hide = true)]
+    pub web_url: Option<String>,
+    #[arg(long, hide = true)]
+    pub lang: Option<String>,
+    #[arg(long, hide = true)]
+    pub json: bool,
+    #[arg(long, hide = true)]
+    pub local: bool,
+}
+
+impl ClientOnly {
+    /// The first client flag given, as typed. The URLs are not counted:
+    /// clap hands a subcommand the global flags' environment values too
+    /// (`NEMO_API_URL`), which say nothing about what was typed.
+    pub fn given(&self) -> Option<&'static str> {
+        [
+            (self.lang.is_some(), "--lang"),
+            (self.json, "--json"),
+            (self.local, "--local"),
+        ]
+        .into_iter()
+        .find_map(|(set, name)| set.then_some(name))
+    }
 }
 
 #[derive(Debug, Clone, Args)]

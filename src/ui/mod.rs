@@ -110,6 +110,12 @@ impl Out {
         }
     }
 
+    /// A document img2yt generated itself (a completion script, the man
+    /// page) on stdout exactly as it is, whatever the mode.
+    pub fn document(&self, bytes: &[u8]) {
+        write_stdout(&String::from_utf8_lossy(bytes));
+    }
+
     /// One JSON object on its own line (only in `--json` mode). JSON
     /// escapes control characters in strings; the C1 ones it leaves are
     /// escaped here.

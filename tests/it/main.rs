@@ -6,6 +6,7 @@ mod support;
 
 mod agent;
 mod chat;
+mod cli;
 mod conformance;
 mod errors;
 mod export;
