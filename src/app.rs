@@ -30,6 +30,8 @@ pub struct Ctx {
     /// Talking to the in-process offline backend (`--local`): renders are
     /// polled often, and there is no web page to link to.
     pub local: bool,
+    /// The video this run last saved, for `/play`.
+    pub last_video: std::sync::Mutex<Option<std::path::PathBuf>>,
 }
 
 impl Ctx {
@@ -308,6 +310,7 @@ pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
         out,
         time_scale,
         local: false,
+        last_video: Default::default(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! One line of input, as typed at the prompt or read from a pipe: route it
 //! (`router`), pick up dropped paths (`input::paths`), and run the handler.
 
+use std::io::IsTerminal;
 use tokio_util::sync::CancellationToken;
 
 use super::export::Options;
@@ -51,6 +52,17 @@ pub async fn handle(ctx: &Ctx, line: &str, cancel: &CancellationToken) -> Result
     run(ctx, router::route(rest), cancel).await
 }
 
+/// Export from the prompt; at a terminal, say how to watch the result
+/// (never opened by itself, and never offered to a script).
+async fn export(ctx: &Ctx, path: Option<String>, cancel: &CancellationToken) -> Result<()> {
+    let delivered = super::export::run(ctx, &export_opts(path), cancel).await?;
+    *ctx.last_video.lock().unwrap_or_else(|e| e.into_inner()) = Some(delivered.path);
+    if std::io::stdin().is_terminal() && ctx.out.stdout_is_tty() {
+        ctx.out.note("Type /play to watch it.");
+    }
+    Ok(())
+}
+
 fn export_opts(path: Option<String>) -> Options {
     Options {
         output: path
@@ -81,9 +93,7 @@ async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Fl
             )))
         }
         Intent::Slash { command, arg } => return slash(ctx, command, arg, cancel).await,
-        Intent::Export { path } => {
-            super::export::run(ctx, &export_opts(path), cancel).await?;
-        }
+        Intent::Export { path } => export(ctx, path, cancel).await?,
         Intent::Credits => super::credits::run(ctx).await?,
         Intent::Status => super::status::run(ctx).await?,
         Intent::UploadHelp => ctx.out.line(UPLOAD_HELP),
@@ -123,9 +133,8 @@ async fn slash(
         }
         Command::Credits => super::credits::run(ctx).await?,
         Command::Status => super::status::run(ctx).await?,
-        Command::Export => {
-            super::export::run(ctx, &export_opts(Some(arg)), cancel).await?;
-        }
+        Command::Export => export(ctx, Some(arg), cancel).await?,
+        Command::Play => super::project::play(ctx)?,
         Command::New => super::project::new(ctx).await?,
         Command::Open => super::project::open(ctx, false).await?,
         Command::Help => ctx.out.line(help(arg.trim())),

@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 pub async fn new(ctx: &Ctx) -> Result<()> {
     let s = {
@@ -61,7 +61,40 @@ pub async fn open(ctx: &Ctx, browser: bool) -> Result<()> {
     Ok(())
 }
 
+/// `/play`: open the video this run last saved with the system's player.
+pub fn play(ctx: &Ctx) -> Result<()> {
+    let last = ctx
+        .last_video
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let Some(path) = last else {
+        ctx.out
+            .line("Nothing exported in this session yet: `/export` first, then `/play`.");
+        return Ok(());
+    };
+    if !path.is_file() {
+        return Err(Error::Input(format!(
+            "{} is no longer there.",
+            path.display()
+        )));
+    }
+    open_with_system(&path.to_string_lossy()).map_err(|e| {
+        Error::Io(format!(
+            "Could not open a player ({e}); the video is {}.",
+            path.display()
+        ))
+    })?;
+    ctx.out.status(format!("Opening {}…", path.display()));
+    Ok(())
+}
+
 fn open_browser(url: &str) -> std::io::Result<()> {
+    open_with_system(url)
+}
+
+/// Open a link or a file with what the system uses for it.
+fn open_with_system(target: &str) -> std::io::Result<()> {
     let cmd = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -70,7 +103,7 @@ fn open_browser(url: &str) -> std::io::Result<()> {
         "xdg-open"
     };
     std::process::Command::new(cmd)
-        .arg(url)
+        .arg(target)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

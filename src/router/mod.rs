@@ -71,6 +71,7 @@ pub enum Command {
     Help,
     Quit,
     History,
+    Play,
 }
 
 impl Command {
@@ -196,6 +197,14 @@ pub static COMMANDS: &[CommandInfo] = &[
         usage: "/history",
         summary: "Show the conversation so far",
         example: "/history",
+    },
+    CommandInfo {
+        command: Command::Play,
+        name: "play",
+        aliases: &["watch"],
+        usage: "/play",
+        summary: "Watch the video you just exported, in your system's player",
+        example: "/play",
     },
 ];
 

@@ -362,3 +362,51 @@ fn export_to_an_existing_file_is_not_taken_for_a_dropped_path() {
         b"old"
     );
 }
+
+#[test]
+fn play_opens_the_video_just_exported_and_is_never_offered_to_a_script() {
+    let env = TestEnv::new();
+    // A stand-in for the system's opener that writes down what it was given.
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let opened = env.dir.path().join("opened.txt");
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = format!(
+        "/play\n/upload {} {}\n{EDIT}\nexport out.mp4\n/play\n",
+        fixture("red.jpg").display(),
+        fixture("blue.png").display(),
+    );
+    let r = pipe(&env, &[], &script, |c| {
+        c.env("PATH", &path);
+    });
+    r.ok();
+    assert!(
+        r.stdout.contains("Nothing exported in this session yet"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.all().contains("/play to watch"),
+        "offered to a script:\n{}",
+        r.all()
+    );
+    // The opener runs on its own; give it a moment to write.
+    let start = std::time::Instant::now();
+    while !opened.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let got = std::fs::read_to_string(&opened).expect("the opener was run");
+    assert!(got.trim().ends_with("out.mp4"), "{got}");
+}
