@@ -101,6 +101,8 @@ pub fn apply(show: Option<Slideshow>, edits: &[Edit], media: &[Media], lang: Lan
         generated: None,
         made,
         warned: false,
+        others: edits.len() > 1,
+        told_length: false,
     };
     for e in edits {
         ed.edit(e);
@@ -117,6 +119,10 @@ struct Editor<'a> {
     generated: Option<Mood>,
     made: bool,
     warned: bool,
+    /// The message asks for more than this one edit.
+    others: bool,
+    /// A line already says how long the video now runs.
+    told_length: bool,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -163,7 +169,14 @@ impl Editor<'_> {
         if let crate::server::render::fonts::FontChoice::Missing { warning } =
             crate::server::render::fonts::font_for(text)
         {
-            self.lines.push(warning);
+            // The whole reply is in the message's language.
+            let cjk = text.chars().any(crate::server::render::fonts::is_cjk);
+            let line = match (self.lang, cjk) {
+                (Lang::En, _) => warning,
+                (Lang::Zh, true) => "本机没有安装中日韩字体，这段文字会显示成空白方框，所以没有放进视频；安装一种中文字体（例如 Debian/Ubuntu：sudo apt install fonts-noto-cjk）后再导出。".to_string(),
+                (Lang::Zh, false) => "本机没有找到可用的字体，这段文字没有放进视频；安装一种字体（例如 Debian/Ubuntu：sudo apt install fonts-dejavu-core）后再导出。".to_string(),
+            };
+            self.lines.push(line);
             self.warned = true;
         }
     }
@@ -248,7 +261,10 @@ impl Editor<'_> {
                 ),
             );
             self.lines.insert(0, head);
-        } else if self.s.duration_ms() != self.start.duration_ms() && !self.s.photos.is_empty() {
+        } else if self.s.duration_ms() != self.start.duration_ms()
+            && !self.s.photos.is_empty()
+            && !self.told_length
+        {
             let d = self.s.duration_ms();
             self.say(
                 format!("The video now runs {}.", seconds(Lang::En, d)),
@@ -273,6 +289,11 @@ impl Editor<'_> {
         let mut photos = uploaded_photos(self.media);
         let ids = |ps: &[Photo]| ps.iter().map(|p| p.file_id.clone()).collect::<Vec<_>>();
         if photos.is_empty() || ids(&photos) == ids(&self.s.photos) {
+            // "make the whole video 20 seconds": "video" named the thing
+            // to change, not a wish to rebuild it.
+            if self.others {
+                return;
+            }
             let n = self.s.photos.len();
             self.say(
                 format!(
@@ -341,6 +362,7 @@ impl Editor<'_> {
         }
         let (ms, clamped) = self.set_photo_ms(round_ms(p));
         let d = self.s.duration_ms();
+        self.told_length = true;
         let note = if clamped {
             self.lang.pick(
                 format!(
@@ -755,6 +777,12 @@ impl Editor<'_> {
                     .iter()
                     .position(|p| p.name.to_lowercase() == l)
                     .or_else(|| ps.iter().position(|p| p.name.to_lowercase().contains(&l)))
+                    // "把海边.jpg": words glued before the name.
+                    .or_else(|| {
+                        (0..ps.len())
+                            .filter(|&i| l.ends_with(&ps[i].name.to_lowercase()))
+                            .max_by_key(|&i| ps[i].name.len())
+                    })
                 {
                     return Some(i);
                 }

@@ -159,7 +159,21 @@ const PER_PHOTO_WORDS: &[&str] = &[
     "each", "per", "every", "照片", "图片", "每张", "张", "每幅", "每个",
 ];
 const TOTAL_WORDS: &[&str] = &[
-    "video", "long", "total", "in all", "总长", "总共", "一共", "视频",
+    "video",
+    "long",
+    "total",
+    "in all",
+    "whole",
+    "entire",
+    "overall",
+    "altogether",
+    "总长",
+    "总共",
+    "一共",
+    "视频",
+    "整个",
+    "全长",
+    "整体",
 ];
 const MUSIC_WORDS: &[&str] = &[
     "music",
@@ -190,9 +204,16 @@ pub fn parse(msg: &str) -> Vec<Edit> {
         }
     }
     // A bare "music" next to a precise wish about the music adds nothing.
-    let precise = edits
-        .iter()
-        .any(|e| matches!(e, Edit::MusicMood(_) | Edit::MusicUpload(_) | Edit::NoMusic));
+    let precise = edits.iter().any(|e| {
+        matches!(
+            e,
+            Edit::MusicMood(_)
+                | Edit::MusicUpload(_)
+                | Edit::NoMusic
+                | Edit::Louder
+                | Edit::Quieter
+        )
+    });
     if precise {
         edits.retain(|e| *e != Edit::Music);
     }
@@ -205,7 +226,16 @@ fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
         return vec![Edit::Undo];
     }
     if let Some(e) = photo_op(clause, &low, quotes) {
-        return vec![e];
+        // "move the last photo to the front and use a wipe": the parts
+        // that name no photo are read for other wishes.
+        let mut out = vec![e];
+        for part in and_parts(clause) {
+            let plow = part.to_ascii_lowercase();
+            if selections(part, &plow, quotes).is_empty() {
+                out.extend(clause_edits(part, quotes));
+            }
+        }
+        return out;
     }
     let mut text_edits = Vec::new();
     // Text taken from "title: …" to the end of the clause is not read for
@@ -240,6 +270,24 @@ fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
 }
 
 // ---- photos: move, swap, remove ----
+
+/// A clause cut at "and", "&", "plus", 和, 再, 并: one pass over the text.
+fn and_parts(clause: &str) -> Vec<&str> {
+    let low = clause.to_ascii_lowercase();
+    let mut cuts = find_any(&low, &["and", "&", "plus", "再", "并", "和"]);
+    cuts.dedup_by_key(|c| c.0);
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (s, e) in cuts {
+        if s >= at {
+            out.push(clause[at..s].trim());
+            at = e;
+        }
+    }
+    out.push(clause[at..].trim());
+    out.retain(|p| !p.is_empty());
+    out
+}
 
 fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
     let sels = selections(clause, low, quotes);
@@ -432,9 +480,24 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
         }
     }
     // "the third photo", "the 3rd one", "the last photo"
-    let nouns_after = |at: usize| {
+    let noun_next = |at: usize| {
         let t = low[at..].trim_start();
         PHOTO_NOUNS.iter().any(|n| starts_word(t, n))
+    };
+    // "the first and last pics": an ordinal, "and", an ordinal and a noun.
+    let nouns_after = |at: usize| {
+        noun_next(at) || {
+            let t = low[at..].trim_start();
+            let t = ["and ", "& "].iter().find_map(|w| t.strip_prefix(w));
+            t.is_some_and(|t| {
+                let t = t.trim_start().trim_start_matches("the ").trim_start();
+                ORDINALS
+                    .iter()
+                    .map(|(w, _)| *w)
+                    .chain(["last"])
+                    .any(|w| starts_word(t, w) && noun_next(low.len() - t.len() + w.len()))
+            })
+        }
     };
     for (w, k) in ORDINALS {
         for (s, e) in find_all(low, w) {
@@ -515,6 +578,19 @@ fn more_numbers(low: &str, mut at: usize, nums: &[words::Num], out: &mut Vec<(us
     }
 }
 
+/// Where a file name inside a run of text ends: after the first
+/// ".ext" that makes it a file name.
+fn name_end(w: &str) -> Option<usize> {
+    w.match_indices('.').find_map(|(d, _)| {
+        let ext = w[d + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_alphanumeric)
+            .count();
+        let e = d + 1 + ext;
+        (ext > 0 && words::is_file_name(&w[..e])).then_some(e)
+    })
+}
+
 /// Spans of file names with a photo, video or audio extension.
 fn file_names(low: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -527,6 +603,10 @@ fn file_names(low: &str) -> Vec<(usize, usize)> {
                 let w = low[s..i].trim_end_matches('.');
                 if words::is_file_name(w) {
                     out.push((s, s + w.len()));
+                } else if let Some(e) = name_end(w) {
+                    // "把海边.jpg去掉": the name ends with its extension;
+                    // words glued before it are matched by `apply`.
+                    out.push((s, s + e));
                 }
                 start = None;
             }
@@ -539,11 +619,39 @@ fn file_names(low: &str) -> Vec<(usize, usize)> {
 // ---- title and closing text ----
 
 const TITLE_KEYS: &[&str] = &[
-    "title", "titled", "called", "named", "call it", "name it", "标题", "片名", "题目",
+    "title",
+    "titled",
+    "called",
+    "named",
+    "call it",
+    "name it",
+    "call the video",
+    "name the video",
+    "call the slideshow",
+    "name the slideshow",
+    "heading",
+    "headline",
+    "caption",
+    "标题",
+    "片名",
+    "题目",
+];
+/// Keys the text follows directly: "name it Summer 2026".
+const DIRECT_KEYS: &[&str] = &[
+    "titled",
+    "called",
+    "named",
+    "call it",
+    "name it",
+    "call the video",
+    "name the video",
+    "call the slideshow",
+    "name the slideshow",
 ];
 const CLOSING_KEYS: &[&str] = &[
     "closing text",
     "closing",
+    "ending",
     "ending text",
     "end card",
     "end text",
@@ -586,14 +694,16 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
             continue;
         };
         let ke = keys.iter().map(|k| k.1).max().unwrap_or(ke);
-        match text_after(clause, low, ke, quotes) {
+        let direct = DIRECT_KEYS.iter().any(|k| low[..ke].ends_with(k));
+        match text_after(clause, low, ke, quotes, direct).or_else(|| quote_before(low, ks, quotes))
+        {
             Some((t, quoted)) => {
                 out.push(set(t));
                 if !quoted {
                     cut = cut.min(ks);
                 }
             }
-            None if near_before(low, REMOVE, ks, 12) => out.push(remove),
+            None if near_before(low, REMOVE, ks, 12) || off_after(low, ke) => out.push(remove),
             None => {}
         }
     }
@@ -603,7 +713,13 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
 /// The text a keyword introduces: the first quote after it, or what
 /// follows "title:", "title is", "标题：", "标题是", "标题改成" to the end of
 /// the clause.
-fn text_after(clause: &str, low: &str, at: usize, quotes: &[String]) -> Option<(String, bool)> {
+fn text_after(
+    clause: &str,
+    low: &str,
+    at: usize,
+    quotes: &[String],
+    direct: bool,
+) -> Option<(String, bool)> {
     if let Some((_, _, n)) = quote_marks(low).into_iter().find(|(s, _, _)| *s >= at) {
         return quotes.get(n).map(|q| (q.clone(), true));
     }
@@ -613,14 +729,27 @@ fn text_after(clause: &str, low: &str, at: usize, quotes: &[String]) -> Option<(
         ":", "：", "is", "to", "of", "=", "-", "是", "为", "改成", "改为", "设为", "写", "叫",
     ]
     .iter()
-    .find(|w| starts_word(rest, w))?;
+    .find(|w| starts_word(rest, w))
+    .or(direct.then_some(&""))?;
+    // The text keeps its "!" and "?": "title: Wow!".
     let t = clause[from + intro.len()..]
         .trim()
-        .trim_end_matches(['.', '!', '。', '！'])
+        .trim_end_matches(['.', '。'])
         .trim();
     let t = words::requote(t, quotes);
     let t = t.trim().to_string();
     (!t.is_empty()).then_some((t, false))
+}
+
+/// "put 'Hello Lisbon' as the title": the quote just before "as (the)".
+fn quote_before(low: &str, at: usize, quotes: &[String]) -> Option<(String, bool)> {
+    let head = low[..at].trim_end();
+    let head = ["as the", "as a", "as"]
+        .iter()
+        .find_map(|w| head.strip_suffix(w))?
+        .trim_end();
+    let (_, e, n) = quote_marks(head).into_iter().last()?;
+    (e == head.len()).then(|| quotes.get(n).map(|q| (q.clone(), true)))?
 }
 
 /// Whether one of `kws` ends at most `max` bytes before `at`.
@@ -653,7 +782,10 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "直接切换",
             "硬切",
         ],
-    ) {
+    ) || find_any(low, &["transition", "transitions", "转场", "过渡"])
+        .iter()
+        .any(|&(s, _)| near_before(low, REMOVE, s, 12))
+    {
         Some(TransitionKind::None)
     } else if has(
         low,
@@ -749,7 +881,8 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
         };
         out.push(e);
     }
-    if !durs.is_empty() {
+    // "音乐欢快一点", "faster music": the music's mood, not the pacing.
+    if !durs.is_empty() || has(low, MUSIC_WORDS) {
         return;
     }
     let slower = has(
@@ -827,7 +960,22 @@ fn ken_burns(low: &str, out: &mut Vec<Edit>) {
     let Some(&(s, e)) = at.first() else {
         if has(
             low,
-            &["static photos", "still photos", "静态照片", "照片不动"],
+            &[
+                "static photos",
+                "still photos",
+                "sit still",
+                "keep still",
+                "stay still",
+                "stand still",
+                "photos still",
+                "pictures still",
+                "images still",
+                "静态照片",
+                "照片不动",
+                "别动",
+                "不要动",
+                "不动",
+            ],
         ) {
             out.push(Edit::KenBurns(false));
         }
@@ -908,8 +1056,46 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
                 .filter(|n| gap(*v, (n.start, n.end)) <= 12)
                 .min_by_key(|n| gap(*v, (n.start, n.end)))
         });
+    // "too quiet, turn it up", "bump up the music", "太吵了".
+    let up = has(
+        low,
+        &[
+            "too quiet",
+            "too soft",
+            "too low",
+            "can't hear",
+            "cannot hear",
+            "bump up",
+            "bump it up",
+            "crank",
+            "pump up",
+            "turn it up",
+            "太小声",
+            "太小了",
+            "听不见",
+            "听不清",
+        ],
+    );
+    let down = has(
+        low,
+        &[
+            "too loud",
+            "too much music",
+            "drowns",
+            "turn it down",
+            "tone it down",
+            "太吵",
+            "太大声",
+            "太响",
+            "太大了",
+        ],
+    );
     if let Some(n) = level {
         out.push(Edit::MusicVolume(n.value.max(0.0).round() as u32));
+    } else if up && !down {
+        out.push(Edit::Louder);
+    } else if down && !up {
+        out.push(Edit::Quieter);
     } else if has(
         low,
         &[
@@ -971,9 +1157,18 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
 /// "music off", "音乐去掉".
 fn off_after(low: &str, at: usize) -> bool {
     let t = low[at..].trim_start();
-    ["off", "去掉", "删掉", "关掉", "关闭", "不要了"]
-        .iter()
-        .any(|w| starts_word(t, w))
+    [
+        "off",
+        "去掉",
+        "删掉",
+        "关掉",
+        "关闭",
+        "不要了",
+        "不要",
+        "删除",
+    ]
+    .iter()
+    .any(|w| starts_word(t, w))
 }
 
 fn mood(low: &str, about_music: bool) -> Option<Mood> {
@@ -1077,4 +1272,90 @@ fn canvas(low: &str, out: &mut Vec<Edit>) {
     } else if has(low, &["720p", "720", "1280x720", "720x1280"]) {
         out.push(Edit::Resolution(720));
     }
+}
+
+// ---- out of scope ----
+
+/// Things people ask for that this agent cannot do, with the nearest thing
+/// it can: (keywords, English offer, Chinese offer).
+const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
+    (
+        &["logo", "watermark", "水印", "贴纸", "sticker", "stickers"],
+        "the nearest I can do is a title or closing text (title: \"…\", closing text: \"…\")",
+        "最接近的是标题或结尾文字（标题：“…”，结尾文字：“…”）",
+    ),
+    (
+        &["4k", "2160p", "uhd", "8k", "1440p", "2k"],
+        "the sharpest video I make is 1080p (say \"1080p\")",
+        "我能做的最高清晰度是1080p（说“1080p”）",
+    ),
+    (
+        &["fps", "frame rate", "framerate", "frames per second", "帧率"],
+        "the frame rate is fixed; I can change the pacing instead (\"2 seconds per photo\", \"faster\")",
+        "帧率是固定的；我可以改节奏（“每张照片2秒”“快一点”）",
+    ),
+    (
+        &[
+            "subtitle",
+            "subtitles",
+            "captions",
+            "caption each",
+            "text on each",
+            "voiceover",
+            "voice over",
+            "narration",
+            "配音",
+            "旁白",
+        ],
+        "the nearest I can do is one title at the start and one closing text at the end",
+        "最接近的是开头一个标题和结尾一段文字",
+    ),
+    (
+        &[
+            "filter",
+            "filters",
+            "black and white",
+            "sepia",
+            "vintage",
+            "color grade",
+            "colour grade",
+            "brightness",
+            "contrast",
+            "saturation",
+            "滤镜",
+            "调色",
+            "黑白",
+            "亮度",
+            "美颜",
+        ],
+        "I don't change how the photos look; the nearest is the transitions (\"fade through black\") or Ken Burns motion",
+        "我不改照片本身的样子；最接近的是转场（“黑场过渡”）或肯·伯恩斯缩放效果",
+    ),
+];
+
+/// What a message asks for that cannot be done: the words it used (with a
+/// number just before them: "60 fps") and, per request, the offer in
+/// English and Chinese. One scan per keyword.
+pub fn unsupported(msg: &str) -> Vec<(String, &'static str, &'static str)> {
+    let low = msg.to_ascii_lowercase();
+    let mut out: Vec<(usize, String, &'static str, &'static str)> = Vec::new();
+    for (kws, en, zh) in OUT_OF_SCOPE {
+        let found = find_any(&low, kws);
+        let Some(&(s, mut e)) = found.first() else {
+            continue;
+        };
+        // "vintage filter": neighbouring keywords name one request.
+        for &(s2, e2) in &found[1..] {
+            if s2 > e + 1 {
+                break;
+            }
+            e = e.max(e2);
+        }
+        let head = low[..s].trim_end_matches(' ');
+        let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+        let s = if digits > 0 { head.len() - digits } else { s };
+        out.push((s, msg[s..e].to_string(), en, zh));
+    }
+    out.sort_by_key(|o| o.0);
+    out.into_iter().map(|(_, w, en, zh)| (w, en, zh)).collect()
 }

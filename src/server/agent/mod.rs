@@ -21,6 +21,8 @@ mod words;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod utterances;
 
 use serde_json::{json, Value};
 
@@ -63,7 +65,10 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         cost: 0.0,
     };
     let before = Slideshow::from_draft(&session.draft);
-    if edits.is_empty() {
+    let cannot = cannot(msg, lang);
+    if edits.is_empty() && !cannot.is_empty() {
+        t.say(&cannot);
+    } else if edits.is_empty() {
         let photos = uploaded_photos(&session.media).len();
         t.say(&help(lang, before.is_some(), photos));
     } else if edits.contains(&Edit::Undo) {
@@ -72,6 +77,9 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         make(session, msg, &edits, lang, &mut t);
     } else {
         edit(session, msg, before, &edits, lang, &mut t);
+    }
+    if !edits.is_empty() && !cannot.is_empty() {
+        t.say(&format!(" {cannot}"));
     }
     Turn {
         steps: t.steps,
@@ -243,6 +251,19 @@ fn undo(session: &mut Session, lang: Lang, t: &mut TurnBuilder) {
     };
     session.draft = draft;
     t.say(&text);
+}
+
+/// One line per out-of-scope request in the message, naming it and
+/// offering the nearest thing the agent can do ("" when there is none).
+fn cannot(msg: &str, lang: Lang) -> String {
+    intent::unsupported(msg)
+        .into_iter()
+        .map(|(what, en, zh)| match lang {
+            Lang::En => format!("I can't do \"{what}\" here: {en}."),
+            Lang::Zh => format!("这里做不到“{what}”：{zh}。"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The reply to a message the agent did not understand: what it can do.

@@ -146,7 +146,13 @@ pub fn clauses(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
         let cut = match c {
-            ',' | ';' | '，' | '；' | '。' | '!' | '?' | '！' | '？' | '\n' => true,
+            ',' | ';' | '，' | '；' | '。' | '\n' => true,
+            // "title: Wow!": the mark stays with its clause.
+            '!' | '?' | '！' | '？' => {
+                cuts.push(i + c.len_utf8());
+                cuts.push(i + c.len_utf8());
+                continue;
+            }
             '.' => bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace()),
             _ => false,
         };
@@ -156,7 +162,9 @@ pub fn clauses(text: &str) -> Vec<&str> {
         }
     }
     let lower = text.to_ascii_lowercase();
-    for w in [" then ", "然后", "并且", "同时"] {
+    for w in [
+        " then ", " also ", " but ", "然后", "并且", "同时", "另外", "还有",
+    ] {
         let mut from = 0;
         while let Some(i) = lower[from..].find(w).map(|i| i + from) {
             cuts.push(i);

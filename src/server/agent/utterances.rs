@@ -1,0 +1,639 @@
+//! Whole turns, table-driven: each row starts from a fresh project (a
+//! video made from N photos, photos uploaded but no video yet, or a video
+//! with music), says one message the way people type it, and states the
+//! exact change to the slideshow. The test builds the expected slideshow by
+//! applying that change to the one before the turn and compares the whole
+//! value, so an edit nobody asked for fails the row. Out-of-scope rows
+//! assert an unchanged draft and a reply that names the request.
+
+use serde_json::json;
+
+use super::plan_turn;
+use super::Step;
+use crate::server::slideshow::{
+    Aspect as A, Mood, Music, MusicSource, Slideshow, TransitionKind as T,
+};
+use crate::server::world::{Media, Session};
+
+/// The photos a project starts with, in upload order.
+const NAMES: &[&str] = &[
+    "beach.jpg",
+    "海边.jpg",
+    "city.png",
+    "forest.jpg",
+    "dog.jpg",
+    "cat.jpg",
+];
+
+/// Where a row starts.
+#[derive(Debug, Clone, Copy)]
+enum St {
+    /// A video made from the first N photos.
+    V(usize),
+    /// N photos uploaded, no video yet.
+    U(usize),
+    /// A video of N photos with calm music at this volume.
+    M(usize, u32),
+    /// A video of N photos with the title "Trip" and closing text "Bye".
+    Tx(usize),
+}
+
+/// One expected change to the slideshow.
+#[derive(Debug, Clone)]
+enum Ch {
+    /// Every photo stays this many seconds.
+    Secs(f64),
+    /// The whole video lasts about this long (within 0.1 s per photo);
+    /// every photo the same length.
+    Total(f64),
+    Kind(T),
+    TransMs(u64),
+    Kb(bool),
+    Title(&'static str),
+    NoTitle,
+    Closing(&'static str),
+    NoClosing,
+    Gen(Mood),
+    Vol(u32),
+    NoMusic,
+    Aspect(A),
+    Res(u32),
+    /// The photos afterwards, as 1-based positions before the turn.
+    Order(&'static [usize]),
+}
+
+struct Row {
+    st: St,
+    msg: &'static str,
+    want: Vec<Ch>,
+    /// Texts the reply must contain.
+    says: Vec<&'static str>,
+}
+
+fn r(st: St, msg: &'static str, want: Vec<Ch>) -> Row {
+    Row {
+        st,
+        msg,
+        want,
+        says: vec![],
+    }
+}
+
+fn rs(st: St, msg: &'static str, want: Vec<Ch>, says: &[&'static str]) -> Row {
+    Row {
+        st,
+        msg,
+        want,
+        says: says.to_vec(),
+    }
+}
+
+/// Out of scope: nothing changes and the reply names the request.
+fn oos(st: St, msg: &'static str, names: &'static str) -> Row {
+    rs(st, msg, vec![], &[names])
+}
+
+fn media(n: usize) -> Vec<Media> {
+    NAMES[..n]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Media {
+            name: name.to_string(),
+            kind: "image".into(),
+            size: 100,
+            path: None,
+            url: None,
+            file_id: format!("f{i}"),
+            exposure: None,
+        })
+        .collect()
+}
+
+fn session(n: usize) -> Session {
+    Session {
+        id: "s".into(),
+        task_id: "t".into(),
+        bind_id: "b".into(),
+        owner: "u".into(),
+        language: "en".into(),
+        draft: json!({"t": [], "d": 0}),
+        media: media(n),
+        generated: Vec::new(),
+        history: Vec::new(),
+    }
+}
+
+/// The session a row starts from, and the slideshow its change applies
+/// to (for `U`, the video "make a video" would make).
+fn start(st: St) -> (Session, Slideshow) {
+    let n = match st {
+        St::V(n) | St::U(n) | St::M(n, _) | St::Tx(n) => n,
+    };
+    let mut s = session(n);
+    plan_turn(&mut s, "make a video", "e-0");
+    if let St::M(_, v) = st {
+        let mut show = Slideshow::from_draft(&s.draft).unwrap();
+        show.music = Some(Music {
+            source: MusicSource::Generated { mood: Mood::Calm },
+            volume: v,
+        });
+        s.draft = show.to_draft();
+    }
+    if let St::Tx(_) = st {
+        let mut show = Slideshow::from_draft(&s.draft).unwrap();
+        show.title = Some("Trip".into());
+        show.closing = Some("Bye".into());
+        s.draft = show.to_draft();
+    }
+    let show = Slideshow::from_draft(&s.draft).unwrap();
+    if let St::U(_) = st {
+        s = session(n);
+    }
+    (s, show)
+}
+
+fn expect(before: &Slideshow, after: &Slideshow, want: &[Ch]) -> Slideshow {
+    let mut e = before.clone();
+    for c in want {
+        match c {
+            Ch::Secs(s) => e.photos.iter_mut().for_each(|p| p.ms = (s * 1000.0) as u64),
+            Ch::Total(s) => {
+                let ms = after.photos.first().map(|p| p.ms).unwrap_or(0);
+                e.photos.iter_mut().for_each(|p| p.ms = ms);
+                let mut probe = e.clone();
+                probe.transition = after.transition;
+                let d = probe.duration_ms() as f64;
+                let slack = 100.0 * e.photos.len() as f64;
+                if (d - s * 1000.0).abs() > slack {
+                    // Leave e as it is: the comparison fails and shows why.
+                    e.photos.iter_mut().for_each(|p| p.ms = 0);
+                }
+            }
+            Ch::Kind(k) => e.transition.kind = *k,
+            Ch::TransMs(ms) => e.transition.ms = *ms,
+            Ch::Kb(on) => e.ken_burns = *on,
+            Ch::Title(t) => e.title = Some(t.to_string()),
+            Ch::NoTitle => e.title = None,
+            Ch::Closing(t) => e.closing = Some(t.to_string()),
+            Ch::NoClosing => e.closing = None,
+            Ch::Gen(m) => {
+                let volume = e.music.as_ref().map(|m| m.volume).unwrap_or(100);
+                e.music = Some(Music {
+                    source: MusicSource::Generated { mood: *m },
+                    volume,
+                })
+            }
+            Ch::Vol(v) => e.music.as_mut().expect("music").volume = *v,
+            Ch::NoMusic => e.music = None,
+            Ch::Aspect(a) => e.canvas.aspect = *a,
+            Ch::Res(p) => e.canvas.p = *p,
+            Ch::Order(o) => e.photos = o.iter().map(|i| before.photos[i - 1].clone()).collect(),
+        }
+    }
+    // The documented rule: a transition lasts at most half the shortest
+    // photo.
+    let shortest = e.photos.iter().map(|p| p.ms).min().unwrap_or(0);
+    if e.transition.kind != T::None && e.transition.ms > shortest / 2 {
+        e.transition.ms = (shortest / 2).max(1);
+    }
+    e
+}
+
+fn said(steps: &[Step]) -> String {
+    steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Say(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_zh(msg: &str) -> bool {
+    super::words::Lang::of(msg) == super::words::Lang::Zh
+}
+
+/// What is wrong with a row's turn, if anything.
+fn check(row: &Row) -> Option<String> {
+    let (mut s, before) = start(row.st);
+    let had_video = Slideshow::from_draft(&s.draft).is_some();
+    let turn = plan_turn(&mut s, row.msg, "e-1");
+    let reply = said(&turn.steps);
+    let after = Slideshow::from_draft(&s.draft);
+    let mut why = Vec::new();
+    match (&after, row.want.is_empty() && had_video) {
+        (None, _) => why.push("no video afterwards".to_string()),
+        (Some(after), _) => {
+            let want = expect(&before, after, &row.want);
+            if *after != want {
+                why.push(format!("draft\n      want {want:?}\n      got  {after:?}"));
+            }
+        }
+    }
+    for needle in &row.says {
+        if !reply.to_lowercase().contains(&needle.to_lowercase()) {
+            why.push(format!("reply lacks {needle:?}"));
+        }
+    }
+    if had_video && !row.want.is_empty() && reply.contains("already uses") {
+        why.push("reply has an unrelated sentence".into());
+    }
+    if reply.matches("runs").count() + reply.matches("总长").count() > 1 {
+        why.push("reply states the length twice".into());
+    }
+    if is_zh(row.msg) {
+        let english = [" the ", " is ", " and ", " was ", "No ", " font "];
+        if english.iter().any(|w| reply.contains(w)) {
+            why.push("a Chinese reply has English in it".into());
+        }
+    }
+    (!why.is_empty()).then(|| {
+        format!(
+            "{:?} {:?}: {}\n   reply: {reply}",
+            row.st,
+            row.msg,
+            why.join("; ")
+        )
+    })
+}
+
+fn rows() -> Vec<Row> {
+    use Ch::*;
+    use St::*;
+    vec![
+        // ---- title ----
+        r(V(3), "name it Summer 2026", vec![Title("Summer 2026")]),
+        r(
+            V(4),
+            "change the heading to Road Trip",
+            vec![Title("Road Trip")],
+        ),
+        r(V(3), "call the video Road Trip", vec![Title("Road Trip")]),
+        r(V(3), "call it Our Trip", vec![Title("Our Trip")]),
+        r(V(3), "title: Wow!", vec![Title("Wow!")]),
+        r(
+            V(3),
+            "title: Are we there yet?",
+            vec![Title("Are we there yet?")],
+        ),
+        r(V(3), "title: Iceland 2026", vec![Title("Iceland 2026")]),
+        r(
+            V(3),
+            "set the title \"Paradise Found\" please",
+            vec![Title("Paradise Found")],
+        ),
+        r(
+            V(3),
+            "title is Summer in Rome",
+            vec![Title("Summer in Rome")],
+        ),
+        r(V(3), "caption: Best day ever", vec![Title("Best day ever")]),
+        r(
+            V(4),
+            "put 'Hello Lisbon' as the title",
+            vec![Title("Hello Lisbon")],
+        ),
+        r(
+            V(3),
+            "title: 2 seconds to midnight",
+            vec![Title("2 seconds to midnight")],
+        ),
+        r(V(3), "remove the title", vec![]),
+        r(V(3), "标题：冰岛之旅", vec![Title("冰岛之旅")]),
+        r(V(3), "标题「冰岛之旅」", vec![Title("冰岛之旅")]),
+        r(V(3), "标题改成 夏日回忆", vec![Title("夏日回忆")]),
+        r(V(4), "片名叫 海边的一天", vec![Title("海边的一天")]),
+        r(U(3), "name it Summer 2026", vec![Title("Summer 2026")]),
+        r(U(3), "call the video Road Trip", vec![Title("Road Trip")]),
+        r(
+            U(4),
+            "change the heading to Road Trip",
+            vec![Title("Road Trip")],
+        ),
+        r(U(3), "title: Wow!", vec![Title("Wow!")]),
+        r(U(3), "标题：冰岛之旅", vec![Title("冰岛之旅")]),
+        // ---- closing text ----
+        r(
+            V(3),
+            "closing text 'Thanks for watching'",
+            vec![Closing("Thanks for watching")],
+        ),
+        r(
+            V(3),
+            "end with \"See you soon\"",
+            vec![Closing("See you soon")],
+        ),
+        r(
+            V(3),
+            "outro: See you next time!",
+            vec![Closing("See you next time!")],
+        ),
+        r(V(3), "ending text: The End", vec![Closing("The End")]),
+        r(V(3), "结尾文字：谢谢观看", vec![Closing("谢谢观看")]),
+        r(V(3), "片尾：下次见！", vec![Closing("下次见！")]),
+        r(V(3), "no closing text", vec![]),
+        r(U(3), "closing text: Bye!", vec![Closing("Bye!")]),
+        r(Tx(3), "片尾文字不要了", vec![NoClosing]),
+        r(Tx(3), "结尾不要了", vec![NoClosing]),
+        r(Tx(3), "no closing text", vec![NoClosing]),
+        r(Tx(3), "get rid of the outro", vec![NoClosing]),
+        r(Tx(3), "drop the ending text", vec![NoClosing]),
+        r(Tx(3), "去掉片尾", vec![NoClosing]),
+        r(Tx(3), "remove the title", vec![NoTitle]),
+        r(Tx(3), "去掉标题", vec![NoTitle]),
+        r(Tx(3), "lose the heading", vec![NoTitle]),
+        r(Tx(3), "标题不要了", vec![NoTitle]),
+        r(Tx(3), "no title and no outro", vec![NoTitle, NoClosing]),
+        r(Tx(3), "title: Road Trip!", vec![Title("Road Trip!")]),
+        r(
+            Tx(3),
+            "change the ending to See ya",
+            vec![Closing("See ya")],
+        ),
+        // ---- pacing: each photo ----
+        r(V(3), "2 seconds per photo", vec![Secs(2.0)]),
+        r(V(4), "each photo 3s", vec![Secs(3.0)]),
+        r(V(3), "show every picture for 1.5 seconds", vec![Secs(1.5)]),
+        r(V(3), "two seconds per photo", vec![Secs(2.0)]),
+        r(V(3), "photos for half a second each", vec![Secs(0.5)]),
+        r(V(3), "one and a half seconds per image", vec![Secs(1.5)]),
+        r(V(3), "4 secs each pic", vec![Secs(4.0)]),
+        r(V(4), "every picture five seconds", vec![Secs(5.0)]),
+        r(V(3), "each slide 3 seconds", vec![Secs(3.0)]),
+        r(
+            V(3),
+            "every photo should be on screen for 6 seconds",
+            vec![Secs(6.0)],
+        ),
+        r(V(3), "每张照片2秒", vec![Secs(2.0)]),
+        r(V(3), "每张两秒", vec![Secs(2.0)]),
+        r(V(3), "每张照片一秒半", vec![Secs(1.5)]),
+        r(V(3), "每张照片停留十秒", vec![Secs(10.0)]),
+        r(V(4), "每张图片4秒", vec![Secs(4.0)]),
+        r(U(3), "2 seconds per photo", vec![Secs(2.0)]),
+        r(U(3), "每张照片3秒", vec![Secs(3.0)]),
+        // ---- pacing: the whole video ----
+        r(V(4), "make the whole video 20 seconds", vec![Total(20.0)]),
+        r(
+            V(4),
+            "I want the whole thing to be 20 seconds",
+            vec![Total(20.0)],
+        ),
+        r(V(4), "20 seconds in total", vec![Total(20.0)]),
+        r(V(4), "overall 20 seconds please", vec![Total(20.0)]),
+        r(
+            V(4),
+            "the entire thing should last 20 seconds",
+            vec![Total(20.0)],
+        ),
+        r(V(3), "make it 15 seconds long", vec![Total(15.0)]),
+        r(V(3), "make the video 30 seconds long", vec![Total(30.0)]),
+        r(V(4), "can the video be twenty seconds", vec![Total(20.0)]),
+        r(V(3), "total length 12 seconds", vec![Total(12.0)]),
+        r(V(4), "keep it under 30 seconds overall", vec![Total(30.0)]),
+        r(V(4), "总长20秒", vec![Total(20.0)]),
+        r(V(4), "整个视频20秒", vec![Total(20.0)]),
+        r(V(3), "视频一共15秒", vec![Total(15.0)]),
+        r(V(4), "整个视频做成三十秒", vec![Total(30.0)]),
+        r(U(4), "make the whole video 20 seconds", vec![Total(20.0)]),
+        r(U(4), "总长20秒", vec![Total(20.0)]),
+        // ---- relative pacing ----
+        r(V(3), "slower", vec![Secs(5.3)]),
+        r(V(3), "a bit slower please", vec![Secs(5.3)]),
+        r(V(3), "speed it up", vec![Secs(2.3)]),
+        r(V(3), "faster", vec![Secs(2.3)]),
+        r(V(3), "慢一点", vec![Secs(5.3)]),
+        r(V(3), "快一点", vec![Secs(2.3)]),
+        // ---- transitions ----
+        r(V(3), "crossfade transitions", vec![]),
+        r(V(3), "fade through black", vec![Kind(T::FadeBlack)]),
+        r(
+            V(3),
+            "dip to black between photos",
+            vec![Kind(T::FadeBlack)],
+        ),
+        r(V(3), "wipe transitions", vec![Kind(T::Wipe)]),
+        r(V(3), "use a wipe", vec![Kind(T::Wipe)]),
+        r(V(3), "slide transitions", vec![Kind(T::Slide)]),
+        r(V(3), "no transitions", vec![Kind(T::None)]),
+        r(V(3), "just hard cuts", vec![Kind(T::None)]),
+        r(V(3), "get rid of the transitions", vec![Kind(T::None)]),
+        r(V(3), "黑场过渡", vec![Kind(T::FadeBlack)]),
+        r(V(3), "擦除转场", vec![Kind(T::Wipe)]),
+        r(V(3), "滑动", vec![Kind(T::Slide)]),
+        r(V(3), "无转场", vec![Kind(T::None)]),
+        r(V(3), "不要转场", vec![Kind(T::None)]),
+        r(V(3), "1 second transitions", vec![TransMs(1000)]),
+        r(V(3), "transitions of 0.5s", vec![TransMs(500)]),
+        r(V(3), "转场1秒", vec![TransMs(1000)]),
+        r(V(3), "过渡半秒", vec![TransMs(500)]),
+        r(V(3), "slower transitions", vec![TransMs(1100)]),
+        r(V(3), "shorter transitions", vec![TransMs(500)]),
+        r(U(3), "use a wipe", vec![Kind(T::Wipe)]),
+        // ---- Ken Burns ----
+        r(V(3), "turn off the ken burns effect", vec![Kb(false)]),
+        r(V(3), "no zoom", vec![Kb(false)]),
+        r(V(3), "let the photos sit still", vec![Kb(false)]),
+        r(V(3), "keep the pictures still", vec![Kb(false)]),
+        r(V(3), "stop the zooming", vec![Kb(false)]),
+        r(V(3), "照片别动来动去", vec![Kb(false)]),
+        r(V(3), "关闭缩放效果", vec![Kb(false)]),
+        r(V(3), "不要缩放", vec![Kb(false)]),
+        r(V(3), "ken burns on", vec![]),
+        r(U(3), "let the photos sit still", vec![Kb(false)]),
+        // ---- music ----
+        r(V(3), "add music", vec![Gen(Mood::LoFi)]),
+        r(V(3), "calm music", vec![Gen(Mood::Calm)]),
+        r(V(3), "upbeat music", vec![Gen(Mood::Upbeat)]),
+        r(V(3), "something lo-fi", vec![Gen(Mood::LoFi)]),
+        r(V(3), "happy background music", vec![Gen(Mood::Upbeat)]),
+        r(V(3), "舒缓音乐", vec![Gen(Mood::Calm)]),
+        r(V(3), "欢快的音乐", vec![Gen(Mood::Upbeat)]),
+        r(V(3), "加点背景音乐", vec![Gen(Mood::LoFi)]),
+        r(M(3, 100), "no music", vec![NoMusic]),
+        r(M(3, 100), "remove the background music", vec![NoMusic]),
+        r(M(3, 100), "去掉音乐", vec![NoMusic]),
+        r(M(3, 100), "静音", vec![NoMusic]),
+        r(M(3, 100), "volume 50%", vec![Vol(50)]),
+        r(M(3, 100), "music at 60 percent", vec![Vol(60)]),
+        r(M(3, 100), "set the volume to 40", vec![Vol(40)]),
+        r(M(3, 100), "音量50%", vec![Vol(50)]),
+        r(M(3, 100), "把音量调到30", vec![Vol(30)]),
+        r(
+            M(3, 60),
+            "the music is too quiet, turn it up",
+            vec![Vol(80)],
+        ),
+        r(M(3, 60), "bump up the music", vec![Vol(80)]),
+        r(M(3, 60), "louder", vec![Vol(80)]),
+        r(M(3, 60), "turn it up a bit", vec![Vol(80)]),
+        r(M(3, 60), "crank up the music", vec![Vol(80)]),
+        r(M(3, 60), "音乐太小声了", vec![Vol(80)]),
+        r(M(3, 60), "音乐大声一点", vec![Vol(80)]),
+        r(M(3, 60), "turn the music down", vec![Vol(40)]),
+        r(M(3, 60), "the music is too loud", vec![Vol(40)]),
+        r(M(3, 60), "make the music quieter", vec![Vol(40)]),
+        r(M(3, 60), "音乐小声一点", vec![Vol(40)]),
+        r(M(3, 60), "音乐太吵了", vec![Vol(40)]),
+        rs(
+            M(3, 100),
+            "the music is too quiet, turn it up",
+            vec![],
+            &["100%"],
+        ),
+        rs(M(3, 100), "bump up the music", vec![], &["already at 100%"]),
+        rs(M(3, 100), "音乐大声一点", vec![], &["已经是100%"]),
+        r(M(3, 100), "switch to upbeat music", vec![Gen(Mood::Upbeat)]),
+        // ---- canvas ----
+        r(V(3), "make it 9:16", vec![Aspect(A::Portrait)]),
+        r(
+            V(3),
+            "vertical for YouTube Shorts",
+            vec![Aspect(A::Portrait)],
+        ),
+        r(V(3), "square please", vec![Aspect(A::Square)]),
+        r(V(3), "竖屏", vec![Aspect(A::Portrait)]),
+        r(V(3), "方形", vec![Aspect(A::Square)]),
+        r(V(3), "720p", vec![Res(720)]),
+        r(V(3), "9:16 in 720p", vec![Aspect(A::Portrait), Res(720)]),
+        r(V(3), "1080p please", vec![]),
+        // ---- photo order ----
+        r(V(3), "move photo 3 to the front", vec![Order(&[3, 1, 2])]),
+        r(
+            V(4),
+            "move the last photo to the start",
+            vec![Order(&[4, 1, 2, 3])],
+        ),
+        r(
+            V(3),
+            "put the second picture at the end",
+            vec![Order(&[1, 3, 2])],
+        ),
+        r(V(3), "move beach.jpg to the end", vec![Order(&[2, 3, 1])]),
+        r(V(3), "put city.png first", vec![Order(&[3, 1, 2])]),
+        r(V(4), "swap photos 1 and 3", vec![Order(&[3, 2, 1, 4])]),
+        r(
+            V(4),
+            "switch the first and last pics",
+            vec![Order(&[4, 2, 3, 1])],
+        ),
+        r(V(4), "remove photo 3", vec![Order(&[1, 2, 4])]),
+        r(V(4), "delete the third photo", vec![Order(&[1, 2, 4])]),
+        r(V(4), "remove the last photo", vec![Order(&[1, 2, 3])]),
+        r(V(4), "drop photos 2 and 4", vec![Order(&[1, 3])]),
+        r(V(4), "get rid of beach.jpg", vec![Order(&[2, 3, 4])]),
+        r(V(3), "reverse the order", vec![Order(&[3, 2, 1])]),
+        r(V(3), "把第2张移到最前", vec![Order(&[2, 1, 3])]),
+        r(V(4), "把最后一张放到第一张", vec![Order(&[4, 1, 2, 3])]),
+        r(V(4), "交换第1张和第3张", vec![Order(&[3, 2, 1, 4])]),
+        r(V(4), "删除第3张", vec![Order(&[1, 2, 4])]),
+        r(V(4), "删掉最后一张", vec![Order(&[1, 2, 3])]),
+        r(V(4), "把海边.jpg去掉", vec![Order(&[1, 3, 4])]),
+        r(V(3), "删除海边.jpg", vec![Order(&[1, 3])]),
+        r(V(4), "把海边.jpg移到最后", vec![Order(&[1, 3, 4, 2])]),
+        r(V(3), "倒序", vec![Order(&[3, 2, 1])]),
+        r(U(4), "remove the last photo", vec![Order(&[1, 2, 3])]),
+        // ---- several wishes ----
+        r(
+            V(4),
+            "move the last photo to the front and use a wipe",
+            vec![Order(&[4, 1, 2, 3]), Kind(T::Wipe)],
+        ),
+        r(
+            V(4),
+            "no transitions and remove the last photo",
+            vec![Kind(T::None), Order(&[1, 2, 3])],
+        ),
+        r(
+            V(3),
+            "2 seconds per photo, wipe transitions, 9:16",
+            vec![Secs(2.0), Kind(T::Wipe), Aspect(A::Portrait)],
+        ),
+        r(
+            V(3),
+            "每张照片2秒，擦除转场，竖屏",
+            vec![Secs(2.0), Kind(T::Wipe), Aspect(A::Portrait)],
+        ),
+        r(
+            V(3),
+            "title: Lisbon then calm music",
+            vec![Title("Lisbon"), Gen(Mood::Calm)],
+        ),
+        r(
+            V(4),
+            "swap photos 1 and 2 and make it square",
+            vec![Order(&[2, 1, 3, 4]), Aspect(A::Square)],
+        ),
+        r(
+            V(3),
+            "no zoom, also slide transitions",
+            vec![Kb(false), Kind(T::Slide)],
+        ),
+        r(
+            V(4),
+            "把第2张移到最前，然后用擦除转场",
+            vec![Order(&[2, 1, 3, 4]), Kind(T::Wipe)],
+        ),
+        r(
+            V(4),
+            "删掉最后一张并且不要转场",
+            vec![Order(&[1, 2, 3]), Kind(T::None)],
+        ),
+        r(
+            V(3),
+            "标题：夏天，音乐欢快一点",
+            vec![Title("夏天"), Gen(Mood::Upbeat)],
+        ),
+        r(
+            V(3),
+            "calm music and 3 seconds per photo",
+            vec![Gen(Mood::Calm), Secs(3.0)],
+        ),
+        r(
+            V(3),
+            "make it vertical but keep the photos still",
+            vec![Aspect(A::Portrait), Kb(false)],
+        ),
+        r(
+            U(3),
+            "make a video with calm music, 2 seconds per photo, title 'Iceland 2026'",
+            vec![Gen(Mood::Calm), Secs(2.0), Title("Iceland 2026")],
+        ),
+        r(
+            U(4),
+            "把这些照片做成视频，每张3秒，竖屏",
+            vec![Secs(3.0), Aspect(A::Portrait)],
+        ),
+        // ---- out of scope ----
+        oos(V(3), "add my logo in the corner", "logo"),
+        oos(V(3), "4K 60 fps please", "4K"),
+        oos(V(3), "can you do 60 fps", "60 fps"),
+        oos(V(3), "add a watermark", "watermark"),
+        oos(V(3), "add subtitles to each photo", "subtitles"),
+        oos(V(3), "put a vintage filter on the photos", "filter"),
+        oos(V(3), "加个logo", "logo"),
+        oos(V(3), "加水印", "水印"),
+        oos(V(3), "导出4K", "4K"),
+        oos(V(3), "给照片加滤镜", "滤镜"),
+        // ---- not understood ----
+        rs(V(3), "hello", vec![], &["I can"]),
+        rs(V(3), "你好", vec![], &["我可以"]),
+    ]
+}
+
+#[test]
+fn every_utterance_changes_exactly_what_it_asks() {
+    let rows = rows();
+    let zh = rows.iter().filter(|r| is_zh(r.msg)).count();
+    let wrong: Vec<String> = rows.iter().filter_map(check).collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {} rows wrong ({} Chinese):\n{}",
+        wrong.len(),
+        rows.len(),
+        zh,
+        wrong.join("\n")
+    );
+    assert!(rows.len() >= 150, "{} rows", rows.len());
+}
