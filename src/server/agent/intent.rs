@@ -103,6 +103,7 @@ const REMOVE: &[&str] = &[
     "take out",
     "get rid of",
     "lose",
+    "kill",
     "no",
     "without",
     "clear",
@@ -248,6 +249,8 @@ fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
         &[
             "reverse",
             "backwards",
+            "flip the order",
+            "flip it",
             "倒序",
             "反转",
             "颠倒",
@@ -297,7 +300,16 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
     if has(
         low,
         &[
-            "swap", "switch", "exchange", "trade", "交换", "互换", "对调",
+            "swap",
+            "switch",
+            "exchange",
+            "trade",
+            "交换",
+            "互换",
+            "对调",
+            "调换",
+            "换一下",
+            "换位置",
         ],
     ) {
         let mut it = sels.into_iter().map(|(_, s)| s);
@@ -491,11 +503,20 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
             let t = ["and ", "& "].iter().find_map(|w| t.strip_prefix(w));
             t.is_some_and(|t| {
                 let t = t.trim_start().trim_start_matches("the ").trim_start();
-                ORDINALS
+                let at = low.len() - t.len();
+                // "3rd": a number and its suffix
+                let nth = num_starting(&nums, at)
+                    .filter(|n| {
+                        ["st", "nd", "rd", "th"]
+                            .iter()
+                            .any(|x| starts_word(&low[n.end..], x))
+                    })
+                    .is_some_and(|n| noun_next(n.end + 2));
+                nth || ORDINALS
                     .iter()
                     .map(|(w, _)| *w)
                     .chain(["last"])
-                    .any(|w| starts_word(t, w) && noun_next(low.len() - t.len() + w.len()))
+                    .any(|w| starts_word(t, w) && noun_next(at + w.len()))
             })
         }
     };
@@ -726,7 +747,24 @@ fn text_after(
     let rest = low[at..].trim_start();
     let from = at + (low.len() - at - rest.len());
     let intro = [
-        ":", "：", "is", "to", "of", "=", "-", "是", "为", "改成", "改为", "设为", "写", "叫",
+        ":",
+        "：",
+        "should be",
+        "will be",
+        "to be",
+        "be",
+        "is",
+        "to",
+        "of",
+        "=",
+        "-",
+        "是",
+        "为",
+        "改成",
+        "改为",
+        "设为",
+        "写",
+        "叫",
     ]
     .iter()
     .find(|w| starts_word(rest, w))
