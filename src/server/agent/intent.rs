@@ -148,7 +148,6 @@ const TRANSITION_WORDS: &[&str] = &[
     "dissolve",
     "转场",
     "过渡",
-    "切换",
     "淡入淡出",
     "交叉淡化",
     "擦除",
@@ -193,12 +192,47 @@ const MUSIC_WORDS: &[&str] = &[
 ];
 const VOLUME_WORDS: &[&str] = &["volume", "loudness", "level", "音量"];
 
-/// Read a message.
+/// Read a message (the edits only; the parser tests read this).
+#[cfg(test)]
 pub fn parse(msg: &str) -> Vec<Edit> {
+    parse_all(msg).0
+}
+
+/// Words that ask for nothing: a clause of only these is not a wish.
+const FILLER: &[&str] = &[
+    "please", "pls", "plz", "thanks", "thank", "you", "thx", "ok", "okay", "hi", "hey", "and",
+    "also", "but", "then", "so", "now", "too", "just", "that", "it", "all", "cool", "great",
+    "nice", "谢谢", "请", "好的", "好", "麻烦", "了", "哦", "吧", "啊", "呢", "嗯",
+];
+
+fn filler(clause: &str) -> bool {
+    let low = clause.to_ascii_lowercase();
+    let mut rest = low.as_str();
+    // Chinese filler has no spaces: strip known words from the front.
+    loop {
+        rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+        if rest.is_empty() {
+            return true;
+        }
+        let Some(w) = FILLER.iter().find(|w| starts_word(rest, w)) else {
+            return false;
+        };
+        rest = &rest[w.len()..];
+    }
+}
+
+/// Read a message: the edits, and the clauses that ask for something not
+/// understood (said back to the user, never silently dropped).
+pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
     let (text, quotes) = words::unquote(msg);
     let mut edits: Vec<Edit> = Vec::new();
+    let mut unread = Vec::new();
     for clause in words::clauses(&text) {
-        for e in clause_edits(clause, &quotes) {
+        let found = clause_edits(clause, &quotes);
+        if found.is_empty() && !filler(clause) && unsupported(clause).is_empty() {
+            unread.push(words::requote(clause, &quotes));
+        }
+        for e in found {
             if !edits.contains(&e) {
                 edits.push(e);
             }
@@ -218,7 +252,7 @@ pub fn parse(msg: &str) -> Vec<Edit> {
     if precise {
         edits.retain(|e| *e != Edit::Music);
     }
-    edits
+    (edits, unread)
 }
 
 fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
@@ -927,6 +961,9 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
         low,
         &[
             "slower",
+            "too fast",
+            "too quick",
+            "太快",
             "slow down",
             "slow it down",
             "longer",
@@ -947,6 +984,9 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
         low,
         &[
             "faster",
+            "too slow",
+            "drags",
+            "太慢",
             "speed up",
             "speed it up",
             "quicker",

@@ -59,7 +59,7 @@ impl Turn {
 /// Decide what the agent does with a message.
 pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     let lang = Lang::of(msg);
-    let edits = intent::parse(msg);
+    let (edits, unread) = intent::parse_all(msg);
     let mut t = TurnBuilder {
         steps: Vec::new(),
         cost: 0.0,
@@ -80,6 +80,15 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     }
     if !edits.is_empty() && !cannot.is_empty() {
         t.say(&format!(" {cannot}"));
+    }
+    // Never drop a wish without saying so.
+    if !edits.is_empty() && !edits.contains(&Edit::Undo) {
+        for u in unread {
+            t.say(&lang.pick(
+                format!(" I didn't understand \"{u}\", so I left that part out."),
+                format!(" 没看懂“{u}”，这部分没有改。"),
+            ));
+        }
     }
     Turn {
         steps: t.steps,

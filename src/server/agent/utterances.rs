@@ -239,6 +239,9 @@ fn check(row: &Row) -> Option<String> {
     if had_video && !row.want.is_empty() && reply.contains("already uses") {
         why.push("reply has an unrelated sentence".into());
     }
+    if row.says.is_empty() && (reply.contains("didn't understand") || reply.contains("没看懂")) {
+        why.push("a clause was not understood".into());
+    }
     if reply.matches("runs").count() + reply.matches("总长").count() > 1 {
         why.push("reply states the length twice".into());
     }
@@ -616,6 +619,9 @@ fn rows() -> Vec<Row> {
         ),
         r(V(3), "can u make it slower", vec![Secs(5.3)]),
         r(V(3), "way too fast, slow it down", vec![Secs(5.3)]),
+        r(V(3), "it's too slow", vec![Secs(2.3)]),
+        r(V(3), "太快了", vec![Secs(5.3)]),
+        r(V(3), "照片切换太慢了", vec![Secs(2.3)]),
         r(V(3), "transitions 1s", vec![TransMs(1000)]),
         r(
             V(3),
@@ -700,6 +706,33 @@ fn rows() -> Vec<Row> {
         ),
         r(U(3), "照片别动来动去", vec![Kb(false)]),
         r(U(4), "把海边.jpg去掉", vec![Order(&[1, 3, 4])]),
+        // ---- one wish not understood: said, not dropped ----
+        rs(
+            V(3),
+            "wipe transitions, make it sparkle",
+            vec![Kind(T::Wipe)],
+            &["make it sparkle"],
+        ),
+        rs(
+            V(3),
+            "calm music then make it pop more",
+            vec![Gen(Mood::Calm)],
+            &["make it pop more"],
+        ),
+        rs(
+            V(3),
+            "竖屏，加点魔法",
+            vec![Aspect(A::Portrait)],
+            &["加点魔法"],
+        ),
+        rs(
+            V(3),
+            "2 seconds per photo, add a logo",
+            vec![Secs(2.0)],
+            &["logo"],
+        ),
+        rs(V(3), "方形，加水印", vec![Aspect(A::Square)], &["水印"]),
+        r(V(3), "square please, thanks!", vec![Aspect(A::Square)]),
         // ---- out of scope ----
         oos(V(3), "add my logo in the corner", "logo"),
         oos(V(3), "4K 60 fps please", "4K"),
