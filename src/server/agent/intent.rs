@@ -723,6 +723,7 @@ const CLOSING_KEYS: &[&str] = &[
 /// Title and closing text; returns where the clause's other wishes end.
 fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usize {
     let mut cut = low.len();
+    let removes = find_any(low, REMOVE);
     // "closing title" is the closing text, not the title.
     let closing_at = find_any(low, CLOSING_KEYS);
     let title_at: Vec<_> = find_any(low, TITLE_KEYS)
@@ -758,7 +759,7 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
                     cut = cut.min(ks);
                 }
             }
-            None if near_before(low, REMOVE, ks, 12) || off_after(low, ke) => out.push(remove),
+            None if near_before(&removes, ks, 12) || off_after(low, ke) => out.push(remove),
             None => {}
         }
     }
@@ -825,8 +826,11 @@ fn quote_before(low: &str, at: usize, quotes: &[String]) -> Option<(String, bool
 }
 
 /// Whether one of `kws` ends at most `max` bytes before `at`.
-fn near_before(low: &str, kws: &[&str], at: usize, max: usize) -> bool {
-    find_any(low, kws)
+/// `spans` are `find_any`'s, found once per clause: only the few that
+/// start just before `at` are looked at, so a long clause stays linear.
+fn near_before(spans: &[(usize, usize)], at: usize, max: usize) -> bool {
+    let i = spans.partition_point(|s| s.0 < at);
+    spans[i.saturating_sub(8)..i]
         .iter()
         .any(|&(_, e)| e <= at && at - e <= max)
 }
@@ -854,10 +858,12 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "直接切换",
             "硬切",
         ],
-    ) || find_any(low, &["transition", "transitions", "转场", "过渡"])
-        .iter()
-        .any(|&(s, _)| near_before(low, REMOVE, s, 12))
-    {
+    ) || {
+        let removes = find_any(low, REMOVE);
+        find_any(low, &["transition", "transitions", "转场", "过渡"])
+            .iter()
+            .any(|&(s, _)| near_before(&removes, s, 12))
+    } {
         Some(TransitionKind::None)
     } else if has(
         low,
@@ -1075,9 +1081,10 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
     let music_at = find_any(low, MUSIC_WORDS);
     let about_music = !music_at.is_empty();
     let mute = has(low, &["mute", "silent", "silence", "静音"]);
+    let removes = find_any(low, REMOVE);
     let removed = music_at
         .iter()
-        .any(|&(s, e)| near_before(low, REMOVE, s, 12) || off_after(low, e));
+        .any(|&(s, e)| near_before(&removes, s, 12) || off_after(low, e));
     if mute || removed {
         out.push(Edit::NoMusic);
         return;
@@ -1121,7 +1128,9 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
     let turned_up = turned && has(low, &["up"]);
     let turned_down = turned && has(low, &["down"]);
     let pct = percents(low);
-    let durs = durations(low);
+    // A set: a lookup per number keeps a long clause linear.
+    let dur_starts: std::collections::HashSet<usize> =
+        durations(low).iter().map(|d| d.start).collect();
     let level = pct
         .first()
         .filter(|_| about_music || !vol_at.is_empty())
@@ -1130,7 +1139,7 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
             let v = vol_at.first()?;
             numbers(low)
                 .into_iter()
-                .filter(|n| !durs.iter().any(|d| d.start == n.start))
+                .filter(|n| !dur_starts.contains(&n.start))
                 .filter(|n| gap(*v, (n.start, n.end)) <= 12)
                 .min_by_key(|n| gap(*v, (n.start, n.end)))
         });

@@ -765,3 +765,25 @@ fn every_utterance_changes_exactly_what_it_asks() {
     );
     assert!(rows.len() >= 150, "{} rows", rows.len());
 }
+
+/// The longest message the client sends (20,000 characters), written to
+/// hit every keyword search at once, one clause: planning stays linear.
+#[test]
+fn a_long_message_of_keywords_is_planned_quickly() {
+    for unit in [
+        "no transitions no music remove the title ",
+        "move photo 2 to the front and use a wipe ",
+        "the first and last pics 2nd and 3rd photos ",
+        "把海边.jpg去掉和第二张再不要转场",
+        "logo 4k fps filter vintage filter ",
+        "calm music with wipe transitions and a title ",
+        "volume 5 seconds per photo 7 ",
+    ] {
+        let msg = unit.repeat(20_000 / unit.len());
+        let (mut s, _) = start(St::M(4, 60));
+        let t0 = std::time::Instant::now();
+        plan_turn(&mut s, &msg, "e-1");
+        let took = t0.elapsed();
+        assert!(took.as_secs_f64() < 2.0, "{unit:?}: {took:?}");
+    }
+}
