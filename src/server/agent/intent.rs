@@ -751,10 +751,13 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
         };
         let ke = keys.iter().map(|k| k.1).max().unwrap_or(ke);
         let direct = DIRECT_KEYS.iter().any(|k| low[..ke].ends_with(k));
-        match text_after(clause, low, ke, quotes, direct).or_else(|| quote_before(low, ks, quotes))
+        let mut more = Vec::new();
+        match text_after(clause, low, ke, quotes, direct, &mut more)
+            .or_else(|| quote_before(low, ks, quotes))
         {
             Some((t, quoted)) => {
                 out.push(set(t));
+                out.extend(more);
                 if !quoted {
                     cut = cut.min(ks);
                 }
@@ -775,6 +778,7 @@ fn text_after(
     at: usize,
     quotes: &[String],
     direct: bool,
+    more: &mut Vec<Edit>,
 ) -> Option<(String, bool)> {
     if let Some((_, _, n)) = quote_marks(low).into_iter().find(|(s, _, _)| *s >= at) {
         return quotes.get(n).map(|q| (q.clone(), true));
@@ -804,8 +808,30 @@ fn text_after(
     .iter()
     .find(|w| starts_word(rest, w))
     .or(direct.then_some(&""))?;
+    // "name it Summer 2026 and use a wipe": the text ends at an "and"
+    // followed by another wish ("title: Salt and Pepper" keeps its "and").
+    // Only the first few are tried, so a long clause stays linear.
+    let body = from + intro.len();
+    let mut end = clause.len();
+    // "call it Tom and Jerry and make it square": the part up to the next
+    // "and" must be a wish itself.
+    // Titles are short: a long rest is not searched (nor re-read per
+    // title key, which would make a long clause quadratic).
+    let ands: Vec<_> = if clause.len() - body <= 200 {
+        find_all(&low[body..], "and").into_iter().take(4).collect()
+    } else {
+        Vec::new()
+    };
+    for (i, &(a, b)) in ands.iter().enumerate() {
+        let next = ands.get(i + 1).map_or(clause.len(), |n| body + n.0);
+        if !clause_edits(&clause[body + b..next], quotes).is_empty() {
+            end = body + a;
+            more.extend(clause_edits(&clause[body + b..], quotes));
+            break;
+        }
+    }
     // The text keeps its "!" and "?": "title: Wow!".
-    let t = clause[from + intro.len()..]
+    let t = clause[body..end]
         .trim()
         .trim_end_matches(['.', '。'])
         .trim();

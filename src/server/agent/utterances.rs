@@ -706,6 +706,96 @@ fn rows() -> Vec<Row> {
         ),
         r(U(3), "照片别动来动去", vec![Kb(false)]),
         r(U(4), "把海边.jpg去掉", vec![Order(&[1, 3, 4])]),
+        // ---- more several-wish messages ----
+        r(
+            V(4),
+            "remove photo 2, then fade through black",
+            vec![Order(&[1, 3, 4]), Kind(T::FadeBlack)],
+        ),
+        r(
+            V(4),
+            "put the last photo first, and no zoom",
+            vec![Order(&[4, 1, 2, 3]), Kb(false)],
+        ),
+        r(
+            V(4),
+            "swap photos 1 and 4 and use slide transitions",
+            vec![Order(&[4, 2, 3, 1]), Kind(T::Slide)],
+        ),
+        r(
+            V(3),
+            "title: Rome; closing text: Ciao!",
+            vec![Title("Rome"), Closing("Ciao!")],
+        ),
+        r(
+            V(3),
+            "upbeat music, vertical, 720p",
+            vec![Gen(Mood::Upbeat), Aspect(A::Portrait), Res(720)],
+        ),
+        r(
+            V(4),
+            "make the whole video 20 seconds and use a wipe",
+            vec![Total(20.0), Kind(T::Wipe)],
+        ),
+        r(
+            M(3, 60),
+            "turn it up and make it square",
+            vec![Vol(80), Aspect(A::Square)],
+        ),
+        r(
+            V(3),
+            "reverse the order and name it Backwards",
+            vec![Order(&[3, 2, 1]), Title("Backwards")],
+        ),
+        r(
+            V(4),
+            "删除第一张，然后每张照片4秒",
+            vec![Order(&[2, 3, 4]), Secs(4.0)],
+        ),
+        r(
+            V(3),
+            "标题：东京，片尾：再见，方形",
+            vec![Title("东京"), Closing("再见"), Aspect(A::Square)],
+        ),
+        r(
+            V(3),
+            "不要缩放，另外转场用擦除",
+            vec![Kb(false), Kind(T::Wipe)],
+        ),
+        r(
+            M(3, 60),
+            "音乐太吵了，还有照片别动",
+            vec![Vol(40), Kb(false)],
+        ),
+        r(
+            U(3),
+            "name it Summer 2026 and use a wipe",
+            vec![Title("Summer 2026"), Kind(T::Wipe)],
+        ),
+        r(
+            U(4),
+            "move the last photo to the front and use a wipe",
+            vec![Order(&[4, 1, 2, 3]), Kind(T::Wipe)],
+        ),
+        r(U(3), "片尾：谢谢", vec![Closing("谢谢")]),
+        r(
+            V(3),
+            "title: Salt and Pepper",
+            vec![Title("Salt and Pepper")],
+        ),
+        r(
+            V(3),
+            "call it Tom and Jerry and make it square",
+            vec![Title("Tom and Jerry"), Aspect(A::Square)],
+        ),
+        r(
+            V(3),
+            "title: Iceland and closing text: Bye",
+            vec![Title("Iceland"), Closing("Bye")],
+        ),
+        r(U(3), "竖屏", vec![Aspect(A::Portrait)]),
+        r(U(3), "no transitions", vec![Kind(T::None)]),
+        r(U(3), "calm music", vec![Gen(Mood::Calm)]),
         // ---- one wish not understood: said, not dropped ----
         rs(
             V(3),
@@ -778,6 +868,7 @@ fn a_long_message_of_keywords_is_planned_quickly() {
         "logo 4k fps filter vintage filter ",
         "calm music with wipe transitions and a title ",
         "volume 5 seconds per photo 7 ",
+        "title: a and title: b and name it c and ",
     ] {
         let msg = unit.repeat(20_000 / unit.len());
         let (mut s, _) = start(St::M(4, 60));
