@@ -1403,7 +1403,19 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
         "我能做的最高清晰度是1080p（说“1080p”）",
     ),
     (
-        &["fps", "frame rate", "framerate", "frames per second", "帧率"],
+        &[
+            "fps",
+            "24fps",
+            "25fps",
+            "30fps",
+            "50fps",
+            "60fps",
+            "120fps",
+            "frame rate",
+            "framerate",
+            "frames per second",
+            "帧率",
+        ],
         "the frame rate is fixed; I can change the pacing instead (\"2 seconds per photo\", \"faster\")",
         "帧率是固定的；我可以改节奏（“每张照片2秒”“快一点”）",
     ),
@@ -1417,6 +1429,7 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
             "voiceover",
             "voice over",
             "narration",
+            "字幕",
             "配音",
             "旁白",
         ],
@@ -1453,7 +1466,9 @@ pub fn unsupported(msg: &str) -> Vec<(String, &'static str, &'static str)> {
     let low = msg.to_ascii_lowercase();
     let mut out: Vec<(usize, String, &'static str, &'static str)> = Vec::new();
     for (kws, en, zh) in OUT_OF_SCOPE {
-        let found = find_any(&low, kws);
+        let mut found = find_any(&low, kws);
+        // 结尾字幕 is the closing text.
+        found.retain(|&(s, _)| !(low[..s].ends_with("结尾") || low[..s].ends_with("片尾")));
         let Some(&(s, mut e)) = found.first() else {
             continue;
         };
