@@ -166,6 +166,10 @@ impl Editor<'_> {
     /// Said when the text is set, not discovered after a render: this
     /// machine has no font for it (Chinese, Japanese, Korean).
     fn font_warning(&mut self, text: &str) {
+        // Once a turn: a title and a closing text need the same font.
+        if self.warned {
+            return;
+        }
         if let crate::server::render::fonts::FontChoice::Missing { warning } =
             crate::server::render::fonts::font_for(text)
         {
@@ -235,7 +239,7 @@ impl Editor<'_> {
                     "Transitions are now {} so each photo is seen on its own for a moment (a transition lasts at most half a photo).",
                     seconds(Lang::En, t)
                 ),
-                format!("转场缩短为{}，让每张照片都能单独停留片刻（转场最长为照片时长的一半）。", secs(t)),
+                format!("转场缩短为{}，让每张照片都能单独停留片刻（转场最长为照片时长的一半）。", seconds(Lang::Zh, t)),
             );
         }
         let lang = self.lang;
@@ -363,6 +367,14 @@ impl Editor<'_> {
         let (ms, clamped) = self.set_photo_ms(round_ms(p));
         let d = self.s.duration_ms();
         self.told_length = true;
+        if self.made && !clamped {
+            // The first line ("Your raw video is ready: …") gives the length.
+            self.say(
+                format!("Each photo now stays {}.", seconds(Lang::En, ms)),
+                format!("每张照片现在停留{}。", seconds(Lang::Zh, ms)),
+            );
+            return;
+        }
         let note = if clamped {
             self.lang.pick(
                 format!(

@@ -242,7 +242,13 @@ fn check(row: &Row) -> Option<String> {
     if row.says.is_empty() && (reply.contains("didn't understand") || reply.contains("没看懂")) {
         why.push("a clause was not understood".into());
     }
-    if reply.matches("runs").count() + reply.matches("总长").count() > 1 {
+    let lengths = ["runs", "is ready:", "总长", "原始视频已生成"];
+    if lengths
+        .iter()
+        .map(|w| reply.matches(w).count())
+        .sum::<usize>()
+        > 1
+    {
         why.push("reply states the length twice".into());
     }
     if is_zh(row.msg) {
@@ -401,6 +407,16 @@ fn rows() -> Vec<Row> {
         r(V(4), "整个视频做成三十秒", vec![Total(30.0)]),
         r(U(4), "make the whole video 20 seconds", vec![Total(20.0)]),
         r(U(4), "总长20秒", vec![Total(20.0)]),
+        r(
+            V(3),
+            "标题：东京，片尾：再见",
+            vec![Title("东京"), Closing("再见")],
+        ),
+        r(
+            V(3),
+            "转场两秒，每张照片三秒",
+            vec![TransMs(1500), Secs(3.0)],
+        ),
         // ---- relative pacing ----
         r(V(3), "slower", vec![Secs(5.3)]),
         r(V(3), "a bit slower please", vec![Secs(5.3)]),
