@@ -225,6 +225,8 @@ fn filler(clause: &str) -> bool {
 /// understood (said back to the user, never silently dropped).
 pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
     let (text, quotes) = words::unquote(msg);
+    // Outside quotes only: a quoted title is kept as typed.
+    let text = words::fix_typos(&text);
     let mut edits: Vec<Edit> = Vec::new();
     let mut unread = Vec::new();
     for clause in words::clauses(&text) {

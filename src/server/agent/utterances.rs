@@ -722,6 +722,19 @@ fn rows() -> Vec<Row> {
         ),
         r(U(3), "照片别动来动去", vec![Kb(false)]),
         r(U(4), "把海边.jpg去掉", vec![Order(&[1, 3, 4])]),
+        // ---- typos and more units ----
+        r(V(3), "no transtions", vec![Kind(T::None)]),
+        r(V(3), "wipe transitons", vec![Kind(T::Wipe)]),
+        r(V(3), "add calm muisc", vec![Gen(Mood::Calm)]),
+        r(V(3), "2 secnds per photo", vec![Secs(2.0)]),
+        r(V(3), "3 sec per foto", vec![Secs(3.0)]),
+        r(V(3), "titel: Summer", vec![Title("Summer")]),
+        r(V(3), "make it a minute long", vec![Total(60.0)]),
+        r(V(4), "half a minute in total", vec![Total(30.0)]),
+        r(V(4), "整个视频一分钟", vec![Total(60.0)]),
+        r(V(3), "每张照片五秒钟", vec![Secs(5.0)]),
+        r(V(3), "title: “Our Trip”", vec![Title("Our Trip")]),
+        r(V(3), "verticle please", vec![Aspect(A::Portrait)]),
         // ---- more several-wish messages ----
         r(
             V(4),

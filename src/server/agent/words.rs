@@ -180,6 +180,66 @@ pub fn clauses(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Common misspellings of the words the parser looks for, and the word
+/// meant. Only words nobody means as typed, so a title is not "corrected".
+const TYPOS: &[(&str, &str)] = &[
+    ("transtions", "transitions"),
+    ("transitons", "transitions"),
+    ("trasitions", "transitions"),
+    ("tranistions", "transitions"),
+    ("transistions", "transitions"),
+    ("transtion", "transition"),
+    ("transiton", "transition"),
+    ("muisc", "music"),
+    ("msuic", "music"),
+    ("musci", "music"),
+    ("musik", "music"),
+    ("secnds", "seconds"),
+    ("secods", "seconds"),
+    ("seonds", "seconds"),
+    ("seconsd", "seconds"),
+    ("secodns", "seconds"),
+    ("titel", "title"),
+    ("tittle", "title"),
+    ("verticle", "vertical"),
+    ("vertial", "vertical"),
+    ("horizonal", "horizontal"),
+    ("pitcure", "picture"),
+    ("picutre", "picture"),
+    ("vidoe", "video"),
+    ("viedo", "video"),
+    ("slideshwo", "slideshow"),
+    ("quiter", "quieter"),
+    ("volumn", "volume"),
+    ("volum", "volume"),
+    ("revers", "reverse"),
+];
+
+/// `text` with misspelt keywords (ASCII words, any case) replaced by the
+/// word meant; one pass.
+pub fn fix_typos(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let low = word.to_ascii_lowercase();
+        match TYPOS.iter().find(|(t, _)| *t == low) {
+            Some((_, fix)) => out.push_str(fix),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Where `kw` occurs in `low` as a whole word: an ASCII end of the keyword
 /// must not touch another ASCII letter or digit (so "soft" is not found in
 /// "softer"); Chinese keywords match anywhere.
@@ -433,6 +493,11 @@ pub fn durations(low: &str) -> Vec<Dur> {
         let trimmed = rest.trim_start();
         let skip = rest.len() - trimmed.len();
         let unit = [
+            ("minutes", 60.0),
+            ("minute", 60.0),
+            ("mins", 60.0),
+            ("min", 60.0),
+            ("分钟", 60.0),
             ("milliseconds", 0.001),
             ("millisecond", 0.001),
             ("ms", 0.001),
@@ -466,13 +531,30 @@ pub fn durations(low: &str) -> Vec<Dur> {
             });
         }
     }
-    for (i, j) in find_all(low, "半秒") {
-        if !out.iter().any(|d| d.start <= i && i < d.end) {
-            out.push(Dur {
-                start: i,
-                end: j,
-                secs: 0.5,
-            });
+    // Spans without a number before them ("half a minute", "a minute",
+    // 半秒); the longest phrase first, so "half a minute" is not also "a
+    // minute". Kept sorted, so the overlap check is a binary search.
+    out.sort_by_key(|d| d.start);
+    for (phrase, secs) in [
+        ("half a minute", 30.0),
+        ("a minute and a half", 90.0),
+        ("a minute", 60.0),
+        ("半分钟", 30.0),
+        ("半秒", 0.5),
+    ] {
+        for (i, j) in find_all(low, phrase) {
+            let k = out.partition_point(|d| d.start <= i);
+            let inside = k > 0 && i < out[k - 1].end || out.get(k).is_some_and(|d| d.start < j);
+            if !inside {
+                out.insert(
+                    k,
+                    Dur {
+                        start: i,
+                        end: j,
+                        secs,
+                    },
+                );
+            }
         }
     }
     out.sort_by_key(|d| d.start);
