@@ -6,7 +6,12 @@
 //! read for each kind of wish, so "make a video with calm music, 2 seconds
 //! per photo, title 'Iceland 2026'" is four edits. A number belongs to the
 //! nearest keyword in its clause ("2 seconds per photo and 1 second
-//! transitions").
+//! transitions"). A clause that moves, swaps or removes photos is also
+//! read, part by part ("and", 和, 并), for other wishes; an unquoted title
+//! ends at an "and" that starts another wish. Relative wishes stay
+//! relative ("too quiet", "bump up the music" → `Louder`, never "add
+//! music"). Every search is done once per clause and looked up by
+//! position, so a 20,000-character message is planned in linear time.
 
 use super::words::{self, durations, find_all, find_any, gap, has, numbers, percents, quote_marks};
 use crate::server::slideshow::{Aspect, Mood, TransitionKind};

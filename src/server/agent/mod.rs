@@ -9,6 +9,14 @@
 //! response, and the final aggregate. Title edits answer with tool events
 //! only, as about one edit in three does on the real backend.
 //!
+//! Every wish in a message is applied and answered with its own line; a
+//! clause that is not understood gets a line saying so
+//! ([`intent::parse_all`]), and a request out of scope (a logo, 4K, a
+//! frame rate, subtitles, filters…) gets a line naming it in the user's
+//! words with the nearest thing the agent can do. An edit before there is
+//! a video makes the video first. `utterances.rs` holds the whole-turn
+//! table that checks each of these on the draft itself.
+//!
 //! The draft stays the one source of truth: each turn reads it with
 //! `Slideshow::from_draft` and writes `to_draft()` back; the drafts before
 //! each change are kept in the session's history for "undo".
