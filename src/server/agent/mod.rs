@@ -3,7 +3,7 @@
 //! A turn is a list of [`Frame`]s written to the SSE body one by one. Tests
 //! queue exact scripts through `/__control/script` (partials + aggregate,
 //! tools only, heartbeats, drops, CJK split across writes…); without one,
-//! [`plan_turn`] reads the message ([`intent::parse`]), edits the session's
+//! [`plan_turn`] reads the message ([`intent::parse_all`]), edits the session's
 //! draft through the slideshow model ([`apply::apply`]) and answers the way
 //! the cloud agent would: partial text, an `edit_draft` function call and
 //! response, and the final aggregate. Title edits answer with tool events
