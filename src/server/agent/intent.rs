@@ -982,8 +982,14 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             nearest(&per_photo, d),
             nearest(&total, d),
         );
+        // "make it 20 seconds", "about 45 seconds": with no word saying
+        // what lasts that long, a length no one wants per photo (10 s or
+        // more) is the whole video's.
+        let bare = t == usize::MAX && p == usize::MAX && v == usize::MAX;
         // Ties go to the photo: "each photo 2 seconds with fades".
-        let e = if t < p && t < v {
+        let e = if bare && d.secs >= 10.0 {
+            Edit::TotalSeconds(d.secs)
+        } else if t < p && t < v {
             Edit::TransitionSeconds(d.secs)
         } else if v < p && v < t {
             Edit::TotalSeconds(d.secs)
