@@ -194,7 +194,8 @@ impl Editor<'_> {
         match e {
             Edit::Make => self.make(),
             Edit::PhotoSeconds(s) => self.photo_seconds(*s),
-            Edit::TotalSeconds(s) => self.total_seconds(*s),
+            Edit::TotalSeconds(s) => self.total_seconds(*s, false),
+            Edit::TotalAtMost(s) => self.total_seconds(*s, true),
             Edit::Slower => self.stretch_photos(STEP),
             Edit::Faster => self.stretch_photos(1.0 / STEP),
             Edit::Transition(k) => self.transition(*k),
@@ -352,7 +353,8 @@ impl Editor<'_> {
         );
     }
 
-    fn total_seconds(&mut self, s: f64) {
+    /// `at_most`: never longer than `s` (photo lengths rounded down).
+    fn total_seconds(&mut self, s: f64, at_most: bool) {
         let n = self.s.photos.len() as f64;
         let total = s * 1000.0;
         let t = match self.s.transition.kind {
@@ -364,7 +366,12 @@ impl Editor<'_> {
         if t > p / 2.0 {
             p = 2.0 * total / (n + 1.0);
         }
-        let (ms, clamped) = self.set_photo_ms(round_ms(p));
+        let p = if at_most {
+            (p / 100.0).floor() * 100.0
+        } else {
+            round_ms(p) as f64
+        };
+        let (ms, clamped) = self.set_photo_ms(p as u64);
         let d = self.s.duration_ms();
         self.told_length = true;
         if self.made && !clamped {

@@ -25,6 +25,9 @@ pub enum Edit {
     PhotoSeconds(f64),
     /// The whole video lasts about this many seconds.
     TotalSeconds(f64),
+    /// The whole video lasts at most this many seconds ("under 30
+    /// seconds", 30秒以内).
+    TotalAtMost(f64),
     Slower,
     Faster,
     Transition(TransitionKind),
@@ -976,6 +979,22 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             .min()
             .unwrap_or(usize::MAX)
     };
+    let at_most = has(
+        low,
+        &[
+            "under",
+            "at most",
+            "no more than",
+            "no longer than",
+            "max",
+            "maximum",
+            "less than",
+            "不超过",
+            "以内",
+            "之内",
+            "最多",
+        ],
+    );
     for d in &durs {
         let (t, p, v) = (
             nearest(&trans, d),
@@ -987,7 +1006,9 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
         // more) is the whole video's.
         let bare = t == usize::MAX && p == usize::MAX && v == usize::MAX;
         // Ties go to the photo: "each photo 2 seconds with fades".
-        let e = if bare && d.secs >= 10.0 {
+        let e = if (bare && d.secs >= 10.0 || v < p && v < t) && at_most {
+            Edit::TotalAtMost(d.secs)
+        } else if bare && d.secs >= 10.0 {
             Edit::TotalSeconds(d.secs)
         } else if t < p && t < v {
             Edit::TransitionSeconds(d.secs)
