@@ -203,7 +203,7 @@ pub static COMMANDS: &[CommandInfo] = &[
         name: "play",
         aliases: &["watch"],
         usage: "/play",
-        summary: "Watch the video you just exported, in your system's player",
+        summary: "Watch the video you just exported",
         example: "/play",
     },
 ];

@@ -304,7 +304,7 @@ fn help_lists_the_commands_with_examples() {
     r.ok();
     assert_eq!(r.stderr, "");
     let commands: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("  /")).collect();
-    assert_eq!(commands.len(), 9, "{}", r.stdout);
+    assert_eq!(commands.len(), 10, "{}", r.stdout);
     for l in &commands {
         assert_eq!(l.matches(" e.g. ").count(), 1, "one example: {l}");
     }
