@@ -683,23 +683,10 @@ fn file_names(low: &str) -> Vec<(usize, usize)> {
 
 // ---- title and closing text ----
 
+/// Keys the title follows after a colon or "to": "title: …", "change the
+/// heading to …". [`DIRECT_KEYS`] name it too.
 const TITLE_KEYS: &[&str] = &[
-    "title",
-    "titled",
-    "called",
-    "named",
-    "call it",
-    "name it",
-    "call the video",
-    "name the video",
-    "call the slideshow",
-    "name the slideshow",
-    "heading",
-    "headline",
-    "caption",
-    "标题",
-    "片名",
-    "题目",
+    "title", "heading", "headline", "caption", "标题", "片名", "题目",
 ];
 /// Keys the text follows directly: "name it Summer 2026".
 const DIRECT_KEYS: &[&str] = &[
@@ -736,7 +723,10 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
     let removes = find_any(low, REMOVE);
     // "closing title" is the closing text, not the title.
     let closing_at = find_any(low, CLOSING_KEYS);
-    let title_at: Vec<_> = find_any(low, TITLE_KEYS)
+    let mut title_at = find_any(low, TITLE_KEYS);
+    title_at.extend(find_any(low, DIRECT_KEYS));
+    title_at.sort_unstable();
+    let title_at: Vec<_> = title_at
         .into_iter()
         .filter(|t| {
             // Only the closing keys next to it can touch it (both lists are

@@ -356,7 +356,7 @@ fn numbers_quotes_and_languages() {
 
 // ---- applying ----
 
-fn media(names: &[&str]) -> Vec<Media> {
+pub(super) fn media(names: &[&str]) -> Vec<Media> {
     names
         .iter()
         .enumerate()
@@ -531,7 +531,7 @@ fn music_is_generated_or_the_upload_and_honestly_named() {
 
 // ---- whole turns ----
 
-fn session(files: &[&str]) -> Session {
+pub(super) fn session(files: &[&str]) -> Session {
     Session {
         id: "s".into(),
         task_id: "t".into(),

@@ -6,14 +6,12 @@
 //! value, so an edit nobody asked for fails the row. Out-of-scope rows
 //! assert an unchanged draft and a reply that names the request.
 
-use serde_json::json;
-
 use super::plan_turn;
 use super::Step;
 use crate::server::slideshow::{
     Aspect as A, Mood, Music, MusicSource, Slideshow, TransitionKind as T,
 };
-use crate::server::world::{Media, Session};
+use crate::server::world::Session;
 
 /// The photos a project starts with, in upload order.
 const NAMES: &[&str] = &[
@@ -93,34 +91,8 @@ fn oos(st: St, msg: &'static str, names: &'static str) -> Row {
     rs(st, msg, vec![], &[names])
 }
 
-fn media(n: usize) -> Vec<Media> {
-    NAMES[..n]
-        .iter()
-        .enumerate()
-        .map(|(i, name)| Media {
-            name: name.to_string(),
-            kind: "image".into(),
-            size: 100,
-            path: None,
-            url: None,
-            file_id: format!("f{i}"),
-            exposure: None,
-        })
-        .collect()
-}
-
 fn session(n: usize) -> Session {
-    Session {
-        id: "s".into(),
-        task_id: "t".into(),
-        bind_id: "b".into(),
-        owner: "u".into(),
-        language: "en".into(),
-        draft: json!({"t": [], "d": 0}),
-        media: media(n),
-        generated: Vec::new(),
-        history: Vec::new(),
-    }
+    super::tests::session(&NAMES[..n])
 }
 
 /// The session a row starts from, and the slideshow its change applies
