@@ -214,7 +214,7 @@ proptest! {
     /// Any JSON answer reads as success, failure or nothing; never a panic.
     #[test]
     fn any_answer_body_reads_without_panic(v in json_value()) {
-        let _ = Reading::of(v.clone());
+        let _ = Reading::of(&v);
         let _ = RenderStatus::from_value(&v);
         let _ = UploadedMedia::list_from(&v);
         let _ = img2yt::timeline::parse_draft(&v);

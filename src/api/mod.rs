@@ -550,7 +550,7 @@ impl Client {
         if status.is_success() {
             // Any shape the document allows: enveloped or not, the payload
             // in `data` or at the top.
-            let reading = json.clone().and_then(Reading::of);
+            let reading = json.as_ref().and_then(Reading::of);
             self.hooks.debug(&format!(
                 "← {status}{}",
                 match &reading {

@@ -29,7 +29,9 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(600);
 const TURN_LIMIT: Duration = Duration::from_secs(900);
 const RECOVERY_WAITS: [u64; 5] = [30, 60, 60, 60, 60];
 
-const DROPPED: &str = "The connection to the editor dropped. Checking whether your edit went through (nothing is sent again)…";
+const DROPPED: &str = "The connection to the editor dropped.";
+/// What follows every reason a reply ended early: the recovery.
+const CHECKING: &str = "Checking whether your edit went through (nothing is sent again)…";
 
 /// What a turn did, for the REPL and `make`.
 #[derive(Debug, Default)]
@@ -82,7 +84,7 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
             // it. Like a drop mid-stream: check, never send it again.
             Err(e @ (ApiError::Broken { .. } | ApiError::Timeout { .. })) => {
                 ctx.out.debug(format!("no reply stream: {e}"));
-                view.notice(DROPPED);
+                view.notice(&format!("{DROPPED} {CHECKING}"));
                 return recover(ctx, &mut view, before, cancel).await;
             }
             Err(e) => return Err(e.into()),
@@ -190,17 +192,17 @@ pub async fn send(ctx: &Ctx, text: &str, cancel: &CancellationToken) -> Result<O
         }
         End::Dropped(why) => {
             ctx.out.debug(format!("stream ended early: {why}"));
-            view.notice(DROPPED);
+            view.notice(&format!("{DROPPED} {CHECKING}"));
             return recover(ctx, &mut view, before, cancel).await;
         }
         End::Refused(e) => {
-            view.notice(&format!(
-                "{e} Checking whether your edit went through (nothing is sent again)…"
-            ));
+            view.notice(&format!("{e} {CHECKING}"));
             return recover(ctx, &mut view, before, cancel).await;
         }
         End::TimedOut => {
-            view.notice("The editor has not answered for a long time. Checking whether your edit went through (nothing is sent again)…");
+            view.notice(&format!(
+                "The editor has not answered for a long time. {CHECKING}"
+            ));
             return recover(ctx, &mut view, before, cancel).await;
         }
     }

@@ -118,10 +118,14 @@ impl Wire {
                 }
             }
             Wire::NoProgress => {
-                poll.as_object_mut().map(|o| o.remove("progress"));
+                if let Some(o) = poll.as_object_mut() {
+                    o.remove("progress");
+                }
             }
             Wire::NoOutputUrl => {
-                poll["output"].as_object_mut().map(|o| o.remove("url"));
+                if let Some(o) = poll["output"].as_object_mut() {
+                    o.remove("url");
+                }
             }
             Wire::EnvelopedPoll => {
                 let data = poll.clone();

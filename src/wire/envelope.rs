@@ -96,51 +96,52 @@ pub const UNNUMBERED_FAILURE: i64 = -1;
 
 impl Reading {
     /// Read a JSON answer; `None` when it is not JSON a client can use (a
-    /// bare string or number).
-    pub fn of(v: Value) -> Option<Reading> {
-        // The payload is `data` when there is one, else the document.
-        let payload = |v: Value| match v.get("data") {
-            Some(d) if !d.is_null() => d.clone(),
-            _ => v,
+    /// bare string or number). Only the payload is copied, once: an answer
+    /// may be megabytes.
+    pub fn of(v: &Value) -> Option<Reading> {
+        let obj = match v {
+            Value::Array(_) => return Some(Reading::Ok(v.clone())),
+            Value::Object(obj) => obj,
+            _ => return None,
         };
-        match &v {
-            Value::Array(_) => Some(Reading::Ok(v)),
-            Value::Object(obj) => {
-                if obj.contains_key("code") {
-                    if let Some(e) = Envelope::from_value(v.clone()) {
-                        return Some(if e.code == codes::OK {
-                            Reading::Ok(payload(v))
-                        } else {
-                            Reading::Failed {
-                                code: e.code,
-                                message: e.message,
-                            }
-                        });
-                    }
+        // The payload is `data` when there is one, else the document.
+        let payload = || match obj.get("data") {
+            Some(d) if !d.is_null() => d.clone(),
+            _ => v.clone(),
+        };
+        if let Some(code) = obj.get("code").and_then(code_of) {
+            return Some(if code == codes::OK {
+                Reading::Ok(payload())
+            } else {
+                Reading::Failed {
+                    code,
+                    message: message_of(obj, &["message", "msg", "error"]),
                 }
-                let says_no = ["success", "ok"]
-                    .iter()
-                    .any(|k| obj.get(*k) == Some(&Value::Bool(false)));
-                let error_only = obj.keys().all(|k| ERROR_KEYS.contains(&k.as_str()))
-                    && obj
-                        .get("error")
-                        .or_else(|| obj.get("errors"))
-                        .is_some_and(|e| !e.is_null() && e != &Value::Bool(false));
-                if says_no || error_only {
-                    let message = ["message", "msg", "error", "detail", "errors"]
-                        .iter()
-                        .find_map(|k| obj.get(*k).and_then(error_text))
-                        .unwrap_or_default();
-                    return Some(Reading::Failed {
-                        code: UNNUMBERED_FAILURE,
-                        message,
-                    });
-                }
-                Some(Reading::Ok(payload(v)))
-            }
-            _ => None,
+            });
         }
+        let says_no = ["success", "ok"]
+            .iter()
+            .any(|k| obj.get(*k) == Some(&Value::Bool(false)));
+        let error_only = obj.keys().all(|k| ERROR_KEYS.contains(&k.as_str()))
+            && obj
+                .get("error")
+                .or_else(|| obj.get("errors"))
+                .is_some_and(|e| !e.is_null() && e != &Value::Bool(false));
+        if says_no || error_only {
+            return Some(Reading::Failed {
+                code: UNNUMBERED_FAILURE,
+                message: message_of(obj, &["message", "msg", "error", "detail", "errors"]),
+            });
+        }
+        Some(Reading::Ok(payload()))
     }
+}
+
+/// The first of `keys` whose value reads as an error's text.
+fn message_of(obj: &serde_json::Map<String, Value>, keys: &[&str]) -> String {
+    keys.iter()
+        .find_map(|k| obj.get(*k).and_then(error_text))
+        .unwrap_or_default()
 }
 
 /// Keys a body that is nothing but an error may have.
@@ -206,11 +207,11 @@ mod tests {
 
     #[test]
     fn every_answer_shape_the_document_allows() {
-        let ok = |v: Value| match Reading::of(v) {
+        let ok = |v: Value| match Reading::of(&v) {
             Some(Reading::Ok(d)) => d,
             other => panic!("not a success: {other:?}"),
         };
-        let failed = |v: Value| match Reading::of(v) {
+        let failed = |v: Value| match Reading::of(&v) {
             Some(Reading::Failed { code, message }) => (code, message),
             other => panic!("not a failure: {other:?}"),
         };
@@ -253,7 +254,7 @@ mod tests {
             failed(json!({"success": false, "message": "nope", "data": null})).1,
             "nope"
         );
-        assert!(Reading::of(json!("hello")).is_none());
-        assert!(Reading::of(json!(3)).is_none());
+        assert!(Reading::of(&json!("hello")).is_none());
+        assert!(Reading::of(&json!(3)).is_none());
     }
 }
