@@ -789,6 +789,7 @@ impl Editor<'_> {
         match sel {
             Sel::Nth(k) if (1..=n).contains(k) => Some(k - 1),
             Sel::Last if n > 0 => Some(n - 1),
+            Sel::FromEnd(k) if (1..=n).contains(k) => Some(n - k),
             Sel::Name(name) => {
                 let l = name.to_lowercase();
                 let ps = &self.s.photos;
@@ -829,6 +830,16 @@ impl Editor<'_> {
                 );
                 None
             }
+            Sel::FromEnd(k) => {
+                self.say(
+                    format!(
+                        "There is no photo {k} from the end: the video has {}.",
+                        plural(n, "photo", "photos")
+                    ),
+                    format!("没有倒数第{k}张：视频里只有{n}张照片。"),
+                );
+                None
+            }
             Sel::Last => None,
         }
     }
@@ -841,6 +852,7 @@ impl Editor<'_> {
         let j = match to {
             Sel::Nth(k) => k.saturating_sub(1).min(n - 1),
             Sel::Last => n - 1,
+            Sel::FromEnd(k) => n.saturating_sub(*k),
             Sel::Name(_) => match self.resolve(to) {
                 Some(j) => j,
                 None => return,

@@ -63,11 +63,13 @@ pub enum Edit {
     Undo,
 }
 
-/// Which photo: by position (1-based), the last one, or by file name.
+/// Which photo: by position (1-based), the last one, counted from the end
+/// (2: "second to last", 倒数第二张), or by file name.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sel {
     Nth(usize),
     Last,
+    FromEnd(usize),
     Name(String),
 }
 
@@ -103,29 +105,55 @@ const MAKE: &[&str] = &[
     "制作",
     "生成",
 ];
+/// Words that undo a wish about the target that follows them ("no music",
+/// "I don't want any zooming", "get rid of the title", 不要转场): see
+/// [`negated`].
 const REMOVE: &[&str] = &[
     "remove",
     "delete",
     "drop",
     "cut",
     "take out",
+    "take away",
     "get rid of",
     "lose",
+    "ditch",
+    "scrap",
     "kill",
     "no",
     "without",
     "clear",
     "turn off",
+    "switch off",
+    "disable",
+    "stop",
+    "skip",
+    "don't want",
+    "dont want",
+    "do not want",
+    "don't need",
+    "dont need",
+    "do not need",
+    "don't use",
+    "do not use",
+    "no need for",
     "去掉",
+    "去除",
     "删除",
     "删掉",
     "不要",
+    "不想要",
+    "不需要",
+    "不用",
     "取消",
     "移除",
     "拿掉",
+    "撤掉",
     "关闭",
     "关掉",
+    "停止",
     "没有",
+    "别",
     "无",
 ];
 const PHOTO_NOUNS: &[&str] = &[
@@ -199,6 +227,185 @@ const MUSIC_WORDS: &[&str] = &[
     "曲",
 ];
 const VOLUME_WORDS: &[&str] = &["volume", "loudness", "level", "音量"];
+/// Every word that names something a wish can be about, for [`negated`].
+const ALL_TARGETS: &[&str] = &[
+    "title",
+    "heading",
+    "headline",
+    "标题",
+    "片名",
+    "closing",
+    "ending",
+    "outro",
+    "end card",
+    "end text",
+    "结尾",
+    "片尾",
+    "music",
+    "song",
+    "track",
+    "bgm",
+    "soundtrack",
+    "audio",
+    "音乐",
+    "配乐",
+    "背景乐",
+    "歌",
+    "volume",
+    "音量",
+    "transition",
+    "transitions",
+    "转场",
+    "过渡",
+    "zoom",
+    "zooming",
+    "ken burns",
+    "motion",
+    "movement",
+    "moving",
+    "panning",
+    "缩放",
+    "动效",
+    "运镜",
+];
+/// The nouns that name the transitions themselves (not one kind).
+const TRANSITION_NOUNS: &[&str] = &["transition", "transitions", "转场", "过渡", "过渡效果"];
+/// Ken Burns: the motion on the photos.
+const KB_WORDS: &[&str] = &[
+    "ken burns",
+    "ken-burns",
+    "kenburns",
+    "zoom",
+    "zooming",
+    "zooms",
+    "zoom in",
+    "pan and zoom",
+    "pan",
+    "pans",
+    "panning",
+    "motion",
+    "movement",
+    "moving",
+    "animation",
+    "animations",
+    "animated",
+    "肯伯恩斯",
+    "肯·伯恩斯",
+    "缩放",
+    "推拉",
+    "运镜",
+    "动态效果",
+    "动效",
+    "动画",
+    "镜头移动",
+    "移动效果",
+];
+/// Photos that do not move: Ken Burns off.
+const STILL: &[&str] = &[
+    "static",
+    "still photos",
+    "sit still",
+    "keep still",
+    "stay still",
+    "stand still",
+    "photos still",
+    "pictures still",
+    "images still",
+    "hold still",
+    "not move",
+    "don't move",
+    "dont move",
+    "stop moving",
+    "静态",
+    "静止",
+    "照片不动",
+    "别动",
+    "不要动",
+    "不动",
+];
+
+/// Whether the text between two targets joins them ("and the", "和", ",").
+fn conj(between: &str) -> bool {
+    let mut t = between.trim();
+    for w in [
+        "and",
+        "&",
+        "or",
+        "as well as",
+        "plus",
+        ",",
+        "、",
+        "和",
+        "与",
+        "跟",
+        "以及",
+        "还有",
+    ] {
+        if let Some(r) = t.strip_prefix(w) {
+            t = r.trim_start();
+            for a in ["the ", "also the ", "both "] {
+                t = t.strip_prefix(a).unwrap_or(t);
+            }
+            return t.trim().is_empty();
+        }
+    }
+    false
+}
+
+/// Whether a wish about the target found at `spans` is undone: a
+/// [`REMOVE`] word before it with no other target between them ("no
+/// music", "I don't want any zooming", "remove the background music" but
+/// not the music in "no zoom, with calm music"), or an off word right
+/// after it ("music off", 音乐不要了).
+fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
+    let targets = find_any(low, ALL_TARGETS);
+    // "标题和结尾都不要了": the off word after the last of joined targets.
+    let joined_end = |mut e: usize| {
+        let mut k = targets.partition_point(|t| t.0 < e);
+        while let Some(&(ns, ne)) = targets.get(k) {
+            if !conj(&low[e..ns]) {
+                break;
+            }
+            e = ne;
+            k += 1;
+        }
+        e
+    };
+    if spans
+        .iter()
+        .any(|&(_, e)| off_after(low, e) || off_after(low, joined_end(e)))
+    {
+        return true;
+    }
+    let negs = find_any(low, REMOVE);
+    if negs.is_empty() {
+        return false;
+    }
+    spans.iter().any(|&(s, _)| {
+        // "remove the title and the closing text": targets joined by "and"
+        // share the negation in front of the first.
+        let mut s = s;
+        let mut k = targets.partition_point(|t| t.1 <= s);
+        while let Some(&(ps, pe)) = k.checked_sub(1).map(|k| &targets[k]) {
+            if !conj(&low[pe..s]) {
+                break;
+            }
+            s = ps;
+            k -= 1;
+        }
+        let i = negs.partition_point(|n| n.1 <= s);
+        let Some(&(_, ne)) = i.checked_sub(1).map(|i| &negs[i]) else {
+            return false;
+        };
+        // Another target between the negation and this one takes it.
+        let j = targets.partition_point(|t| t.0 < ne);
+        let between = targets[j..]
+            .iter()
+            .take_while(|t| t.0 < s)
+            .any(|t| t.1 <= s);
+        !between && s - ne <= 40
+    })
+}
 
 /// Read a message (the edits only; the parser tests read this).
 #[cfg(test)]
@@ -577,13 +784,65 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
             out.push((n.start, Sel::Nth(n.value as usize)));
         }
     }
+    // "the second to last photo", "third from the end", "penultimate",
+    // "last but one": counted from the end. The "last" inside is not the
+    // last photo.
+    let mut from_end: Vec<(usize, usize)> = Vec::new();
+    for tail in [
+        "to last",
+        "to the last",
+        "from last",
+        "from the last",
+        "from the end",
+        "from the back",
+    ] {
+        for (ts, te) in find_all(low, tail) {
+            let head = low[..ts].trim_end();
+            let k = ORDINALS
+                .iter()
+                .find(|(w, _)| head.ends_with(w))
+                .map(|(w, k)| (head.len() - w.len(), *k))
+                .or_else(|| {
+                    let h = head.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                    let n = nums.iter().find(|n| n.end == h.len())?;
+                    Some((n.start, n.value as usize))
+                });
+            if let Some((at, k)) = k.filter(|(_, k)| *k >= 1) {
+                out.push((at, if k == 1 { Sel::Last } else { Sel::FromEnd(k) }));
+                from_end.push((at, te));
+            }
+        }
+    }
+    for (w, k) in [("penultimate", 2), ("last but one", 2), ("next to last", 2)] {
+        for (s, e) in find_all(low, w) {
+            out.push((s, Sel::FromEnd(k)));
+            from_end.push((s, e));
+        }
+    }
+    // 倒数第二张
+    for (s, e) in find_all(low, "倒数") {
+        let at = e + low[e..].strip_prefix('第').map_or(0, |_| '第'.len_utf8());
+        if let Some(n) = num_at(at).filter(|n| n.value >= 1.0) {
+            let k = n.value as usize;
+            out.push((s, if k == 1 { Sel::Last } else { Sel::FromEnd(k) }));
+            from_end.push((s, n.end));
+        }
+    }
+    let inside = |at: usize| from_end.iter().any(|&(s, e)| s <= at && at < e);
+    out.retain(|(at, sel)| {
+        matches!(sel, Sel::FromEnd(_) | Sel::Last) && from_end.iter().any(|f| f.0 == *at)
+            || !inside(*at)
+    });
     for (s, e) in find_all(low, "last") {
-        if nouns_after(e) {
+        if nouns_after(e) && !inside(s) {
             out.push((s, Sel::Last));
         }
     }
     // 第3张, 第三张和第五张, 最后一张
     for (s, e) in find_all(low, "第") {
+        if low[..s].ends_with("倒数") {
+            continue;
+        }
         if let Some(n) = num_at(e) {
             if n.value >= 1.0 && !low[n.end..].starts_with('秒') {
                 out.push((s, Sel::Nth(n.value as usize)));
@@ -686,7 +945,20 @@ fn file_names(low: &str) -> Vec<(usize, usize)> {
 /// Keys the title follows after a colon or "to": "title: …", "change the
 /// heading to …". [`DIRECT_KEYS`] name it too.
 const TITLE_KEYS: &[&str] = &[
-    "title", "heading", "headline", "caption", "标题", "片名", "题目",
+    "title",
+    "heading",
+    "headline",
+    "caption",
+    "opening text",
+    "intro text",
+    "at the start",
+    "at the beginning",
+    "标题",
+    "片名",
+    "题目",
+    "开头文字",
+    "片头文字",
+    "片头",
 ];
 /// Keys the text follows directly: "name it Summer 2026".
 const DIRECT_KEYS: &[&str] = &[
@@ -708,6 +980,12 @@ const CLOSING_KEYS: &[&str] = &[
     "end card",
     "end text",
     "end with",
+    "end it with",
+    "finish with",
+    "finish it with",
+    "at the end",
+    "last text",
+    "final text",
     "outro",
     "credits text",
     "结尾文字",
@@ -720,7 +998,6 @@ const CLOSING_KEYS: &[&str] = &[
 /// Title and closing text; returns where the clause's other wishes end.
 fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usize {
     let mut cut = low.len();
-    let removes = find_any(low, REMOVE);
     // "closing title" is the closing text, not the title.
     let closing_at = find_any(low, CLOSING_KEYS);
     let mut title_at = find_any(low, TITLE_KEYS);
@@ -762,12 +1039,63 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
                     cut = cut.min(ks);
                 }
             }
-            None if near_before(&removes, ks, 12) || off_after(low, ke) => out.push(remove),
+            None if negated(low, keys) => out.push(remove),
             None => {}
         }
     }
     cut
 }
+
+/// Words between a text key and its text, longest first.
+const TEXT_INTROS: &[&str] = &[
+    "should be changed to",
+    "should say",
+    "should read",
+    "which says",
+    "that says",
+    "that reads",
+    "with the words",
+    "with the text",
+    "changed to",
+    "should be",
+    "will be",
+    "to read",
+    "to say",
+    "saying",
+    "reading",
+    "with text",
+    "to be",
+    "says",
+    "reads",
+    "say",
+    "read",
+    "be",
+    "is",
+    "to",
+    "of",
+    "with",
+    ":",
+    "：",
+    "=",
+    "-",
+    "改成",
+    "改为",
+    "换成",
+    "设为",
+    "设置为",
+    "写上",
+    "写着",
+    "写成",
+    "显示为",
+    "显示",
+    "叫做",
+    "就叫",
+    "是",
+    "为",
+    "写",
+    "叫",
+    "用",
+];
 
 /// The text a keyword introduces: the first quote after it, or what
 /// follows "title:", "title is", "标题：", "标题是", "标题改成" to the end of
@@ -785,29 +1113,25 @@ fn text_after(
     }
     let rest = low[at..].trim_start();
     let from = at + (low.len() - at - rest.len());
-    let intro = [
-        ":",
-        "：",
-        "should be",
-        "will be",
-        "to be",
-        "be",
-        "is",
-        "to",
-        "of",
-        "=",
-        "-",
-        "是",
-        "为",
-        "改成",
-        "改为",
-        "设为",
-        "写",
-        "叫",
-    ]
-    .iter()
-    .find(|w| starts_word(rest, w))
-    .or(direct.then_some(&""))?;
+    // What joins a key to its text: "title: X", "the title should say X",
+    // "an outro saying X", "标题改成X", "结尾写上X"; two may follow each
+    // other ("should say: X"). Longest first, so 写上 is not 写 + 上.
+    let mut intro_len = 0;
+    for _ in 0..2 {
+        let r = &rest[intro_len..];
+        let Some(w) = TEXT_INTROS.iter().find(|w| starts_word(r, w)) else {
+            break;
+        };
+        intro_len += w.len() + (r.len() - w.len() - r[w.len()..].trim_start().len());
+    }
+    // "title Paris": a capital or a digit right after the key is the text.
+    let bare = rest.chars().next().is_some_and(|c| {
+        c.is_ascii_digit() || clause[from..].starts_with(|c: char| c.is_ascii_uppercase())
+    });
+    if intro_len == 0 && !direct && !bare {
+        return None;
+    }
+    let intro = &rest[..intro_len];
     // "name it Summer 2026 and use a wipe": the text ends at an "and"
     // followed by another wish ("title: Salt and Pepper" keeps its "and").
     // Only the first few are tried, so a long clause stays linear.
@@ -843,22 +1167,15 @@ fn text_after(
 /// "put 'Hello Lisbon' as the title": the quote just before "as (the)".
 fn quote_before(low: &str, at: usize, quotes: &[String]) -> Option<(String, bool)> {
     let head = low[..at].trim_end();
-    let head = ["as the", "as a", "as"]
+    // "put 'Hi' at the start", "'Bye' as the last text": the quote may
+    // also touch the key.
+    let head = ["as the", "as a", "as", "for the", "on the"]
         .iter()
-        .find_map(|w| head.strip_suffix(w))?
+        .find_map(|w| head.strip_suffix(w))
+        .unwrap_or(head)
         .trim_end();
     let (_, e, n) = quote_marks(head).into_iter().last()?;
     (e == head.len()).then(|| quotes.get(n).map(|q| (q.clone(), true)))?
-}
-
-/// Whether one of `kws` ends at most `max` bytes before `at`.
-/// `spans` are `find_any`'s, found once per clause: only the few that
-/// start just before `at` are looked at, so a long clause stays linear.
-fn near_before(spans: &[(usize, usize)], at: usize, max: usize) -> bool {
-    let i = spans.partition_point(|s| s.0 < at);
-    spans[i.saturating_sub(8)..i]
-        .iter()
-        .any(|&(_, e)| e <= at && at - e <= max)
 }
 
 // ---- transitions and pacing ----
@@ -884,12 +1201,8 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "直接切换",
             "硬切",
         ],
-    ) || {
-        let removes = find_any(low, REMOVE);
-        find_any(low, &["transition", "transitions", "转场", "过渡"])
-            .iter()
-            .any(|&(s, _)| near_before(&removes, s, 12))
-    } {
+    ) || negated(low, &find_any(low, TRANSITION_NOUNS))
+    {
         Some(TransitionKind::None)
     } else if has(
         low,
@@ -1071,58 +1384,18 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
 }
 
 fn ken_burns(low: &str, out: &mut Vec<Edit>) {
-    let kws = [
-        "ken burns",
-        "ken-burns",
-        "kenburns",
-        "zoom",
-        "zooming",
-        "zooms",
-        "pan and zoom",
-        "panning",
-        "motion",
-        "movement",
-        "肯伯恩斯",
-        "肯·伯恩斯",
-        "缩放",
-        "推拉",
-        "运镜",
-        "动态效果",
-        "镜头移动",
-    ];
-    let at = find_any(low, &kws);
+    let kws = KB_WORDS;
+    let at = find_any(low, kws);
     let Some(&(s, e)) = at.first() else {
-        if has(
-            low,
-            &[
-                "static photos",
-                "still photos",
-                "sit still",
-                "keep still",
-                "stay still",
-                "stand still",
-                "photos still",
-                "pictures still",
-                "images still",
-                "静态照片",
-                "照片不动",
-                "别动",
-                "不要动",
-                "不动",
-            ],
-        ) {
+        if has(low, STILL) {
             out.push(Edit::KenBurns(false));
         }
         return;
     };
-    let off_words = [
-        "no", "off", "without", "disable", "stop", "remove", "don't", "dont", "turn off", "less",
-        "关闭", "关掉", "不要", "去掉", "取消", "没有", "停止",
-    ];
-    let off = find_any(low, &off_words)
+    let less = find_any(low, &["less", "fewer", "少一点", "少点"])
         .iter()
         .any(|o| gap(*o, (s, e)) <= 12);
-    out.push(Edit::KenBurns(!off));
+    out.push(Edit::KenBurns(!(less || negated(low, &at))));
 }
 
 // ---- music ----
@@ -1131,10 +1404,7 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
     let music_at = find_any(low, MUSIC_WORDS);
     let about_music = !music_at.is_empty();
     let mute = has(low, &["mute", "silent", "silence", "静音"]);
-    let removes = find_any(low, REMOVE);
-    let removed = music_at
-        .iter()
-        .any(|&(s, e)| near_before(&removes, s, 12) || off_after(low, e));
+    let removed = negated(low, &music_at);
     if mute || removed {
         out.push(Edit::NoMusic);
         return;
@@ -1228,7 +1498,13 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
         ],
     );
     if let Some(n) = level {
-        out.push(Edit::MusicVolume(n.value.max(0.0).round() as u32));
+        // "half volume", "volume 0.3": a fraction of the full level.
+        let v = if n.value > 0.0 && n.value < 1.0 {
+            n.value * 100.0
+        } else {
+            n.value
+        };
+        out.push(Edit::MusicVolume(v.max(0.0).round() as u32));
     } else if up && !down {
         out.push(Edit::Louder);
     } else if down && !up {
@@ -1293,16 +1569,60 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
 
 /// "music off", "音乐去掉".
 fn off_after(low: &str, at: usize) -> bool {
-    let t = low[at..].trim_start();
+    let mut t = low[at..].trim_start();
+    // "片尾那句话删掉", "缩放效果关掉", "标题和结尾都不要了": a few words may
+    // sit between the target and its off word.
+    for _ in 0..3 {
+        match [
+            "那句话",
+            "这句话",
+            "那段话",
+            "那句",
+            "那段",
+            "那个",
+            "这个",
+            "的文字",
+            "文字",
+            "效果",
+            "的",
+            "也",
+            "都",
+            "全",
+            "全部",
+            "就",
+            "给我",
+            "可以",
+            "please",
+            "effect",
+            "effects",
+            "completely",
+            "entirely",
+            "altogether",
+        ]
+        .iter()
+        .find(|w| starts_word(t, w))
+        {
+            Some(w) => t = t[w.len()..].trim_start(),
+            None => break,
+        }
+    }
     [
         "off",
+        "gone",
         "去掉",
         "删掉",
+        "删了",
+        "去了",
         "关掉",
         "关闭",
+        "关了",
         "不要了",
         "不要",
+        "不用了",
         "删除",
+        "拿掉",
+        "取消",
+        "撤掉",
     ]
     .iter()
     .any(|w| starts_word(t, w))

@@ -215,6 +215,117 @@ const TYPOS: &[(&str, &str)] = &[
     ("revers", "reverse"),
 ];
 
+/// The editing language's own words, for [`fix_typos`]: a word one slip of
+/// the finger away from exactly one of these is read as it.
+const VOCAB: &[&str] = &[
+    "transition",
+    "transitions",
+    "crossfade",
+    "crossfades",
+    "dissolve",
+    "music",
+    "soundtrack",
+    "background",
+    "volume",
+    "louder",
+    "quieter",
+    "softer",
+    "seconds",
+    "second",
+    "minutes",
+    "minute",
+    "title",
+    "heading",
+    "closing",
+    "ending",
+    "caption",
+    "vertical",
+    "horizontal",
+    "portrait",
+    "landscape",
+    "square",
+    "widescreen",
+    "picture",
+    "pictures",
+    "photo",
+    "photos",
+    "image",
+    "images",
+    "video",
+    "slideshow",
+    "slower",
+    "faster",
+    "shorter",
+    "longer",
+    "reverse",
+    "remove",
+    "delete",
+    "upbeat",
+    "relaxing",
+    "calm",
+    "zooming",
+    "motion",
+    "movement",
+    "percent",
+    "position",
+    "swap",
+    "switch",
+    "between",
+    "each",
+    "whole",
+    "total",
+    "every",
+];
+/// Real words one slip away from a [`VOCAB`] word: never "corrected".
+const KNOWN: &[&str] = &[
+    "reading", "leading", "reader", "loader", "faces", "master", "closer", "lover", "mover",
+    "movie", "movies", "tracks", "still", "tiles", "lower", "upper", "there", "three", "where",
+    "little", "titled", "titles", "settle", "subtle", "longest", "fastest", "slowest", "squared",
+    "photon", "images", "imaged", "remote", "reserve", "revere", "endings", "secondly", "motions",
+    "calmer", "whale", "whole", "totals", "evenly", "every", "musical", "musics", "videos",
+];
+
+/// Whether `a` is one edit from `b`: a letter added, dropped, changed, or
+/// two neighbours swapped ("potrait", "musci", "volune").
+fn one_slip(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (x, y) = (&a[p..], &b[p..]);
+    match x.len().cmp(&y.len()) {
+        std::cmp::Ordering::Equal => {
+            x[1..] == y[1..] || (x.len() >= 2 && x[0] == y[1] && x[1] == y[0] && x[2..] == y[2..])
+        }
+        std::cmp::Ordering::Less => x == &y[1..],
+        std::cmp::Ordering::Greater => &x[1..] == y,
+    }
+}
+
+/// The keyword a misspelt word stands for: from [`TYPOS`], or the one
+/// [`VOCAB`] word it is a slip away from (words of six letters or more; of
+/// five, only swapped neighbours, so "lower" is never "slower").
+fn corrected(low: &str) -> Option<&'static str> {
+    if let Some((_, fix)) = TYPOS.iter().find(|(t, _)| *t == low) {
+        return Some(fix);
+    }
+    if low.len() < 5 || low.len() > 20 || VOCAB.contains(&low) || KNOWN.contains(&low) {
+        return None;
+    }
+    let w = low.as_bytes();
+    let mut found = VOCAB.iter().filter(|v| {
+        let v = v.as_bytes();
+        one_slip(w, v)
+            && (w.len() >= 6
+                || (w.len() == v.len() && w != v && {
+                    let d: Vec<usize> = (0..w.len()).filter(|&i| w[i] != v[i]).collect();
+                    d.len() == 2 && d[1] == d[0] + 1
+                }))
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(*first)
+}
+
 /// `text` with misspelt keywords (ASCII words, any case) replaced by the
 /// word meant; one pass.
 pub fn fix_typos(text: &str) -> String {
@@ -222,8 +333,8 @@ pub fn fix_typos(text: &str) -> String {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut String| {
         let low = word.to_ascii_lowercase();
-        match TYPOS.iter().find(|(t, _)| *t == low) {
-            Some((_, fix)) => out.push_str(fix),
+        match corrected(&low) {
+            Some(fix) => out.push_str(fix),
             None => out.push_str(word),
         }
         word.clear();
