@@ -4,7 +4,7 @@
 //! 0-100 %) and the reply says when they were. Pure: the draft, the undo
 //! history and the SSE frames are the turn's business (`mod.rs`).
 
-use super::intent::{Edit, Sel};
+use super::intent::{Ask, Edit, Sel};
 use super::words::{seconds, secs, Lang};
 use crate::server::slideshow::{
     Aspect, Canvas, Mood, Music, MusicSource, Photo, Slideshow, TransitionKind, DEFAULT_PHOTO_MS,
@@ -125,6 +125,66 @@ struct Editor<'a> {
     told_length: bool,
 }
 
+/// The question asked back for a wish too vague to carry out.
+pub fn question(q: Ask, show: &Slideshow, lang: Lang) -> String {
+    let n = show.photos.len();
+    match q {
+        Ask::WhichPhoto => {
+            let names: Vec<&str> = show
+                .photos
+                .iter()
+                .take(10)
+                .map(|p| p.name.as_str())
+                .collect();
+            let more = if n > 10 { ", …" } else { "" };
+            lang.pick(
+                format!(
+                    "Which photo do you mean? Say its number or file name, like \"remove photo 2\" or \"swap photos 1 and 3\" (the video has {}: {}{more}).",
+                    plural(n, "photo", "photos"),
+                    names.join(", ")
+                ),
+                format!(
+                    "你指的是哪一张？请说第几张或文件名，比如“删除第2张”“交换第1张和第3张”（视频里有{n}张：{}{more}）。",
+                    names.join("、")
+                ),
+            )
+        }
+        Ask::WhichTransition => {
+            let k = show.transition.kind;
+            lang.pick(
+                format!(
+                    "Which transition would you like: crossfade, fade through black, wipe, slide, or none (hard cuts)? They are {} now.",
+                    k.label()
+                ),
+                format!(
+                    "想换成哪种转场：交叉淡化、黑场过渡、擦除、滑动，还是无转场？现在是{}。",
+                    kind_zh(k)
+                ),
+            )
+        }
+        Ask::PhotoOrTotal(p, t) => {
+            let whole = p * n as f64;
+            lang.pick(
+                format!(
+                    "{} per photo and {} in all cannot both be: {} photos at {} each make about {}. Which should I keep, the length per photo or the total?",
+                    seconds(Lang::En, (p * 1000.0) as u64),
+                    seconds(Lang::En, (t * 1000.0) as u64),
+                    n,
+                    seconds(Lang::En, (p * 1000.0) as u64),
+                    seconds(Lang::En, (whole * 1000.0) as u64)
+                ),
+                format!(
+                    "每张{}和总长{}没法同时做到：{n}张照片每张{}大约是{}。要保留哪一个，每张的时长还是总长？",
+                    seconds(Lang::Zh, (p * 1000.0) as u64),
+                    seconds(Lang::Zh, (t * 1000.0) as u64),
+                    seconds(Lang::Zh, (p * 1000.0) as u64),
+                    seconds(Lang::Zh, (whole * 1000.0) as u64)
+                ),
+            )
+        }
+    }
+}
+
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
@@ -225,6 +285,10 @@ impl Editor<'_> {
             Edit::RemovePhotos(sels) => self.remove(sels),
             Edit::ReversePhotos => self.reverse(),
             Edit::Undo => {}
+            Edit::Ask(q) => {
+                let line = question(*q, &self.s, self.lang);
+                self.lines.push(line);
+            }
         }
     }
 
@@ -810,11 +874,11 @@ impl Editor<'_> {
                 let more = if n > 10 { ", …" } else { "" };
                 self.say(
                     format!(
-                        "There is no photo called {name}; the photos are {}{more}.",
+                        "There is no photo called {name}; the photos are {}{more}. Which one did you mean?",
                         names.join(", ")
                     ),
                     format!(
-                        "没有名为 {name} 的照片；照片有：{}{more}。",
+                        "没有名为 {name} 的照片；照片有：{}{more}。你指的是哪一张？",
                         names.join("、")
                     ),
                 );
@@ -823,10 +887,10 @@ impl Editor<'_> {
             Sel::Nth(k) => {
                 self.say(
                     format!(
-                        "There is no photo {k}: the video has {}.",
+                        "There is no photo {k}: the video has {}. Which one did you mean (1 to {n})?",
                         plural(n, "photo", "photos")
                     ),
-                    format!("没有第{k}张：视频里只有{n}张照片。"),
+                    format!("没有第{k}张：视频里只有{n}张照片。你指的是第几张（1到{n}）？"),
                 );
                 None
             }

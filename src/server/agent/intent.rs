@@ -61,6 +61,21 @@ pub enum Edit {
     RemovePhotos(Vec<Sel>),
     ReversePhotos,
     Undo,
+    /// A wish too vague to carry out without guessing: ask back, change
+    /// nothing.
+    Ask(Ask),
+}
+
+/// What the agent asks when a wish leaves something open.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ask {
+    /// "remove a photo", "swap them": which one(s)?
+    WhichPhoto,
+    /// "change the transition": to which kind?
+    WhichTransition,
+    /// "3 seconds per photo and the whole video 30 seconds": both cannot
+    /// be (seconds per photo, seconds in all).
+    PhotoOrTotal(f64, f64),
 }
 
 /// Which photo: by position (1-based), the last one, counted from the end
@@ -326,7 +341,7 @@ const STILL: &[&str] = &[
 
 /// Whether the text between two targets joins them ("and the", "和", ",").
 fn conj(between: &str) -> bool {
-    let mut t = between.trim();
+    let t = between.trim();
     for w in [
         "and",
         "&",
@@ -342,11 +357,9 @@ fn conj(between: &str) -> bool {
         "还有",
     ] {
         if let Some(r) = t.strip_prefix(w) {
-            t = r.trim_start();
-            for a in ["the ", "also the ", "both "] {
-                t = t.strip_prefix(a).unwrap_or(t);
-            }
-            return t.trim().is_empty();
+            return r
+                .split_whitespace()
+                .all(|x| ["the", "also", "both", "all", "its", "my"].contains(&x));
         }
     }
     false
@@ -455,6 +468,25 @@ pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
             }
         }
     }
+    // "3 seconds per photo and the whole video 30 seconds" cannot both be:
+    // ask which, change neither.
+    let per = edits.iter().find_map(|e| match e {
+        Edit::PhotoSeconds(s) => Some(*s),
+        _ => None,
+    });
+    let total = edits.iter().find_map(|e| match e {
+        Edit::TotalSeconds(s) | Edit::TotalAtMost(s) => Some(*s),
+        _ => None,
+    });
+    if let (Some(p), Some(t)) = (per, total) {
+        edits.retain(|e| {
+            !matches!(
+                e,
+                Edit::PhotoSeconds(_) | Edit::TotalSeconds(_) | Edit::TotalAtMost(_)
+            )
+        });
+        edits.push(Edit::Ask(Ask::PhotoOrTotal(p, t)));
+    }
     // A bare "music" next to a precise wish about the music adds nothing.
     let precise = edits.iter().any(|e| {
         matches!(
@@ -478,21 +510,53 @@ fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
         return vec![Edit::Undo];
     }
     if let Some(e) = photo_op(clause, &low, quotes) {
+        // "remove beach.jpg and put city.png first": two photo wishes,
+        // each read on its own.
+        let parts = and_parts(clause);
+        let ops: Vec<Option<Edit>> = parts
+            .iter()
+            .map(|p| photo_op(p, &p.to_ascii_lowercase(), quotes))
+            .collect();
+        if ops.iter().flatten().count() >= 2 {
+            let mut out = Vec::new();
+            for (part, op) in parts.iter().zip(ops) {
+                match op {
+                    Some(e) => out.push(e),
+                    None => out.extend(part_edits(part, clause, quotes)),
+                }
+            }
+            return out;
+        }
         // "move the last photo to the front and use a wipe": the parts
         // that name no photo are read for other wishes.
         let mut out = vec![e];
         for part in and_parts(clause) {
             let plow = part.to_ascii_lowercase();
             if selections(part, &plow, quotes).is_empty() {
-                out.extend(clause_edits(part, quotes));
+                out.extend(part_edits(part, clause, quotes));
             }
         }
         return out;
     }
+    other_edits(clause, &low, quotes)
+}
+
+/// A part of `clause` read on its own: as a whole clause when it is
+/// shorter (so the reading ends), else for its other wishes only.
+fn part_edits(part: &str, clause: &str, quotes: &[String]) -> Vec<Edit> {
+    if part.len() < clause.len() {
+        clause_edits(part, quotes)
+    } else {
+        other_edits(part, &part.to_ascii_lowercase(), quotes)
+    }
+}
+
+/// Every wish in a clause but the photo moves, swaps and removals.
+fn other_edits(clause: &str, low: &str, quotes: &[String]) -> Vec<Edit> {
     let mut text_edits = Vec::new();
     // Text taken from "title: …" to the end of the clause is not read for
     // other wishes ("title: 2 seconds to midnight").
-    let cut = texts(clause, &low, quotes, &mut text_edits);
+    let cut = texts(clause, low, quotes, &mut text_edits);
     let (clause, low) = (&clause[..cut], &low[..cut]);
     let mut out = Vec::new();
     if has(
@@ -520,6 +584,29 @@ fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
     ken_burns(low, &mut out);
     music(clause, low, quotes, &mut out);
     canvas(low, &mut out);
+    // "change the transition", 换个转场: to what?
+    if out.is_empty()
+        && has(low, TRANSITION_NOUNS)
+        && has(
+            low,
+            &[
+                "change",
+                "switch",
+                "different",
+                "another",
+                "new",
+                "other",
+                "换",
+                "改",
+                "换个",
+                "换一个",
+                "别的",
+                "其他",
+            ],
+        )
+    {
+        out.push(Edit::Ask(Ask::WhichTransition));
+    }
     out
 }
 
@@ -543,26 +630,106 @@ fn and_parts(clause: &str) -> Vec<&str> {
     out
 }
 
+/// Photos named without saying which: "remove a photo", "swap them",
+/// "move that one to the end", 删一张, 把那张移到前面.
+const VAGUE_PHOTOS: &[&str] = &[
+    "a photo",
+    "a picture",
+    "a pic",
+    "an image",
+    "a slide",
+    "one photo",
+    "one picture",
+    "one of the photos",
+    "one of the pictures",
+    "some photos",
+    "some pictures",
+    "that one",
+    "this one",
+    "that photo",
+    "this photo",
+    "that picture",
+    "this picture",
+    "一张",
+    "那张",
+    "这张",
+    "某张",
+    "几张",
+];
+const SWAP_VERBS: &[&str] = &[
+    "swap",
+    "switch",
+    "exchange",
+    "trade",
+    "交换",
+    "互换",
+    "对调",
+    "调换",
+    "换一下",
+    "换位置",
+];
+/// Verbs that take photos out: "remove photo 2", "a video without the last
+/// photo", "skip beach.jpg", 把海边.jpg删了.
+const PHOTO_REMOVE: &[&str] = &[
+    "remove",
+    "delete",
+    "drop",
+    "cut",
+    "take out",
+    "take away",
+    "get rid of",
+    "lose",
+    "ditch",
+    "without",
+    "except",
+    "exclude",
+    "leave out",
+    "skip",
+    "删除",
+    "删掉",
+    "删了",
+    "删",
+    "去掉",
+    "去了",
+    "移除",
+    "不要",
+    "拿掉",
+    "除了",
+];
+/// English verbs that move a photo somewhere: "move photo 3 to the front",
+/// "the last picture should be second", "beach.jpg goes last".
+const MOVE_VERBS: &[&str] = &[
+    "move",
+    "put",
+    "place",
+    "bring",
+    "shift",
+    "show",
+    "should be",
+    "should go",
+    "should come",
+    "goes",
+    "comes",
+    "go",
+    "come",
+    "make",
+    "needs to be",
+    "has to be",
+];
+
 fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
     let sels = selections(clause, low, quotes);
     if sels.is_empty() {
-        return None;
+        let verb = has(low, SWAP_VERBS)
+            || has(low, PHOTO_REMOVE)
+            || has(low, &["move", "移到", "放到", "挪到"]);
+        let vague = has(low, VAGUE_PHOTOS) || (has(low, SWAP_VERBS) && has(low, &["them", "它们"]));
+        return (verb && vague).then_some(Edit::Ask(Ask::WhichPhoto));
     }
-    if has(
-        low,
-        &[
-            "swap",
-            "switch",
-            "exchange",
-            "trade",
-            "交换",
-            "互换",
-            "对调",
-            "调换",
-            "换一下",
-            "换位置",
-        ],
-    ) {
+    if has(low, SWAP_VERBS) {
+        if sels.len() < 2 {
+            return Some(Edit::Ask(Ask::WhichPhoto));
+        }
         let mut it = sels.into_iter().map(|(_, s)| s);
         return Some(Edit::SwapPhotos(it.next()?, it.next()?));
     }
@@ -580,58 +747,61 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
             "排到",
         ],
     );
-    let en_move = has(low, &["move", "put", "place", "bring", "shift", "show"]);
+    let en_move = has(low, MOVE_VERBS);
     if let Some(&(vs, ve)) = move_verb.first() {
         let from = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone())?;
         let to = target(&low[ve..])
             .or_else(|| sels.iter().find(|(p, _)| *p >= ve).map(|(_, s)| s.clone()))?;
         return Some(Edit::MovePhoto { from, to });
     }
-    if en_move {
-        let (from_at, from) = sels.first()?.clone();
-        let cut = [" to ", " at ", " into "]
-            .iter()
-            .filter_map(|w| low[from_at..].find(w).map(|i| from_at + i + w.len()))
-            .min();
-        let to = match cut {
-            Some(cut) => target(&low[cut..])
-                .or_else(|| sels.iter().find(|(p, _)| *p >= cut).map(|(_, s)| s.clone()))?,
-            // "put beach.jpg first", "show the last photo first"
-            None => {
-                let end =
-                    low.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
-                if end.ends_with(" first") {
-                    Sel::Nth(1)
-                } else if end.ends_with(" last") {
-                    Sel::Last
-                } else {
-                    return None;
-                }
-            }
-        };
-        return Some(Edit::MovePhoto { from, to });
+    if let Some(e) = en_move.then(|| en_move_op(low, &sels)).flatten() {
+        return Some(e);
     }
-    let verbs = [
-        "remove",
-        "delete",
-        "drop",
-        "cut",
-        "take out",
-        "get rid of",
-        "lose",
-        "删除",
-        "删掉",
-        "去掉",
-        "移除",
-        "不要",
-        "拿掉",
-    ];
-    if has(low, &verbs) {
+    if has(low, PHOTO_REMOVE) {
         return Some(Edit::RemovePhotos(
             sels.into_iter().map(|(_, s)| s).collect(),
         ));
     }
     None
+}
+
+/// "move photo 3 to the front", "put beach.jpg first", "the last picture
+/// should be second": the first photo named goes where the rest says.
+fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
+    {
+        let (from_at, from) = sels.first()?.clone();
+        let cut = [" to ", " at ", " into ", " in "]
+            .iter()
+            .filter_map(|w| low[from_at..].find(w).map(|i| from_at + i + w.len()))
+            .min();
+        let to = match cut {
+            Some(cut) => target(&low[cut..])
+                .or_else(|| sels.iter().find(|(p, _)| *p >= cut).map(|(_, s)| s.clone())),
+            None => None,
+        };
+        // "put beach.jpg first", "the last picture should be second",
+        // "make dog.jpg the first one": the place after the verb.
+        let to = to.or_else(|| {
+            let (_, ve) = find_any(low, MOVE_VERBS)
+                .into_iter()
+                .filter(|v| v.0 > from_at)
+                .find(|v| !sels.iter().any(|(p, _)| *p >= v.0 && *p < v.1))?;
+            let rest = low[ve..].trim_start();
+            let rest = rest.strip_prefix("the ").unwrap_or(rest);
+            target(rest)
+        });
+        let to = to.or_else(|| {
+            let end = low.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+            if end.ends_with(" first") {
+                Some(Sel::Nth(1))
+            } else if end.ends_with(" last") {
+                Some(Sel::Last)
+            } else {
+                None
+            }
+        })?;
+        Some(Edit::MovePhoto { from, to })
+    }
 }
 
 /// Where a photo should go: "the front", "the end", "position 2", "2",
@@ -675,6 +845,24 @@ fn target(rest: &str) -> Option<Sel> {
     }
     if last.iter().any(|w| starts_word(rest, w)) {
         return Some(Sel::Last);
+    }
+    // "second", "third from the end", "second to last"
+    if let Some((w, k)) = ORDINALS.iter().find(|(w, _)| starts_word(rest, w)) {
+        let after = rest[w.len()..].trim_start();
+        let from_end = [
+            "to last",
+            "to the last",
+            "from the end",
+            "from last",
+            "last",
+        ]
+        .iter()
+        .any(|t| starts_word(after, t));
+        return Some(if from_end {
+            Sel::FromEnd(*k)
+        } else {
+            Sel::Nth(*k)
+        });
     }
     let rest = [
         "position", "place", "spot", "number", "slot", "no.", "#", "第",
@@ -819,6 +1007,41 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
             from_end.push((s, e));
         }
     }
+    // "the first two photos", "the last 3 pics", 前两张, 最后两张: a run.
+    let mut runs = Vec::new();
+    for (w, from_start) in [
+        ("first", true),
+        ("last", false),
+        ("前", true),
+        ("后", false),
+    ] {
+        for (s, e) in find_all(low, w) {
+            let t = low[e..].trim_start();
+            let at = low.len() - t.len();
+            let Some(n) =
+                num_at(at).filter(|n| n.value >= 2.0 && n.value <= 20.0 && n.value.fract() == 0.0)
+            else {
+                continue;
+            };
+            let after = low[n.end..].trim_start();
+            let noun = PHOTO_NOUNS.iter().any(|x| starts_word(after, x))
+                || ["张", "幅", "个"].iter().any(|x| after.starts_with(x));
+            if !noun {
+                continue;
+            }
+            let k = n.value as usize;
+            for i in 1..=k {
+                let sel = match (from_start, k + 1 - i) {
+                    (true, _) => Sel::Nth(i),
+                    (false, 1) => Sel::Last,
+                    (false, j) => Sel::FromEnd(j),
+                };
+                // One place per photo, so the sort keeps their order.
+                runs.push((s + i - 1, sel));
+            }
+            from_end.push((s, n.end));
+        }
+    }
     // 倒数第二张
     for (s, e) in find_all(low, "倒数") {
         let at = e + low[e..].strip_prefix('第').map_or(0, |_| '第'.len_utf8());
@@ -833,6 +1056,7 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
         matches!(sel, Sel::FromEnd(_) | Sel::Last) && from_end.iter().any(|f| f.0 == *at)
             || !inside(*at)
     });
+    out.extend(runs);
     for (s, e) in find_all(low, "last") {
         if nouns_after(e) && !inside(s) {
             out.push((s, Sel::Last));
@@ -1029,8 +1253,11 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
         let ke = keys.iter().map(|k| k.1).max().unwrap_or(ke);
         let direct = DIRECT_KEYS.iter().any(|k| low[..ke].ends_with(k));
         let mut more = Vec::new();
+        // "drop the 'Bye' at the end": a quote before a negated key names
+        // the text to remove.
+        let neg = negated(low, keys);
         match text_after(clause, low, ke, quotes, direct, &mut more)
-            .or_else(|| quote_before(low, ks, quotes))
+            .or_else(|| quote_before(low, ks, quotes).filter(|_| !neg))
         {
             Some((t, quoted)) => {
                 out.push(set(t));
@@ -1039,7 +1266,7 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
                     cut = cut.min(ks);
                 }
             }
-            None if negated(low, keys) => out.push(remove),
+            None if neg => out.push(remove),
             None => {}
         }
     }
@@ -1830,4 +2057,16 @@ pub fn unsupported(msg: &str) -> Vec<(String, &'static str, &'static str)> {
     }
     out.sort_by_key(|o| o.0);
     out.into_iter().map(|(_, w, en, zh)| (w, en, zh)).collect()
+}
+#[cfg(test)]
+mod dbg_tests {
+    #[test]
+    fn dbg() {
+        for m in [
+            "remove both the title and the closing text",
+            "drop the \"Bye\" at the end",
+        ] {
+            eprintln!("{m}: {:?}", super::parse_all(m));
+        }
+    }
 }

@@ -79,6 +79,19 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     } else if edits.is_empty() {
         let photos = uploaded_photos(&session.media).len();
         t.say(&help(lang, before.is_some(), photos));
+    } else if edits.iter().all(|e| matches!(e, Edit::Ask(_))) {
+        // Only questions: ask, and make nothing (not even the video).
+        let show = before
+            .clone()
+            .unwrap_or_else(|| Slideshow::of(uploaded_photos(&session.media)));
+        let qs: Vec<String> = edits
+            .iter()
+            .filter_map(|e| match e {
+                Edit::Ask(q) => Some(apply::question(*q, &show, lang)),
+                _ => None,
+            })
+            .collect();
+        t.say(&qs.join(" "));
     } else if edits.contains(&Edit::Undo) {
         undo(session, lang, &mut t);
     } else if before.is_none() {

@@ -475,7 +475,10 @@ fn photos_are_reordered_removed_and_reversed() {
     // Out of range: nothing changes, and the reply says why.
     let bad = apply(Some(s.clone()), &[RemovePhotos(vec![Nth(9)])], &m, Lang::En);
     assert_eq!(bad.show.as_ref(), Some(&s));
-    assert_eq!(bad.reply(), "There is no photo 9: the video has 4 photos.");
+    assert_eq!(
+        bad.reply(),
+        "There is no photo 9: the video has 4 photos. Which one did you mean (1 to 4)?"
+    );
     let all = apply(
         Some(s.clone()),
         &[RemovePhotos(vec![Nth(1), Nth(2), Nth(3), Nth(4)])],
