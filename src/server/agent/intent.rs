@@ -457,8 +457,10 @@ pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
     let text = words::fix_typos(&text);
     let mut edits: Vec<Edit> = Vec::new();
     let mut unread = Vec::new();
+    let mut topic: Option<String> = None;
     for clause in words::clauses(&text) {
-        let found = clause_edits(clause, &quotes);
+        let found = with_topic(clause, &quotes, topic.as_deref());
+        topic = clause_topic(clause, &quotes).or(topic);
         if found.is_empty() && !filler(clause) && unsupported(clause).is_empty() {
             unread.push(words::requote(clause, &quotes));
         }
@@ -498,10 +500,82 @@ pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
                 | Edit::Quieter
         )
     });
-    if precise {
+    // "use Yellow by Coldplay as the music": a song by name is out of
+    // scope (said by `unsupported`), not a wish for some music.
+    if precise || named_song(msg).is_some() {
         edits.retain(|e| *e != Edit::Music);
     }
     (edits, unread)
+}
+
+/// What a clause is about, said the way a clause that follows can name it
+/// ("the zoom is making me dizzy, get rid of it": the zoom): the last
+/// target it names, or the one photo it names.
+fn clause_topic(clause: &str, quotes: &[String]) -> Option<String> {
+    let low = clause.to_ascii_lowercase();
+    let sels = selections(clause, &low, quotes);
+    if let [(_, sel)] = sels.as_slice() {
+        return Some(match sel {
+            Sel::Nth(k) => format!("photo {k}"),
+            Sel::Last => "the last photo".into(),
+            Sel::FromEnd(k) => format!("photo {k} from the end"),
+            Sel::Name(n) => n.clone(),
+        });
+    }
+    let topics: [(&[&str], &str); 6] = [
+        (TRANSITION_WORDS, "the transitions"),
+        (MUSIC_WORDS, "the music"),
+        (VOLUME_WORDS, "the volume"),
+        (KB_WORDS, "the zoom"),
+        (TITLE_KEYS, "the title"),
+        (CLOSING_KEYS, "the closing text"),
+    ];
+    topics
+        .iter()
+        .filter_map(|(kws, name)| find_any(&low, kws).last().map(|s| (s.0, *name)))
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, name)| name.to_string())
+}
+
+/// A clause read with what the clause before was about: a pronoun stands
+/// for it ("make them longer" after "the transitions are too abrupt",
+/// "把它去掉" after "音乐太吵了"), and a bare length after a clause about
+/// transitions is theirs ("fade to black, one and a half seconds").
+fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit> {
+    let found = clause_edits(clause, quotes);
+    let Some(topic) = topic else {
+        return found;
+    };
+    let low = clause.to_ascii_lowercase();
+    let plural = ["them", "they", "those", "these", "它们"];
+    let single = ["it", "that", "this", "它", "这个", "那个"];
+    let pick = |ws: &[&str]| ws.iter().find_map(|w| find_all(&low, w).first().copied());
+    // A plural pronoun is the earlier topic when that was plural; "it" only
+    // when the clause means nothing on its own ("make it faster" is the
+    // video).
+    let at = match pick(&plural) {
+        Some(at) if topic.ends_with('s') || topic.starts_with("the transitions") => Some(at),
+        _ if found.is_empty() => pick(&single).or(pick(&plural)),
+        _ => None,
+    };
+    if let Some((s, e)) = at {
+        let swapped = format!("{} {topic} {}", &clause[..s], &clause[e..]);
+        let again = clause_edits(&swapped, quotes);
+        // The topic's own name is not a wish ("make the music pop more"
+        // is no more understood than "make it pop more").
+        if again.iter().any(|e| !matches!(e, Edit::Music | Edit::Make)) {
+            return again;
+        }
+    }
+    let bare = find_any(&low, PER_PHOTO_WORDS).is_empty()
+        && find_any(&low, TOTAL_WORDS).is_empty()
+        && find_any(&low, TRANSITION_WORDS).is_empty();
+    match found.as_slice() {
+        [Edit::PhotoSeconds(x)] if bare && topic == "the transitions" => {
+            vec![Edit::TransitionSeconds(*x)]
+        }
+        _ => found,
+    }
 }
 
 fn clause_edits(clause: &str, quotes: &[String]) -> Vec<Edit> {
@@ -1497,7 +1571,12 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
     let durs = durations(low);
     let trans = find_any(low, TRANSITION_WORDS);
     let per_photo = find_any(low, PER_PHOTO_WORDS);
-    let total = find_any(low, TOTAL_WORDS);
+    let mut total = find_any(low, TOTAL_WORDS);
+    // "make the transitions 2 seconds long": "long" says how long the
+    // thing named is, the whole video only when nothing else is named.
+    if !trans.is_empty() || !per_photo.is_empty() {
+        total.retain(|&(s, e)| &low[s..e] != "long");
+    }
     // The spans are in text order: the nearest is among the few around
     // the duration's place (a scan of all of them per duration would make
     // a long message quadratic).
@@ -1613,8 +1692,13 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
 fn ken_burns(low: &str, out: &mut Vec<Edit>) {
     let kws = KB_WORDS;
     let at = find_any(low, kws);
+    // "keep them still", "can the pictures just be still?"
+    let ends_still = low
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .trim_end_matches(" please")
+        .ends_with("still");
     let Some(&(s, e)) = at.first() else {
-        if has(low, STILL) {
+        if has(low, STILL) || ends_still {
             out.push(Edit::KenBurns(false));
         }
         return;
@@ -1986,6 +2070,7 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
             "framerate",
             "frames per second",
             "帧率",
+            "帧",
         ],
         "the frame rate is fixed; I can change the pacing instead (\"2 seconds per photo\", \"faster\")",
         "帧率是固定的；我可以改节奏（“每张照片2秒”“快一点”）",
@@ -2024,11 +2109,178 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
             "黑白",
             "亮度",
             "美颜",
+            "blur the",
+            "vignette",
+            "green screen",
+            "split screen",
+            "picture in picture",
+            "模糊",
+            "分屏",
+            "画中画",
         ],
         "I don't change how the photos look; the nearest is the transitions (\"fade through black\") or Ken Burns motion",
         "我不改照片本身的样子；最接近的是转场（“黑场过渡”）或肯·伯恩斯缩放效果",
     ),
+    (
+        &["rotate", "rotated", "crop", "cropped", "旋转", "裁剪", "剪裁", "转正"],
+        "photos are turned upright by their own orientation and fitted whole; I can remove a photo or move it (\"remove photo 3\")",
+        "照片会按自身的方向信息摆正并完整显示；我可以删除或移动某张照片（“删除第3张”）",
+    ),
+    (
+        &[
+            "font", "fonts", "font size", "text size", "text color", "text colour", "title color",
+            "title colour", "bold", "italic", "字体", "字号", "颜色", "加粗",
+        ],
+        "the look of the text is fixed; I can change its words (title: \"…\", closing text: \"…\")",
+        "文字的样式是固定的；我可以改文字内容（标题：“…”，结尾文字：“…”）",
+    ),
+    (
+        &["to the beat", "beat sync", "on the beat", "卡点", "踩点"],
+        "every photo stays the same time; I can set it to match a tempo (\"2 seconds per photo\")",
+        "每张照片停留的时间相同；我可以按节奏设置时长（“每张照片2秒”）",
+    ),
+    (
+        &["slow motion", "slow-mo", "slowmo", "慢动作"],
+        "clips play at their own speed; I can make the photos stay longer (\"slower\")",
+        "视频片段按原速播放；我可以让照片停留更久（“慢一点”）",
+    ),
 ];
+
+/// Where people ask to post the video, which this agent cannot do.
+const PLATFORMS: &[&str] = &[
+    "instagram",
+    "insta",
+    "facebook",
+    "tiktok",
+    "twitter",
+    "whatsapp",
+    "snapchat",
+    "youtube",
+    "抖音",
+    "小红书",
+    "朋友圈",
+    "微信",
+    "微博",
+    "b站",
+    "bilibili",
+    "快手",
+    "油管",
+];
+const POST_VERBS: &[&str] = &[
+    "upload",
+    "post",
+    "share",
+    "publish",
+    "send",
+    "put it on",
+    "put on",
+    "发到",
+    "发布到",
+    "发布",
+    "上传到",
+    "分享到",
+    "发给",
+    "传到",
+    "发",
+];
+
+/// "upload it to my Instagram", 帮我发到抖音上: from the verb to the place.
+fn posting(low: &str) -> Option<(usize, usize)> {
+    let verbs = find_any(low, POST_VERBS);
+    let places = find_any(low, PLATFORMS);
+    verbs.iter().find_map(|&(vs, ve)| {
+        places
+            .iter()
+            .find(|&&(ps, _)| ps >= ve && ps - ve <= 24)
+            .map(|&(_, pe)| (vs, pe))
+    })
+}
+
+/// A song asked for by name, which only a real music library could play:
+/// "use Here Comes the Sun by the Beatles as the music", 背景音乐用《晴天》.
+/// Moods, "my music" and uploaded file names are not names of songs.
+pub fn named_song(msg: &str) -> Option<String> {
+    let low = msg.to_ascii_lowercase();
+    let mine = |x: &str| {
+        let l = x.to_ascii_lowercase();
+        has(
+            &l,
+            &["my", "mine", "own", "uploaded", "我的", "我上传", "自己"],
+        ) || words::is_audio_name(x.trim())
+            || mood(&l, true).is_some()
+            || [
+                "some",
+                "music",
+                "a song",
+                "song",
+                "background",
+                "bgm",
+                "the",
+            ]
+            .contains(&l.trim())
+    };
+    // 《晴天》 with music words: a song's title.
+    if let (Some(a), Some(b)) = (msg.find('《'), msg.find('》')) {
+        let name = &msg[a..b + '》'.len_utf8()];
+        if a < b && has(&low, MUSIC_WORDS) && !mine(name) {
+            return Some(name.to_string());
+        }
+    }
+    for tail in [
+        " as the music",
+        " as music",
+        " as the song",
+        " as the soundtrack",
+        " as the background music",
+        " as background music",
+        " as the bgm",
+        " for the music",
+        " for music",
+    ] {
+        if let Some(i) = low.find(tail) {
+            let head = &low[..i];
+            let start = ["use ", "play ", "put ", "add ", "set "]
+                .iter()
+                .filter_map(|v| head.rfind(v).map(|j| j + v.len()))
+                .max()?;
+            let name = msg[start..i].trim();
+            if !name.is_empty() && !mine(name) {
+                return Some(name.to_string());
+            }
+        }
+    }
+    // "play Yellow by Coldplay", "add the song 'Yellow'"
+    for key in [
+        " by ",
+        "use the song ",
+        "play the song ",
+        "add the song ",
+        "use the track ",
+        "play the track ",
+    ] {
+        if let Some(i) = low.find(key) {
+            if !has(&low, MUSIC_WORDS) && key == " by " && !low.starts_with("play") {
+                continue;
+            }
+            let from = if key == " by " {
+                ["play ", "use ", "add "]
+                    .iter()
+                    .filter_map(|v| low[..i].rfind(v).map(|j| j + v.len()))
+                    .max()?
+            } else {
+                i + key.len()
+            };
+            let end = msg[from..]
+                .find([',', '.', ';', '!', '?'])
+                .map_or(msg.len(), |e| from + e);
+            let name = msg[from..end].trim();
+            if !name.is_empty() && !mine(name) && name.len() <= 80 {
+                return Some(name.to_string());
+            }
+        }
+    }
+    None
+}
 
 /// What a message asks for that cannot be done: the words it used (with a
 /// number just before them: "60 fps") and, per request, the offer in
@@ -2055,18 +2307,22 @@ pub fn unsupported(msg: &str) -> Vec<(String, &'static str, &'static str)> {
         let s = if digits > 0 { head.len() - digits } else { s };
         out.push((s, msg[s..e].to_string(), en, zh));
     }
+    if let Some((s, e)) = posting(&low) {
+        out.push((
+            s,
+            msg[s..e].to_string(),
+            "I can't post videos for you; say \"export\" to get the MP4 and upload it there yourself",
+            "我不能替你发布视频；说“导出”拿到MP4文件后自己上传",
+        ));
+    }
+    if let Some(name) = named_song(msg) {
+        out.push((
+            msg.find(&name).unwrap_or(0),
+            name,
+            "I can't fetch songs by name; I can play music generated here (\"calm\", \"upbeat\" or \"lo-fi\") or an audio file you upload (\"use my music\")",
+            "我没法按歌名找歌；可以用本机生成的音乐（舒缓、欢快或低保真），或你上传的音频文件（“用我的音乐”）",
+        ));
+    }
     out.sort_by_key(|o| o.0);
     out.into_iter().map(|(_, w, en, zh)| (w, en, zh)).collect()
-}
-#[cfg(test)]
-mod dbg_tests {
-    #[test]
-    fn dbg() {
-        for m in [
-            "remove both the title and the closing text",
-            "drop the \"Bye\" at the end",
-        ] {
-            eprintln!("{m}: {:?}", super::parse_all(m));
-        }
-    }
 }
