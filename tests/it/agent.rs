@@ -104,7 +104,7 @@ fn chinese_messages_get_chinese_replies() {
     let out = send(&env, "删除第2张");
     assert_eq!(
         out,
-        "已删除第2张（b.png），还剩2张。 视频现在时长3.25秒。\n"
+        "已删除第2张（b.png），还剩2张。\n视频现在时长3.25秒。\n"
     );
     assert_eq!(photo_names(&draft(&env)), ["a.jpg", "c.jpg"]);
 }
@@ -116,7 +116,7 @@ fn anything_else_lists_what_the_agent_can_do_and_costs_nothing() {
     let before = (draft(&env), available(&env));
     let out = send(&env, "tell me a joke");
     assert!(
-        out.starts_with("I didn't catch a change there. I can: set the pacing"),
+        out.starts_with("I didn't catch a change in \"tell me a joke\". I can: set the pacing"),
         "{out}"
     );
     assert!(out.contains("\"move photo 3 to the front\""), "{out}");

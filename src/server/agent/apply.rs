@@ -40,9 +40,9 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// The reply: every line, in order.
+    /// The reply: every line, in order, one change a line.
     pub fn reply(&self) -> String {
-        self.lines.join(" ")
+        self.lines.join("\n")
     }
 }
 

@@ -78,7 +78,7 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         t.say(&cannot);
     } else if edits.is_empty() {
         let photos = uploaded_photos(&session.media).len();
-        t.say(&help(lang, before.is_some(), photos));
+        t.say(&help(msg, lang, before.is_some(), photos));
     } else if edits.iter().all(|e| matches!(e, Edit::Ask(_))) {
         // Only questions: ask, and make nothing (not even the video).
         let show = before
@@ -100,14 +100,14 @@ pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
         edit(session, msg, before, &edits, lang, &mut t);
     }
     if !edits.is_empty() && !cannot.is_empty() {
-        t.say(&format!(" {cannot}"));
+        t.say(&format!("\n{cannot}"));
     }
     // Never drop a wish without saying so.
     if !edits.is_empty() && !edits.contains(&Edit::Undo) {
         for u in unread {
             t.say(&lang.pick(
-                format!(" I didn't understand \"{u}\", so I left that part out."),
-                format!(" 没看懂“{u}”，这部分没有改。"),
+                format!("\nI didn't understand \"{u}\", so I left that part out."),
+                format!("\n没看懂“{u}”，这部分没有改。"),
             ));
         }
     }
@@ -293,20 +293,26 @@ fn cannot(msg: &str, lang: Lang) -> String {
             Lang::Zh => format!("这里做不到“{what}”：{zh}。"),
         })
         .collect::<Vec<_>>()
-        .join(" ")
+        .join("\n")
 }
 
-/// The reply to a message the agent did not understand: what it can do.
-fn help(lang: Lang, has_video: bool, photos: usize) -> String {
+/// The reply to a message the agent did not understand: what it can do,
+/// after naming what was asked (so a request it cannot do is never met with
+/// a list that ignores it).
+fn help(msg: &str, lang: Lang, has_video: bool, photos: usize) -> String {
+    let mut asked: String = msg.trim().chars().take(60).collect();
+    if msg.trim().chars().count() > 60 {
+        asked.push('…');
+    }
     match lang {
         Lang::En => {
             let start = match (has_video, photos) {
-                (true, _) => "I didn't catch a change there. I can:".to_string(),
-                (false, 0) => {
-                    "Upload some photos and say \"make a video\". Then I can:".to_string()
-                }
+                (true, _) => format!("I didn't catch a change in \"{asked}\". I can:"),
+                (false, 0) => format!(
+                    "I didn't catch a change in \"{asked}\". Upload some photos and say \"make a video\". Then I can:"
+                ),
                 (false, n) => format!(
-                    "Say \"make a video\" to start from your {n} photo{}. Then I can:",
+                    "I didn't catch a change in \"{asked}\". Say \"make a video\" to start from your {n} photo{}. Then I can:",
                     if n == 1 { "" } else { "s" }
                 ),
             };
@@ -322,9 +328,13 @@ fn help(lang: Lang, has_video: bool, photos: usize) -> String {
         }
         Lang::Zh => {
             let start = match (has_video, photos) {
-                (true, _) => "这句话里我没有找到要做的修改。我可以：".to_string(),
-                (false, 0) => "先上传照片，然后说“做成视频”。之后我可以：".to_string(),
-                (false, n) => format!("说“做成视频”，就用你的{n}张照片开始。之后我可以："),
+                (true, _) => format!("“{asked}”里我没有找到要做的修改。我可以："),
+                (false, 0) => {
+                    format!("“{asked}”里我没有找到要做的修改。先上传照片，然后说“做成视频”。之后我可以：")
+                }
+                (false, n) => format!(
+                    "“{asked}”里我没有找到要做的修改。说“做成视频”，就用你的{n}张照片开始。之后我可以："
+                ),
             };
             format!(
                 "{start}调节节奏（“每张照片2秒”“慢一点”“快一点”）；\

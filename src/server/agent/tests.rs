@@ -584,7 +584,7 @@ fn a_turn_edits_the_draft_and_undo_restores_it() {
     assert_eq!(show.canvas.aspect, Aspect::Portrait);
     assert_eq!(
         said(&turn.steps),
-        ["Each photo now stays 2 seconds. Transitions are now wipe (0.75 seconds each). The video is now 9:16 (vertical, for YouTube Shorts), 1080×1920. The video now runs 4.5 seconds."]
+        ["Each photo now stays 2 seconds.\nTransitions are now wipe (0.75 seconds each).\nThe video is now 9:16 (vertical, for YouTube Shorts), 1080×1920.\nThe video now runs 4.5 seconds."]
     );
     let undo = plan_turn(&mut s, "undo", "e-3");
     assert_eq!(s.draft, first);
@@ -630,7 +630,7 @@ fn titles_are_silent_music_is_two_stage_and_nonsense_is_free() {
     let turn = plan_turn(&mut s, "你好", "e-3");
     assert_eq!(turn.cost, 0.0);
     assert_eq!(s.draft, before);
-    assert!(said(&turn.steps)[0].starts_with("这句话里我没有找到"));
+    assert!(said(&turn.steps)[0].starts_with("“你好”里我没有找到"));
 }
 
 #[test]
