@@ -256,6 +256,24 @@ impl Editor<'_> {
             Edit::PhotoSeconds(s) => self.photo_seconds(*s),
             Edit::TotalSeconds(s) => self.total_seconds(*s, false),
             Edit::TotalAtMost(s) => self.total_seconds(*s, true),
+            Edit::PhotoDelta(d) => {
+                let now = self.s.photos.first().map_or(0, |p| p.ms) as f64 / 1000.0;
+                self.photo_seconds((now + d).max(0.0));
+            }
+            Edit::TotalDelta(d) => {
+                let now = self.s.duration_ms() as f64 / 1000.0;
+                self.total_seconds((now + d).max(0.0), false);
+            }
+            Edit::TransitionDelta(d) => {
+                let now = self.s.transition.ms as f64;
+                self.transition_ms((now + d * 1000.0).max(0.0).round() as u64);
+            }
+            Edit::VolumeTimes(x) => {
+                if !self.no_music_yet() {
+                    let v = (self.volume_now() as f64 * x).round() as u32;
+                    self.volume(v.max(1));
+                }
+            }
             Edit::Slower => self.stretch_photos(STEP),
             Edit::Faster => self.stretch_photos(1.0 / STEP),
             Edit::Transition(k) => self.transition(*k),

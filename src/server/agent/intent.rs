@@ -30,6 +30,15 @@ pub enum Edit {
     TotalAtMost(f64),
     Slower,
     Faster,
+    /// Every photo this many seconds longer (negative: shorter): "half a
+    /// second longer per photo", 每张多放一秒.
+    PhotoDelta(f64),
+    /// The whole video this many seconds longer or shorter.
+    TotalDelta(f64),
+    /// Transitions this many seconds longer or shorter.
+    TransitionDelta(f64),
+    /// The music's volume times this ("half as loud", 音量减半).
+    VolumeTimes(f64),
     Transition(TransitionKind),
     TransitionSeconds(f64),
     LongerTransitions,
@@ -145,6 +154,9 @@ const REMOVE: &[&str] = &[
     "skip",
     "don't want",
     "dont want",
+    "not want",
+    "not need",
+    "no want",
     "do not want",
     "don't need",
     "dont need",
@@ -384,9 +396,18 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
         }
         e
     };
+    // "take the music out", "leave the zoom out": the verb's other half.
+    let split_verb = |s: usize, e: usize| {
+        starts_word(low[e..].trim_start(), "out")
+            && !find_any(
+                &low[low.floor_char_boundary(s.saturating_sub(24))..s],
+                &["take", "leave", "cut", "get"],
+            )
+            .is_empty()
+    };
     if spans
         .iter()
-        .any(|&(_, e)| off_after(low, e) || off_after(low, joined_end(e)))
+        .any(|&(s, e)| off_after(low, e) || off_after(low, joined_end(e)) || split_verb(s, e))
     {
         return true;
     }
@@ -1251,12 +1272,18 @@ const TITLE_KEYS: &[&str] = &[
     "intro text",
     "at the start",
     "at the beginning",
+    "in the beginning",
+    "in the start",
+    "the name",
+    "video name",
+    "name of the video",
     "标题",
     "片名",
     "题目",
     "开头文字",
     "片头文字",
     "片头",
+    "开头",
 ];
 /// Keys the text follows directly: "name it Summer 2026".
 const DIRECT_KEYS: &[&str] = &[
@@ -1455,11 +1482,46 @@ fn text_after(
             break;
         }
     }
-    // The text keeps its "!" and "?": "title: Wow!".
-    let t = clause[body..end]
+    // The text keeps its "!" and "?": "title: Wow!". Words said to the
+    // editor, not meant for the screen, are not kept: "Trip 2024
+    // instead", "Happy Family 吧", "Paris please".
+    let mut t = clause[body..end]
         .trim()
         .trim_end_matches(['.', '。'])
         .trim();
+    loop {
+        let low_t = t.to_ascii_lowercase();
+        let Some(w) = [
+            " instead",
+            " please",
+            " pls",
+            " plz",
+            " thanks",
+            " thank you",
+            " for me",
+            " for the video",
+            "吧",
+            "呗",
+            "啊",
+            "哦",
+            "呀",
+            "就行",
+            "就好",
+            "好了",
+            "谢谢",
+            "可以吗",
+            "行吗",
+            "好吗",
+        ]
+        .iter()
+        .find(|w| low_t.ends_with(*w) && low_t.len() > w.len()) else {
+            break;
+        };
+        t = t[..t.len() - w.len()]
+            .trim_end()
+            .trim_end_matches([',', '，'])
+            .trim_end();
+    }
     let t = words::requote(t, quotes);
     let t = t.trim().to_string();
     (!t.is_empty()).then_some((t, false))
@@ -1520,7 +1582,20 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "渐黑",
             "闪黑",
         ],
-    ) {
+    ) || (has(low, &["black", "黑屏", "黑色"])
+        && has(
+            low,
+            &[
+                "between",
+                "transition",
+                "transitions",
+                "fade",
+                "之间",
+                "转场",
+                "过渡",
+            ],
+        ))
+    {
         Some(TransitionKind::FadeBlack)
     } else if has(low, &["wipe", "wipes", "擦除", "划像"]) {
         Some(TransitionKind::Wipe)
@@ -1567,10 +1642,81 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
     }
 }
 
+/// Whether a length is a change by that much: +1 for "2 seconds longer",
+/// "an extra second", "add a second", 多放一秒, 延长一秒; -1 for "1 sec
+/// shorter", "less", 少一秒, 缩短一秒.
+fn relative_sign(low: &str, d: &words::Dur) -> Option<f64> {
+    let after = low[d.end..].trim_start();
+    let after = [
+        "per photo",
+        "each",
+        "per picture",
+        "for each photo",
+        "every photo",
+    ]
+    .iter()
+    .find_map(|w| after.strip_prefix(w))
+    .unwrap_or(after)
+    .trim_start();
+    let before = low[..d.start].trim_end();
+    let ends = |ws: &[&str]| ws.iter().any(|w| before.ends_with(w));
+    let starts = |ws: &[&str]| ws.iter().any(|w| starts_word(after, w));
+    // A bare 多 / 少 just before the number, but not 最多 ("at most"), 至少,
+    // 多少 ("how many").
+    let bare_zh = |c: &str, not: &[&str]| {
+        before.ends_with(c) && !not.iter().any(|n| before.ends_with(&format!("{n}{c}")))
+    };
+    if starts(&["longer", "more", "extra", "slower"])
+        || ends(&[
+            "an extra",
+            "extra",
+            "add",
+            "by another",
+            "多放",
+            "多停",
+            "多停留",
+            "多加",
+            "再加",
+            "加长",
+            "延长",
+            "增加",
+            "多给",
+        ])
+        || bare_zh("多", &["最", "至", "不", "很", "好", "差不"])
+    {
+        Some(1.0)
+    } else if starts(&["shorter", "less", "fewer", "faster", "quicker"])
+        || ends(&["少放", "少停", "减少", "缩短", "减去", "少给", "减"])
+        || bare_zh("少", &["至", "最", "不", "多", "很"])
+    {
+        Some(-1.0)
+    } else if before.ends_with("by") {
+        // "make the photos longer by a second"
+        let head = before.trim_end_matches("by");
+        if has(head, &["longer", "lengthen", "extend", "slower"]) {
+            Some(1.0)
+        } else if has(head, &["shorter", "shorten", "cut", "faster"]) {
+            Some(-1.0)
+        } else {
+            None
+        }
+    } else {
+        None
+    }
+}
+
 fn pacing(low: &str, out: &mut Vec<Edit>) {
     let durs = durations(low);
     let trans = find_any(low, TRANSITION_WORDS);
-    let per_photo = find_any(low, PER_PHOTO_WORDS);
+    let mut per_photo = find_any(low, PER_PHOTO_WORDS);
+    // "1.5 sec each transition": a quantifier belongs to the noun after
+    // it, so "each" here names the transitions, not the photos.
+    per_photo.retain(|&(s, e)| {
+        let q = matches!(&low[s..e], "each" | "per" | "every" | "每个" | "每");
+        !(q && TRANSITION_WORDS
+            .iter()
+            .any(|w| starts_word(low[e..].trim_start(), w)))
+    });
     let mut total = find_any(low, TOTAL_WORDS);
     // "make the transitions 2 seconds long": "long" says how long the
     // thing named is, the whole video only when nothing else is named.
@@ -1614,6 +1760,19 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
         // what lasts that long, a length no one wants per photo (10 s or
         // more) is the whole video's.
         let bare = t == usize::MAX && p == usize::MAX && v == usize::MAX;
+        // "half a second longer", "1 sec shorter", 多放一秒, 少一秒: a
+        // change by that much, to whatever it belongs to.
+        if let Some(sign) = relative_sign(low, d) {
+            let x = sign * d.secs;
+            out.push(if t < p && t < v {
+                Edit::TransitionDelta(x)
+            } else if v < p && v < t || bare && d.secs >= 10.0 {
+                Edit::TotalDelta(x)
+            } else {
+                Edit::PhotoDelta(x)
+            });
+            continue;
+        }
         // Ties go to the photo: "each photo 2 seconds with fades".
         let e = if (bare && d.secs >= 10.0 || v < p && v < t) && at_most {
             Edit::TotalAtMost(d.secs)
@@ -1808,7 +1967,46 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
             "太大了",
         ],
     );
-    if let Some(n) = level {
+    let volume_talk = about_music || !vol_at.is_empty();
+    if volume_talk
+        && has(
+            low,
+            &[
+                "减半",
+                "halve",
+                "half as loud",
+                "in half",
+                "half the volume",
+                "by half",
+                "小一半",
+            ],
+        )
+    {
+        out.push(Edit::VolumeTimes(0.5));
+    } else if volume_talk && has(low, &["double", "twice as loud", "加倍", "翻倍"]) {
+        out.push(Edit::VolumeTimes(2.0));
+    } else if volume_talk
+        && has(
+            low,
+            &[
+                "最大",
+                "max volume",
+                "volume to max",
+                "volume max",
+                "maximum volume",
+                "to the max",
+                "max it",
+                "full volume",
+                "full blast",
+                "all the way up",
+                "拉满",
+                "开满",
+                "最响",
+            ],
+        )
+    {
+        out.push(Edit::MusicVolume(100));
+    } else if let Some(n) = level {
         // "half volume", "volume 0.3": a fraction of the full level.
         let v = if n.value > 0.0 && n.value < 1.0 {
             n.value * 100.0

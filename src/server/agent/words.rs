@@ -513,7 +513,14 @@ pub fn numbers(low: &str) -> Vec<Num> {
                 .find(|(_, c)| !(zh_digit(*c).is_some() || *c == '十' || *c == '百'))
                 .map(|(k, _)| i + k)
                 .unwrap_or(low.len());
-            if let Some(mut value) = zh_value(&low[i..run_end]) {
+            // 一下, 一些, 一直, 一起: "a little", "always", "together", not 1.
+            let idiom = low[i..run_end] == *"一"
+                && [
+                    "下", "些", "直", "起", "样", "般", "定", "会", "切", "共", "律", "口气",
+                ]
+                .iter()
+                .any(|w| low[run_end..].starts_with(w));
+            if let Some(mut value) = zh_value(&low[i..run_end]).filter(|_| !idiom) {
                 let mut end = run_end;
                 // 一点五 = 1.5 (but 慢一点 is "a bit slower": no digit after 点).
                 if let Some(after) = low[run_end..].strip_prefix('点') {
