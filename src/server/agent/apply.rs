@@ -922,7 +922,7 @@ impl Editor<'_> {
                 );
                 None
             }
-            Sel::Last => None,
+            Sel::Last | Sel::Before(_) | Sel::After(_) => None,
         }
     }
 
@@ -939,6 +939,18 @@ impl Editor<'_> {
                 Some(j) => j,
                 None => return,
             },
+            // Where the other photo is once this one is taken out.
+            Sel::Before(other) | Sel::After(other) => {
+                let Some(k) = self.resolve(other) else {
+                    return;
+                };
+                let k = if i < k { k - 1 } else { k };
+                if matches!(to, Sel::After(_)) {
+                    k + 1
+                } else {
+                    k
+                }
+            }
         };
         let name = self.s.photos[i].name.clone();
         if i == j {

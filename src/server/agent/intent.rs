@@ -95,6 +95,9 @@ pub enum Sel {
     Last,
     FromEnd(usize),
     Name(String),
+    /// Just before / after another photo (a place to move to).
+    Before(Box<Sel>),
+    After(Box<Sel>),
 }
 
 const UNDO: &[&str] = &[
@@ -444,7 +447,7 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
 /// Read a message (the edits only; the parser tests read this).
 #[cfg(test)]
 pub fn parse(msg: &str) -> Vec<Edit> {
-    parse_all(msg).0
+    parse_all(msg, &[]).0
 }
 
 /// Words that ask for nothing: a clause of only these is not a wish.
@@ -470,9 +473,98 @@ fn filler(clause: &str) -> bool {
     }
 }
 
+/// A clause without the parts that ask for something that cannot be done
+/// ("remove the background from the cat pic" removes no photo).
+fn without_unsupported(clause: &str) -> String {
+    let mut out = clause.to_string();
+    // From the keyword to the end of its part: "make a video in 4K" still
+    // makes the video, "remove the background from the cat pic" removes no
+    // photo.
+    for (_, e, k, _, _) in unsupported_parts(clause).into_iter().rev() {
+        out.replace_range(k.min(e)..e, " ");
+    }
+    out
+}
+
+/// A clause with the photos it names by their file name's stem ("the dog
+/// pic", "remove IMG_2041", 海边那张) written as the file name, so the rest
+/// of the grammar reads them like "dog.jpg". Not in a clause that sets a
+/// text (the title "海边的回忆" stays as typed), and never a stem that is a
+/// word of the editing language ("music.jpg" does not make "add music"
+/// name a photo).
+fn name_photos(clause: &str, photos: &[String]) -> String {
+    let low = clause.to_ascii_lowercase();
+    let texty = find_any(&low, TITLE_KEYS)
+        .iter()
+        .chain(&find_any(&low, CLOSING_KEYS))
+        .any(|&(s, e)| !POSITION_KEYS.contains(&&low[s..e]));
+    if photos.is_empty() || texty {
+        return clause.to_string();
+    }
+    let mut spans: Vec<(usize, usize, &str)> = Vec::new();
+    for name in photos.iter().take(200) {
+        let lname = name.to_ascii_lowercase();
+        let Some((stem, _)) = lname.rsplit_once('.') else {
+            continue;
+        };
+        let ascii = stem.is_ascii();
+        let short = if ascii {
+            stem.len() < 3
+        } else {
+            stem.chars().count() < 2
+        };
+        if short
+            || ALL_TARGETS.contains(&stem)
+            || words::is_vocab(stem)
+            || stem.parse::<f64>().is_ok()
+        {
+            continue;
+        }
+        for (s, e) in find_all(&low, stem) {
+            // Already the file name ("dog.jpg"), or part of a longer one.
+            if low[e..].starts_with('.') || low[..s].ends_with(['.', '_', '-']) {
+                continue;
+            }
+            spans.push((s, e, name));
+        }
+    }
+    if spans.is_empty() {
+        return clause.to_string();
+    }
+    spans.sort_unstable();
+    let mut out = String::with_capacity(clause.len() + 16);
+    let mut at = 0;
+    for (s, e, name) in spans {
+        if s < at {
+            continue;
+        }
+        out.push_str(&clause[at..s]);
+        // Spaces around a name glued to Chinese words: 把 海边.jpg 那张.
+        out.push(' ');
+        out.push_str(name);
+        out.push(' ');
+        at = e;
+    }
+    out.push_str(&clause[at..]);
+    out
+}
+
+/// Text keys that are also places in the photo order ("put the cat at the
+/// start"): they do not stop [`name_photos`].
+const POSITION_KEYS: &[&str] = &[
+    "at the start",
+    "at the beginning",
+    "in the beginning",
+    "in the start",
+    "at the end",
+    "开头",
+];
+
 /// Read a message: the edits, and the clauses that ask for something not
 /// understood (said back to the user, never silently dropped).
-pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
+/// `photos` are the file names of the project's photos, so that "the dog
+/// pic" or 海边那张 names dog.jpg or 海边.jpg.
+pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
     let (text, quotes) = words::unquote(msg);
     // Outside quotes only: a quoted title is kept as typed.
     let text = words::fix_typos(&text);
@@ -480,6 +572,8 @@ pub fn parse_all(msg: &str) -> (Vec<Edit>, Vec<String>) {
     let mut unread = Vec::new();
     let mut topic: Option<String> = None;
     for clause in words::clauses(&text) {
+        let named = name_photos(&without_unsupported(clause), photos);
+        let clause = named.as_str();
         let found = with_topic(clause, &quotes, topic.as_deref());
         topic = clause_topic(clause, &quotes).or(topic);
         if found.is_empty() && !filler(clause) && unsupported(clause).is_empty() {
@@ -536,12 +630,13 @@ fn clause_topic(clause: &str, quotes: &[String]) -> Option<String> {
     let low = clause.to_ascii_lowercase();
     let sels = selections(clause, &low, quotes);
     if let [(_, sel)] = sels.as_slice() {
-        return Some(match sel {
-            Sel::Nth(k) => format!("photo {k}"),
-            Sel::Last => "the last photo".into(),
-            Sel::FromEnd(k) => format!("photo {k} from the end"),
-            Sel::Name(n) => n.clone(),
-        });
+        return match sel {
+            Sel::Nth(k) => Some(format!("photo {k}")),
+            Sel::Last => Some("the last photo".into()),
+            Sel::FromEnd(k) => Some(format!("photo {k} from the end")),
+            Sel::Name(n) => Some(n.clone()),
+            Sel::Before(_) | Sel::After(_) => None,
+        };
     }
     let topics: [(&[&str], &str); 6] = [
         (TRANSITION_WORDS, "the transitions"),
@@ -865,6 +960,22 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
 fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
     {
         let (from_at, from) = sels.first()?.clone();
+        // "forest.jpg should come before city.png", "put dog.jpg after
+        // photo 4": next to another photo.
+        for (w, before) in [(" before ", true), (" after ", false), (" ahead of ", true)] {
+            let Some(cut) = low[from_at..].find(w).map(|i| from_at + i + w.len()) else {
+                continue;
+            };
+            if let Some((_, other)) = sels.iter().find(|(p, _)| *p >= cut) {
+                let other = Box::new(other.clone());
+                let to = if before {
+                    Sel::Before(other)
+                } else {
+                    Sel::After(other)
+                };
+                return Some(Edit::MovePhoto { from, to });
+            }
+        }
         let cut = [" to ", " at ", " into ", " in "]
             .iter()
             .filter_map(|w| low[from_at..].find(w).map(|i| from_at + i + w.len()))
@@ -2333,6 +2444,20 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
         "文字的样式是固定的；我可以改文字内容（标题：“…”，结尾文字：“…”）",
     ),
     (
+        &[
+            "remove the background",
+            "background removal",
+            "remove background",
+            "emoji",
+            "emojis",
+            "抠图",
+            "抠",
+            "表情",
+        ],
+        "I don't change what is in the photos; the nearest is a title or closing text (title: \"…\")",
+        "我不改照片里的内容；最接近的是标题或结尾文字（标题：“…”）",
+    ),
+    (
         &["to the beat", "beat sync", "on the beat", "卡点", "踩点"],
         "every photo stays the same time; I can set it to match a tempo (\"2 seconds per photo\")",
         "每张照片停留的时间相同；我可以按节奏设置时长（“每张照片2秒”）",
@@ -2484,12 +2609,33 @@ pub fn named_song(msg: &str) -> Option<String> {
 /// number just before them: "60 fps") and, per request, the offer in
 /// English and Chinese. One scan per keyword.
 pub fn unsupported(msg: &str) -> Vec<(String, &'static str, &'static str)> {
+    unsupported_parts(msg)
+        .into_iter()
+        .map(|(s, e, _, en, zh)| (msg[s..e].to_string(), en, zh))
+        .collect()
+}
+
+/// Where each request that cannot be done is in `msg` (the part of the
+/// sentence that asks for it: "add some emojis", 给猫那张抠个图), with the
+/// offers in English and Chinese.
+type Part = (usize, usize, usize, &'static str, &'static str);
+
+/// (where the part starts, where it ends, where its keyword starts, offer
+/// in English, offer in Chinese).
+fn unsupported_parts(msg: &str) -> Vec<Part> {
     let low = msg.to_ascii_lowercase();
-    let mut out: Vec<(usize, String, &'static str, &'static str)> = Vec::new();
+    let mut out: Vec<Part> = Vec::new();
     for (kws, en, zh) in OUT_OF_SCOPE {
         let mut found = find_any(&low, kws);
         // 结尾字幕 is the closing text.
         found.retain(|&(s, _)| !(low[..s].ends_with("结尾") || low[..s].ends_with("片尾")));
+        // "remove the background music" is about the music.
+        found.retain(|&(_, e)| {
+            !has(
+                low[e..].trim_start().split(' ').next().unwrap_or(""),
+                MUSIC_WORDS,
+            )
+        });
         let Some(&(s, mut e)) = found.first() else {
             continue;
         };
@@ -2503,24 +2649,72 @@ pub fn unsupported(msg: &str) -> Vec<(String, &'static str, &'static str)> {
         let head = low[..s].trim_end_matches(' ');
         let digits = head.len() - head.trim_end_matches(|c: char| c.is_ascii_digit()).len();
         let s = if digits > 0 { head.len() - digits } else { s };
-        out.push((s, msg[s..e].to_string(), en, zh));
+        let (ps, pe) = request_part(msg, &low, s, e);
+        out.push((ps, pe, s, en, zh));
     }
     if let Some((s, e)) = posting(&low) {
+        let (ps, pe) = request_part(msg, &low, s, e);
         out.push((
+            ps,
+            pe,
             s,
-            msg[s..e].to_string(),
             "I can't post videos for you; say \"export\" to get the MP4 and upload it there yourself",
             "我不能替你发布视频；说“导出”拿到MP4文件后自己上传",
         ));
     }
     if let Some(name) = named_song(msg) {
+        let s = msg.find(&name).unwrap_or(0);
+        let (ps, pe) = request_part(msg, &low, s, s + name.len());
         out.push((
-            msg.find(&name).unwrap_or(0),
-            name,
+            ps,
+            pe,
+            s,
             "I can't fetch songs by name; I can play music generated here (\"calm\", \"upbeat\" or \"lo-fi\") or an audio file you upload (\"use my music\")",
             "我没法按歌名找歌；可以用本机生成的音乐（舒缓、欢快或低保真），或你上传的音频文件（“用我的音乐”）",
         ));
     }
     out.sort_by_key(|o| o.0);
-    out.into_iter().map(|(_, w, en, zh)| (w, en, zh)).collect()
+    // Two keywords of one part name it once.
+    out.dedup_by(|b, a| b.0 < a.1);
+    out
+}
+
+/// The part of the sentence around `s..e` that asks for it: from the last
+/// comma, full stop or "and" before it to the first after it; the keyword
+/// alone when that part is long.
+fn request_part(msg: &str, low: &str, s: usize, e: usize) -> (usize, usize) {
+    const MARKS: &[&str] = &[
+        ",", ";", ".", "!", "?", "，", "；", "。", "！", "？", "\n", " and ", " then ", " also ",
+        " but ", "然后", "并且", "顺便", "另外", "还有",
+    ];
+    let start = MARKS
+        .iter()
+        .filter_map(|m| low[..s].rfind(m).map(|i| i + m.len()))
+        .max()
+        .unwrap_or(0);
+    let end = MARKS
+        .iter()
+        .filter_map(|m| low[e..].find(m).map(|i| e + i))
+        .min()
+        .unwrap_or(msg.len());
+    let part = msg[start..end].trim();
+    if part.is_empty() || part.chars().count() > 80 {
+        return (s, e);
+    }
+    let lead = msg[start..end].len() - msg[start..end].trim_start().len();
+    let mut ps = start + lead;
+    for w in [
+        "please ",
+        "pls ",
+        "and ",
+        "also ",
+        "then ",
+        "can you ",
+        "could you ",
+    ] {
+        if low[ps..].starts_with(w) {
+            ps += w.len();
+        }
+    }
+    (ps, ps.max(start + lead + part.len()))
 }

@@ -67,7 +67,14 @@ impl Turn {
 /// Decide what the agent does with a message.
 pub fn plan_turn(session: &mut Session, msg: &str, invocation: &str) -> Turn {
     let lang = Lang::of(msg);
-    let (edits, unread) = intent::parse_all(msg);
+    let names: Vec<String> = match Slideshow::from_draft(&session.draft) {
+        Some(show) => show.photos.iter().map(|p| p.name.clone()).collect(),
+        None => uploaded_photos(&session.media)
+            .into_iter()
+            .map(|p| p.name)
+            .collect(),
+    };
+    let (edits, unread) = intent::parse_all(msg, &names);
     let mut t = TurnBuilder {
         steps: Vec::new(),
         cost: 0.0,

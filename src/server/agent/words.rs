@@ -276,6 +276,11 @@ const VOCAB: &[&str] = &[
     "total",
     "every",
 ];
+/// Whether a word is one of the editing language's own.
+pub fn is_vocab(w: &str) -> bool {
+    VOCAB.contains(&w)
+}
+
 /// Real words one slip away from a [`VOCAB`] word: never "corrected".
 const KNOWN: &[&str] = &[
     "reading", "leading", "reader", "loader", "faces", "master", "closer", "lover", "mover",
