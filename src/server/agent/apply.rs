@@ -5,7 +5,7 @@
 //! history and the SSE frames are the turn's business (`mod.rs`).
 
 use super::intent::{Ask, Edit, Sel};
-use super::words::{seconds, secs, Lang};
+use super::words::{self, seconds, secs, Lang};
 use crate::server::slideshow::{
     Aspect, Canvas, Mood, Music, MusicSource, Photo, Slideshow, TransitionKind, DEFAULT_PHOTO_MS,
     PHOTO_MS_RANGE, TEXT_MS,
@@ -160,6 +160,32 @@ pub fn question(q: Ask, show: &Slideshow, lang: Lang) -> String {
                     "想换成哪种转场：交叉淡化、黑场过渡、擦除、滑动，还是无转场？现在是{}。",
                     kind_zh(k)
                 ),
+            )
+        }
+        Ask::WhichMusic => lang.pick(
+            "Which music would you like: calm, upbeat or lo-fi (generated here), or your own (upload an audio file and say \"use my music\")?",
+            "想换成哪种音乐：舒缓、欢快还是低保真（本机生成），或者你自己的（上传音频后说“用我的音乐”）？",
+        ),
+        Ask::WhichVolume => {
+            let now = show
+                .music
+                .as_ref()
+                .map(|m| format!("{}%", m.volume))
+                .unwrap_or_else(|| lang.pick("no music yet", "还没有音乐"));
+            lang.pick(
+                format!("How loud should the music be? Say a level like \"volume 60%\", or \"louder\" / \"quieter\" (now: {now})."),
+                format!("音乐要多大声？可以说“音量60%”，或者“大声一点”/“小声一点”（现在：{now}）。"),
+            )
+        }
+        Ask::TitleText => lang.pick(
+            "What should the title say? For example: title: \"Iceland 2026\".",
+            "标题要写什么？比如：标题：“冰岛之旅”。",
+        ),
+        Ask::Unit(x) => {
+            let x = words::secs((x * 1000.0) as u64);
+            lang.pick(
+                format!("{x} of what: {x} seconds per photo, a {x}-second video, or photo {x}? Say which and I'll do it."),
+                format!("{x}指的是什么：每张照片{x}秒、整个视频{x}秒，还是第{x}张？说清楚我就照做。"),
             )
         }
         Ask::PhotoOrTotal(p, t) => {

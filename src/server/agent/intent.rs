@@ -85,6 +85,14 @@ pub enum Ask {
     /// "3 seconds per photo and the whole video 30 seconds": both cannot
     /// be (seconds per photo, seconds in all).
     PhotoOrTotal(f64, f64),
+    /// "change the music": to which?
+    WhichMusic,
+    /// "adjust the volume": to what?
+    WhichVolume,
+    /// "change the title": to what words?
+    TitleText,
+    /// "make it 5": five what?
+    Unit(f64),
 }
 
 /// Which photo: by position (1-based), the last one, counted from the end
@@ -329,6 +337,11 @@ const KB_WORDS: &[&str] = &[
     "动画",
     "镜头移动",
     "移动效果",
+    "放大缩小",
+    "忽大忽小",
+    "一直在动",
+    "晃来晃去",
+    "动来动去",
 ];
 /// Photos that do not move: Ken Burns off.
 const STILL: &[&str] = &[
@@ -674,6 +687,8 @@ fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit>
         _ if found.is_empty() => pick(&single).or(pick(&plural)),
         _ => None,
     };
+    // Chinese leaves the pronoun out: "(缩放)关掉吧".
+    let at = at.or(found.is_empty().then_some((0, 0)));
     if let Some((s, e)) = at {
         let swapped = format!("{} {topic} {}", &clause[..s], &clause[e..]);
         let again = clause_edits(&swapped, quotes);
@@ -774,30 +789,64 @@ fn other_edits(clause: &str, low: &str, quotes: &[String]) -> Vec<Edit> {
     ken_burns(low, &mut out);
     music(clause, low, quotes, &mut out);
     canvas(low, &mut out);
-    // "change the transition", 换个转场: to what?
-    if out.is_empty()
-        && has(low, TRANSITION_NOUNS)
-        && has(
-            low,
-            &[
-                "change",
-                "switch",
-                "different",
-                "another",
-                "new",
-                "other",
-                "换",
-                "改",
-                "换个",
-                "换一个",
-                "别的",
-                "其他",
-            ],
-        )
-    {
-        out.push(Edit::Ask(Ask::WhichTransition));
+    // A bare mention of the music ("change the music") is not a wish.
+    if out.is_empty() || out == [Edit::Music] {
+        if let Some(q) = vague(low) {
+            out = vec![Edit::Ask(q)];
+        }
     }
     out
+}
+
+/// A wish that names what to change but not how ("change the
+/// transition", 换个音乐, "adjust the volume", "change the title", "make it
+/// 5"): the question to ask back.
+fn vague(low: &str) -> Option<Ask> {
+    let change = has(
+        low,
+        &[
+            "change",
+            "switch",
+            "different",
+            "another",
+            "new",
+            "other",
+            "adjust",
+            "edit",
+            "fix",
+            "换",
+            "改",
+            "调",
+            "别的",
+            "其他",
+        ],
+    );
+    if change && has(low, TRANSITION_NOUNS) {
+        return Some(Ask::WhichTransition);
+    }
+    if change && (has(low, VOLUME_WORDS) || has(low, &["音量", "声音"])) {
+        return Some(Ask::WhichVolume);
+    }
+    if change && has(low, MUSIC_WORDS) {
+        return Some(Ask::WhichMusic);
+    }
+    if change && has(low, &["title", "heading", "标题", "片名"]) {
+        return Some(Ask::TitleText);
+    }
+    // "make it 5", "set it to 3": a number with no unit and nothing named.
+    let nums = numbers(low);
+    if let [n] = nums.as_slice() {
+        let verb = has(
+            low,
+            &["make", "set", "change", "改成", "设成", "弄成", "调成"],
+        );
+        let unit = !durations(low).is_empty() || !percents(low).is_empty();
+        let rest = low[n.end..].trim();
+        if verb && !unit && (rest.is_empty() || filler(rest)) && n.value > 0.0 {
+            return Some(Ask::Unit(n.value));
+        }
+    }
+    None
 }
 
 // ---- photos: move, swap, remove ----
@@ -830,6 +879,10 @@ const VAGUE_PHOTOS: &[&str] = &[
     "a slide",
     "one photo",
     "one picture",
+    "the photo",
+    "the picture",
+    "the pic",
+    "the image",
     "one of the photos",
     "one of the pictures",
     "some photos",
