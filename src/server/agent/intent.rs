@@ -965,7 +965,12 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
     if sels.is_empty() {
         let verb = has(low, SWAP_VERBS)
             || has(low, PHOTO_REMOVE)
-            || has(low, &["move", "移到", "放到", "挪到"]);
+            || has(
+                low,
+                &[
+                    "move", "put", "移到", "放到", "挪到", "放在", "放第", "放最",
+                ],
+            );
         let vague = has(low, VAGUE_PHOTOS) || (has(low, SWAP_VERBS) && has(low, &["them", "它们"]));
         return (verb && vague).then_some(Edit::Ask(Ask::WhichPhoto));
     }
@@ -988,11 +993,24 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
             "移至",
             "换到",
             "排到",
+            "放第",
+            "放最",
+            "排第",
+            "排最",
         ],
     );
     let en_move = has(low, MOVE_VERBS);
     if let Some(&(vs, ve)) = move_verb.first() {
-        let from = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone())?;
+        // 放第一个 / 放最前: the place starts inside the verb.
+        let ve = if low[..ve].ends_with('第') || low[..ve].ends_with('最') {
+            ve - 3
+        } else {
+            ve
+        };
+        let Some(from) = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone()) else {
+            // "猫那张放第一个": a photo named by what is in it.
+            return has(&low[..vs], VAGUE_PHOTOS).then_some(Edit::Ask(Ask::WhichPhoto));
+        };
         let to = target(&low[ve..])
             .or_else(|| sels.iter().find(|(p, _)| *p >= ve).map(|(_, s)| s.clone()))?;
         return Some(Edit::MovePhoto { from, to });

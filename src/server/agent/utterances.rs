@@ -927,6 +927,41 @@ fn blind_rows_from_file() {
         return;
     };
     let text = std::fs::read_to_string(path).expect("rows file");
+    let (n, wrong) = run_rows(&text);
+    println!(
+        "{}\n{} of {n} rows right",
+        wrong.join("\n"),
+        n - wrong.len()
+    );
+}
+
+/// Rows written by people who had read only the README's table, never
+/// this code or the table above (tests/utterances/): every one must pass.
+#[test]
+fn rows_written_from_the_readme_alone() {
+    for (name, text) in [
+        (
+            "readme-only-1",
+            include_str!("../../../tests/utterances/readme-only-1.txt"),
+        ),
+        (
+            "readme-only-2",
+            include_str!("../../../tests/utterances/readme-only-2.txt"),
+        ),
+    ] {
+        let (n, wrong) = run_rows(text);
+        assert!(
+            wrong.is_empty(),
+            "{name}: {} of {n} rows wrong:\n{}",
+            wrong.len(),
+            wrong.join("\n")
+        );
+        assert!(n >= 200, "{name}: {n} rows");
+    }
+}
+
+/// Check every `STATE | message | changes` line: (rows read, what failed).
+fn run_rows(text: &str) -> (usize, Vec<String>) {
     let (mut n, mut wrong) = (0, Vec::new());
     for line in text
         .lines()
@@ -947,11 +982,7 @@ fn blind_rows_from_file() {
             wrong.push(w);
         }
     }
-    println!(
-        "{}\n{} of {n} rows right",
-        wrong.join("\n"),
-        n - wrong.len()
-    );
+    (n, wrong)
 }
 
 /// A relative change the blind rows may ask for.
