@@ -643,8 +643,15 @@ fn every_example_in_the_readme_table_is_understood() {
         .expect("the table");
     for row in table.lines().skip(2) {
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let photos: Vec<String> = ["beach.jpg", "海边.jpg", "city.png", "forest.jpg", "dog.jpg"]
+            .map(String::from)
+            .to_vec();
         for example in cells[2..4].iter().flat_map(|c| c.split(", ")) {
-            assert!(!parse(example).is_empty(), "not understood: {example:?}");
+            let (edits, unread) = super::intent::parse_all(example, &photos);
+            assert!(
+                !edits.is_empty() && unread.is_empty(),
+                "not understood: {example:?}"
+            );
         }
     }
 }
