@@ -13,7 +13,9 @@
 //! music"). Every search is done once per clause and looked up by
 //! position, so a 20,000-character message is planned in linear time.
 
-use super::words::{self, durations, find_all, find_any, gap, has, numbers, percents, quote_marks};
+use super::words::{
+    self, durations, find_all, find_any, gap, has, numbers, percents, quote_marks, Lang,
+};
 use crate::server::slideshow::{Aspect, Mood, TransitionKind};
 
 /// One change the user asked for.
@@ -499,6 +501,194 @@ fn without_unsupported(clause: &str) -> String {
     out
 }
 
+/// "wipe instead of crossfade", "rather than blending", 用滑动而不是擦除:
+/// the part after the marker becomes a clause of its own that starts with
+/// "not", which [`is_contrast`] sets aside.
+fn contrast_as_clause(text: &str) -> String {
+    let mut out = text.to_string();
+    for (w, by) in [
+        (" instead of ", ", not "),
+        (" rather than ", ", not "),
+        ("而不是", "，不是"),
+    ] {
+        out = out.replace(w, by);
+    }
+    out
+}
+
+/// Words that open a correction of the wish before ("wait", "I meant",
+/// "actually", 不对, 我是说, 算了): the clause without them, and whether
+/// there were any.
+fn correction(clause: &str) -> (bool, &str) {
+    const MARKS: &[&str] = &[
+        "no wait",
+        "wait",
+        "oops",
+        "sorry",
+        "i meant",
+        "i mean",
+        "actually",
+        "scratch that",
+        "correction",
+        "make that",
+        "no no",
+        "nah",
+        "nvm",
+        "never mind",
+        "on second thought",
+        "啊不对",
+        "啊不",
+        "不对",
+        "不好意思",
+        "我是说",
+        "我的意思是",
+        "我算错了",
+        "算了",
+        "等等",
+        "等一下",
+        "哦不",
+        "说错了",
+        "改一下",
+        "抱歉",
+        "啊",
+    ];
+    let mut rest = clause.trim();
+    let mut marked = false;
+    loop {
+        let low = rest.to_ascii_lowercase();
+        let Some(m) = MARKS.iter().find(|m| starts_word(&low, m)) else {
+            break;
+        };
+        // "make that 45" keeps its verb: only the marker goes.
+        let keep = *m == "make that" || *m == "nvm" || *m == "never mind" || *m == "算了";
+        marked = true;
+        if keep {
+            break;
+        }
+        rest = rest[m.len()..].trim_start_matches([' ', ',', '，', '!', '！', '.', '-', '—']);
+        rest = rest.strip_prefix("是").unwrap_or(rest).trim();
+    }
+    (marked, rest)
+}
+
+/// "not the third", 不是第一张: what is not wanted, said to set up the
+/// correction that follows.
+fn is_contrast(clause: &str) -> bool {
+    let low = clause.to_ascii_lowercase();
+    ["not ", "不是"].iter().any(|w| low.starts_with(w))
+        && !["not too", "not so", "不是很"]
+            .iter()
+            .any(|w| low.starts_with(w))
+}
+
+/// "never mind", "leave it", 算了，还是留着吧: the wish before is withdrawn.
+fn withdraws(clause: &str) -> bool {
+    let low = clause.to_ascii_lowercase();
+    has(
+        &low,
+        &[
+            "never mind",
+            "nvm",
+            "forget it",
+            "leave it",
+            "keep it",
+            "is fine",
+            "留着",
+            "不用了",
+            "不改了",
+            "不要改",
+            "保持原样",
+            "就这样",
+        ],
+    ) || low.trim() == "算了"
+}
+
+/// The part of the draft an edit is about, so a correction replaces the
+/// wish it corrects ("each photo 4 seconds, I mean the whole video 40").
+fn kind(e: &Edit) -> &'static str {
+    match e {
+        Edit::PhotoSeconds(_)
+        | Edit::TotalSeconds(_)
+        | Edit::TotalAtMost(_)
+        | Edit::Slower
+        | Edit::Faster
+        | Edit::PhotoDelta(_)
+        | Edit::TotalDelta(_) => "length",
+        Edit::Transition(_) => "transition",
+        Edit::TransitionSeconds(_)
+        | Edit::LongerTransitions
+        | Edit::ShorterTransitions
+        | Edit::TransitionDelta(_) => "transition length",
+        Edit::KenBurns(_) => "motion",
+        Edit::Title(_) | Edit::RemoveTitle => "title",
+        Edit::Closing(_) | Edit::RemoveClosing => "closing",
+        Edit::Music | Edit::MusicMood(_) | Edit::MusicUpload(_) | Edit::NoMusic => "music",
+        Edit::MusicVolume(_) | Edit::Louder | Edit::Quieter | Edit::VolumeTimes(_) => "volume",
+        Edit::Aspect(_) => "aspect",
+        Edit::Resolution(_) => "resolution",
+        Edit::MovePhoto { .. }
+        | Edit::SwapPhotos(..)
+        | Edit::RemovePhotos(_)
+        | Edit::ReversePhotos => "photos",
+        Edit::Make => "make",
+        Edit::Undo => "undo",
+        Edit::Ask(_) => "ask",
+    }
+}
+
+/// A photo wish with the photos a correction names instead.
+fn reselect(e: &mut Edit, mut sels: Vec<Sel>) {
+    match e {
+        Edit::MovePhoto { from, .. } => *from = sels.remove(0),
+        Edit::RemovePhotos(v) => *v = sels,
+        Edit::SwapPhotos(a, b) => {
+            if sels.len() >= 2 {
+                *b = sels.remove(1);
+            }
+            *a = sels.remove(0);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a clause talks about the video at all: one without a single
+/// word of the editing language ("my grandson told me to ask you", "it was
+/// the last day of our holiday") is conversation, not a wish left undone.
+fn talks_editing(clause: &str) -> bool {
+    let low = clause.to_ascii_lowercase();
+    has(&low, ALL_TARGETS)
+        || has(&low, PHOTO_NOUNS)
+        || has(&low, REMOVE)
+        || has(&low, MOVE_VERBS)
+        || has(
+            &low,
+            &[
+                "change",
+                "add",
+                "set",
+                "use",
+                "turn",
+                "switch",
+                "make",
+                "want",
+                "need",
+                "can you",
+                "could you",
+                "please",
+                "改",
+                "换",
+                "加",
+                "调",
+                "要",
+                "弄",
+                "帮我",
+                "给我",
+            ],
+        )
+        || !numbers(&low).is_empty()
+        || Lang::of(&low) == Lang::Zh && low.chars().count() > 12
+}
+
 /// A clause with the photos it names by their file name's stem ("the dog
 /// pic", "remove IMG_2041", 海边那张) written as the file name, so the rest
 /// of the grammar reads them like "dog.jpg". Not in a clause that sets a
@@ -580,19 +770,70 @@ const POSITION_KEYS: &[&str] = &[
 pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
     let (text, quotes) = words::unquote(msg);
     // Outside quotes only: a quoted title is kept as typed.
-    let text = words::fix_typos(&text);
+    let text = words::fix_typos(&words::normalise(&text));
+    // "wipe instead of crossfade": what follows is what is not wanted.
+    let text = contrast_as_clause(&text);
     let mut edits: Vec<Edit> = Vec::new();
     let mut unread = Vec::new();
     let mut topic: Option<String> = None;
+    // After "wait", "I meant", 不对, 算了, "not the third": the next wish
+    // replaces the one it corrects.
+    let mut correcting = false;
+    let mut last_wish: Vec<Edit> = Vec::new();
     for clause in words::clauses(&text) {
+        let (marked, clause) = correction(clause);
+        correcting |= marked;
+        if clause.is_empty() || filler(clause) {
+            continue;
+        }
+        if is_contrast(clause) {
+            correcting = true;
+            continue;
+        }
+        // "never mind", 算了，还是留着吧: the last wish is withdrawn.
+        if correcting && withdraws(clause) {
+            edits.retain(|e| !last_wish.contains(e));
+            correcting = false;
+            continue;
+        }
         let named = name_photos(&without_unsupported(clause), photos);
         let clause = named.as_str();
-        let found = with_topic(clause, &quotes, topic.as_deref());
+        let mut found = with_topic(clause, &quotes, topic.as_deref());
+        if correcting {
+            let low = clause.to_ascii_lowercase();
+            let sels: Vec<Sel> = selections(clause, &low, &quotes)
+                .into_iter()
+                .map(|(_, s)| s)
+                .collect();
+            let only_photos =
+                found.is_empty() || matches!(found.as_slice(), [Edit::Ask(Ask::WhichPhoto)]);
+            if only_photos && !sels.is_empty() {
+                // "delete photo 5, I mean 4", "不是第一张，是第二张".
+                if let Some(e) = edits.iter_mut().rev().find(|e| kind(e) == "photos") {
+                    reselect(e, sels);
+                    correcting = false;
+                    topic = clause_topic(clause, &quotes).or(topic);
+                    continue;
+                }
+            }
+            if !found.is_empty() {
+                let kinds: Vec<&str> = found.iter().map(kind).collect();
+                edits.retain(|e| !kinds.contains(&kind(e)));
+                correcting = false;
+            }
+        }
         topic = clause_topic(clause, &quotes).or(topic);
-        if found.is_empty() && !filler(clause) && unsupported(clause).is_empty() {
+        if found.is_empty()
+            && !filler(clause)
+            && unsupported(clause).is_empty()
+            && talks_editing(clause)
+        {
             unread.push(words::requote(clause, &quotes));
         }
-        for e in found {
+        if !found.is_empty() {
+            last_wish = found.clone();
+        }
+        for e in found.drain(..) {
             if !edits.contains(&e) {
                 edits.push(e);
             }

@@ -146,7 +146,7 @@ pub fn clauses(text: &str) -> Vec<&str> {
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
         let cut = match c {
-            ',' | ';' | '，' | '；' | '。' | '\n' => true,
+            ',' | ';' | '，' | '；' | '。' | '\n' | '…' | '—' => true,
             // "title: Wow!": the mark stays with its clause.
             '!' | '?' | '！' | '？' => {
                 cuts.push(i + c.len_utf8());
@@ -331,6 +331,42 @@ fn corrected(low: &str) -> Option<&'static str> {
     found.next().is_none().then_some(*first)
 }
 
+/// `text` in the forms the grammar reads: full-width digits and letters as
+/// ASCII (２秒, ＭＵＳＩＣ), and a hyphen inside a word pair as a space
+/// ("second-to-last", "one-second", "zoom-in"), but not in a file name
+/// ("my-trip.jpg").
+pub fn normalise(text: &str) -> String {
+    let wide: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '％' => '%',
+            c => c,
+        })
+        .collect();
+    let mut out = String::with_capacity(wide.len());
+    for (i, token) in wide.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if token.contains('.') || !token.contains('-') {
+            out.push_str(token);
+            continue;
+        }
+        let b = token.as_bytes();
+        for (j, c) in token.char_indices() {
+            let joins = c == '-'
+                && j > 0
+                && b[j - 1].is_ascii_alphanumeric()
+                && b.get(j + 1).is_some_and(u8::is_ascii_alphabetic);
+            out.push(if joins { ' ' } else { c });
+        }
+    }
+    out
+}
+
 /// `text` with misspelt keywords (ASCII words, any case) replaced by the
 /// word meant; one pass.
 pub fn fix_typos(text: &str) -> String {
@@ -439,7 +475,12 @@ const EN_NUMBERS: &[(&str, f64)] = &[
     ("hundred", 100.0),
     ("half a", 0.5),
     ("half", 0.5),
+    ("a quarter of a", 0.25),
+    ("a quarter", 0.25),
+    ("quarter of a", 0.25),
     ("a couple of", 2.0),
+    ("a couple", 2.0),
+    ("a few", 3.0),
 ];
 
 fn zh_digit(c: char) -> Option<u32> {
@@ -525,6 +566,17 @@ pub fn numbers(low: &str) -> Vec<Num> {
                 ]
                 .iter()
                 .any(|w| low[run_end..].starts_with(w));
+            // 一半: a half ("音量调到一半").
+            if low[i..run_end] == *"一" && low[run_end..].starts_with('半') {
+                let end = run_end + '半'.len_utf8();
+                out.push(Num {
+                    start: i,
+                    end,
+                    value: 0.5,
+                });
+                i = end;
+                continue;
+            }
             if let Some(mut value) = zh_value(&low[i..run_end]).filter(|_| !idiom) {
                 let mut end = run_end;
                 // 一点五 = 1.5 (but 慢一点 is "a bit slower": no digit after 点).
@@ -613,8 +665,10 @@ pub fn durations(low: &str) -> Vec<Dur> {
     let mut out = Vec::new();
     for n in numbers(low) {
         let rest = &low[n.end..];
+        // "2-second transitions", "one-second wipes"
+        let rest = rest.strip_prefix('-').unwrap_or(rest);
         let trimmed = rest.trim_start();
-        let skip = rest.len() - trimmed.len();
+        let skip = low.len() - n.end - trimmed.len();
         let unit = [
             ("minutes", 60.0),
             ("minute", 60.0),
@@ -661,7 +715,12 @@ pub fn durations(low: &str) -> Vec<Dur> {
     for (phrase, secs) in [
         ("half a minute", 30.0),
         ("a minute and a half", 90.0),
+        ("a second and a half", 1.5),
+        ("one second and a half", 1.5),
         ("a minute", 60.0),
+        ("a second", 1.0),
+        ("一分半钟", 90.0),
+        ("一分半", 90.0),
         ("半分钟", 30.0),
         ("半秒", 0.5),
     ] {
