@@ -250,6 +250,9 @@ const TOTAL_WORDS: &[&str] = &[
     "整个",
     "全长",
     "整体",
+    "总时长",
+    "总时间",
+    "全片",
 ];
 const MUSIC_WORDS: &[&str] = &[
     "music",
@@ -1017,6 +1020,13 @@ fn other_edits(clause: &str, low: &str, quotes: &[String]) -> Vec<Edit> {
             "颠倒",
             "倒过来",
             "反过来",
+            "倒着",
+            "倒放",
+            "反着放",
+            "从后往前",
+            "in reverse",
+            "other way round",
+            "other way around",
         ],
     ) {
         out.push(Edit::ReversePhotos);
@@ -1151,6 +1161,12 @@ const SWAP_VERBS: &[&str] = &[
     "调换",
     "换一下",
     "换位置",
+    "换个位置",
+    "调个位置",
+    "换一换",
+    "换换",
+    "对换",
+    "换位",
 ];
 /// Verbs that take photos out: "remove photo 2", "a video without the last
 /// photo", "skip beach.jpg", 把海边.jpg删了.
@@ -1179,6 +1195,18 @@ const PHOTO_REMOVE: &[&str] = &[
     "不要",
     "拿掉",
     "除了",
+    "yeet",
+    "toss",
+    "nix",
+    "axe",
+    "trash",
+    "bin",
+    "zap",
+    "doesn't belong",
+    "does not belong",
+    "shouldn't be in",
+    "should not be in",
+    "no need for",
 ];
 /// English verbs that move a photo somewhere: "move photo 3 to the front",
 /// "the last picture should be second", "beach.jpg goes last".
@@ -1697,6 +1725,14 @@ const TITLE_KEYS: &[&str] = &[
     "at the beginning",
     "in the beginning",
     "in the start",
+    "begin with",
+    "begins with",
+    "start with",
+    "starts with",
+    "open with",
+    "opens with",
+    "intro",
+    "视频开头",
     "the name",
     "video name",
     "name of the video",
@@ -1719,6 +1755,12 @@ const DIRECT_KEYS: &[&str] = &[
     "name the video",
     "call the slideshow",
     "name the slideshow",
+    "title it",
+    "caption it",
+    "label it",
+    "call this",
+    "name this",
+    "title this",
 ];
 const CLOSING_KEYS: &[&str] = &[
     "closing text",
@@ -1734,6 +1776,13 @@ const CLOSING_KEYS: &[&str] = &[
     "at the end",
     "last text",
     "final text",
+    "视频最后",
+    "片子最后",
+    "最后加一句",
+    "最后加上",
+    "最后写上",
+    "最后显示",
+    "结束时",
     "outro",
     "credits text",
     "结尾文字",
@@ -1799,6 +1848,10 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
 
 /// Words between a text key and its text, longest first.
 const TEXT_INTROS: &[&str] = &[
+    "with the words",
+    "the words",
+    "the text",
+    "the line",
     "should be changed to",
     "should say",
     "should read",
@@ -2167,6 +2220,12 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             "max",
             "maximum",
             "less than",
+            "not more than",
+            "not longer than",
+            "tops",
+            "别超过",
+            "不要超过",
+            "不能超过",
             "不超过",
             "以内",
             "之内",
@@ -2515,6 +2574,13 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
 /// "music off", "音乐去掉".
 fn off_after(low: &str, at: usize) -> bool {
     let mut t = low[at..].trim_start();
+    // "ken burns: off", "transitions: none", "zoom = off", "music is off"
+    for w in [":", "：", "=", "should be", "is", "are", "to"] {
+        if starts_word(t, w) {
+            t = t[w.len()..].trim_start();
+            break;
+        }
+    }
     // "片尾那句话删掉", "缩放效果关掉", "标题和结尾都不要了": a few words may
     // sit between the target and its off word.
     for _ in 0..3 {
@@ -2553,6 +2619,8 @@ fn off_after(low: &str, at: usize) -> bool {
     }
     [
         "off",
+        "none",
+        "nothing",
         "gone",
         "去掉",
         "删掉",
@@ -2595,6 +2663,23 @@ fn mood(low: &str, about_music: bool) -> Option<Mood> {
                 "快乐",
                 "激昂",
                 "热闹",
+                "energy",
+                "more energy",
+                "party",
+                "hype",
+                "livelier",
+                "dull",
+                "boring",
+                "sleepy",
+                "燃",
+                "嗨",
+                "带劲",
+                "有活力",
+                "热血",
+                "激情",
+                "沉闷",
+                "无聊",
+                "欢乐",
             ],
         ),
         (
@@ -2623,6 +2708,12 @@ fn canvas(low: &str, out: &mut Vec<Edit>) {
                 "9 by 16",
                 "portrait",
                 "vertical",
+                "standing up",
+                "upright phone",
+                "for my phone",
+                "on my phone",
+                "phone screen",
+                "手机竖着",
                 "shorts",
                 "youtube short",
                 "tiktok",
@@ -2751,6 +2842,13 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
             "模糊",
             "分屏",
             "画中画",
+            "brighten",
+            "brighter",
+            "red-eye",
+            "red eye",
+            "sharpen",
+            "调亮",
+            "变亮",
         ],
         "I don't change how the photos look; the nearest is the transitions (\"fade through black\") or Ken Burns motion",
         "我不改照片本身的样子；最接近的是转场（“黑场过渡”）或肯·伯恩斯缩放效果",
@@ -2788,9 +2886,16 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
         "每张照片停留的时间相同；我可以按节奏设置时长（“每张照片2秒”）",
     ),
     (
-        &["slow motion", "slow-mo", "slowmo", "慢动作"],
+        &["slow motion", "slow mo", "slowmo", "慢动作", "变速", "speed ramp"],
         "clips play at their own speed; I can make the photos stay longer (\"slower\")",
         "视频片段按原速播放；我可以让照片停留更久（“慢一点”）",
+    ),
+    (
+        &[
+            "sound effect", "sound effects", "sfx", "echo", "reverb", "音效", "回声", "混响",
+        ],
+        "the sound is one music track; I can change its mood (\"calm\", \"upbeat\", \"lo-fi\") or volume",
+        "声音只有一条音乐；我可以换风格（舒缓、欢快、低保真）或调音量",
     ),
 ];
 
