@@ -426,10 +426,42 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
             )
             .is_empty()
     };
-    if spans
-        .iter()
-        .any(|&(s, e)| off_after(low, e) || off_after(low, joined_end(e)) || split_verb(s, e))
-    {
+    // "zoom thing is cringe turn it off", "the music, get rid of it": an
+    // undoing verb on a pronoun later in the clause, with no other target
+    // between.
+    // Found once, looked up by place: a long clause stays linear.
+    let offs = find_any(
+        low,
+        &[
+            "turn it off",
+            "switch it off",
+            "turn that off",
+            "turn them off",
+            "get rid of it",
+            "get rid of them",
+            "remove it",
+            "remove them",
+            "kill it",
+            "lose it",
+            "drop it",
+            "ditch it",
+            "disable it",
+            "stop it",
+            "cut it",
+            "take it out",
+            "take it off",
+        ],
+    );
+    let pronoun_off = |e: usize| {
+        let i = offs.partition_point(|o| o.0 < e);
+        offs.get(i).is_some_and(|&(s, _)| {
+            let k = targets.partition_point(|t| t.0 < e);
+            targets.get(k).is_none_or(|t| t.0 >= s)
+        })
+    };
+    if spans.iter().any(|&(s, e)| {
+        off_after(low, e) || off_after(low, joined_end(e)) || split_verb(s, e) || pronoun_off(e)
+    }) {
         return true;
     }
     let negs = find_any(low, REMOVE);
@@ -804,10 +836,13 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         let mut found = with_topic(clause, &quotes, topic.as_deref());
         if correcting {
             let low = clause.to_ascii_lowercase();
-            let sels: Vec<Sel> = selections(clause, &low, &quotes)
+            let mut sels: Vec<Sel> = selections(clause, &low, &quotes)
                 .into_iter()
                 .map(|(_, s)| s)
                 .collect();
+            if sels.is_empty() {
+                sels = bare_places(&low).into_iter().map(|(_, s)| s).collect();
+            }
             let only_photos =
                 found.is_empty() || matches!(found.as_slice(), [Edit::Ask(Ask::WhichPhoto)]);
             if only_photos && !sels.is_empty() {
@@ -895,9 +930,13 @@ fn clause_topic(clause: &str, quotes: &[String]) -> Option<String> {
             Sel::Before(_) | Sel::After(_) => None,
         };
     }
-    let topics: [(&[&str], &str); 6] = [
+    let topics: [(&[&str], &str); 7] = [
         (TRANSITION_WORDS, "the transitions"),
         (MUSIC_WORDS, "the music"),
+        (
+            &["quieter", "louder", "softer", "小声", "大声"],
+            "the music",
+        ),
         (VOLUME_WORDS, "the volume"),
         (KB_WORDS, "the zoom"),
         (TITLE_KEYS, "the title"),
@@ -926,13 +965,16 @@ fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit>
     // A plural pronoun is the earlier topic when that was plural; "it" only
     // when the clause means nothing on its own ("make it faster" is the
     // video).
+    // A question asked back ("make that 45": 45 what?) is what a clause
+    // means alone only when the topic does not answer it.
+    let nothing = found.is_empty() || matches!(found.as_slice(), [Edit::Ask(_)]);
     let at = match pick(&plural) {
         Some(at) if topic.ends_with('s') || topic.starts_with("the transitions") => Some(at),
-        _ if found.is_empty() => pick(&single).or(pick(&plural)),
+        _ if nothing => pick(&single).or(pick(&plural)),
         _ => None,
     };
     // Chinese leaves the pronoun out: "(缩放)关掉吧".
-    let at = at.or(found.is_empty().then_some((0, 0)));
+    let at = at.or(nothing.then_some((0, 0)));
     if let Some((s, e)) = at {
         let swapped = format!("{} {topic} {}", &clause[..s], &clause[e..]);
         let again = clause_edits(&swapped, quotes);
@@ -942,11 +984,18 @@ fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit>
             return again;
         }
     }
-    let bare = find_any(&low, PER_PHOTO_WORDS).is_empty()
-        && find_any(&low, TOTAL_WORDS).is_empty()
-        && find_any(&low, TRANSITION_WORDS).is_empty();
+    // "fade to black, one and a half seconds", "wipe, 0.8 seconds each",
+    // "about a second long": a length that names nothing else is the
+    // transitions' when they were the topic ("each" and "long" say how it
+    // is measured, not what).
+    let names = |ws: &[&str]| {
+        find_any(&low, ws)
+            .iter()
+            .any(|&(s, e)| !matches!(&low[s..e], "each" | "per" | "every" | "long"))
+    };
+    let bare = !names(PER_PHOTO_WORDS) && !names(TOTAL_WORDS) && !names(TRANSITION_WORDS);
     match found.as_slice() {
-        [Edit::PhotoSeconds(x)] if bare && topic == "the transitions" => {
+        [Edit::PhotoSeconds(x) | Edit::TotalSeconds(x)] if bare && topic == "the transitions" => {
             vec![Edit::TransitionSeconds(*x)]
         }
         _ => found,
@@ -1244,6 +1293,13 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         return (verb && vague).then_some(Edit::Ask(Ask::WhichPhoto));
     }
     if has(low, SWAP_VERBS) {
+        // "swap 1st and 2nd", "swap the first and the last": places with
+        // no noun after them.
+        let sels = if sels.len() < 2 {
+            bare_places(low)
+        } else {
+            sels
+        };
         if sels.len() < 2 {
             return Some(Edit::Ask(Ask::WhichPhoto));
         }
@@ -1316,9 +1372,23 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
                 return Some(Edit::MovePhoto { from, to });
             }
         }
+        // Not the "to" of "second to last".
         let cut = [" to ", " at ", " into ", " in "]
             .iter()
-            .filter_map(|w| low[from_at..].find(w).map(|i| from_at + i + w.len()))
+            .flat_map(|w| {
+                low[from_at..]
+                    .match_indices(w)
+                    .map(move |(i, _)| from_at + i + w.len())
+            })
+            .filter(|&c| {
+                let to_last = ["last", "the last"]
+                    .iter()
+                    .any(|l| starts_word(&low[c..], l));
+                let head = low[..c].trim_end().trim_end_matches(" to").trim_end();
+                let ordinal = ORDINALS.iter().any(|(w, _)| head.ends_with(w))
+                    || ["nd", "rd", "th"].iter().any(|x| head.ends_with(x));
+                !(to_last && ordinal)
+            })
             .min();
         let to = match cut {
             Some(cut) => target(&low[cut..])
@@ -1336,24 +1406,83 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
             let rest = rest.strip_prefix("the ").unwrap_or(rest);
             target(rest)
         });
+        // "put the dog pic first obv", "put city.png second", "could the
+        // beach.jpg photo be last?", "start with forest.jpg": a place word
+        // anywhere after the photo.
         let to = to.or_else(|| {
-            let end = low.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
-            if end.ends_with(" first") {
-                Some(Sel::Nth(1))
-            } else if end.ends_with(" last") {
-                Some(Sel::Last)
-            } else {
-                None
+            if has(low, &["start with", "begin with", "open with", "lead with"]) {
+                return Some(Sel::Nth(1));
             }
+            let after = &low[from_at..];
+            let at: std::collections::HashSet<usize> = sels.iter().map(|(p, _)| *p).collect();
+            after
+                .match_indices(' ')
+                .map(|(i, _)| &after[i + 1..])
+                .filter(|w| !at.contains(&(low.len() - w.len())))
+                .find_map(|w| {
+                    [
+                        "first", "last", "second", "third", "fourth", "fifth", "sixth", "1st",
+                        "2nd", "3rd", "4th", "5th", "6th",
+                    ]
+                    .iter()
+                    .any(|x| {
+                        starts_word(w, x)
+                            && !PHOTO_NOUNS
+                                .iter()
+                                .any(|n| starts_word(w[x.len()..].trim_start(), n))
+                    })
+                    .then(|| target(w))
+                    .flatten()
+                })
         })?;
         Some(Edit::MovePhoto { from, to })
     }
+}
+
+/// Places named without a noun after them ("swap 1st and 2nd", "the
+/// fourth" correcting "the third"): ordinal words, 2nd/3rd, "last", 第N.
+fn bare_places(low: &str) -> Vec<(usize, Sel)> {
+    let mut out = Vec::new();
+    for (w, k) in ORDINALS {
+        for (s, _) in find_all(low, w) {
+            out.push((s, Sel::Nth(*k)));
+        }
+    }
+    for n in numbers(low) {
+        let t = &low[n.end..];
+        if ["st", "nd", "rd", "th"].iter().any(|x| starts_word(t, x)) {
+            out.push((n.start, Sel::Nth(n.value as usize)));
+        }
+    }
+    for (s, _) in find_all(low, "last") {
+        out.push((s, Sel::Last));
+    }
+    for (s, e) in find_all(low, "第") {
+        if let Some(n) = numbers(&low[e..]).first().filter(|n| n.start == 0) {
+            out.push((s, Sel::Nth(n.value as usize)));
+        }
+    }
+    out.retain(|(_, s)| !matches!(s, Sel::Nth(0)));
+    out.sort_by_key(|(p, _)| *p);
+    out
 }
 
 /// Where a photo should go: "the front", "the end", "position 2", "2",
 /// "最前", "最后", "第2位".
 fn target(rest: &str) -> Option<Sel> {
     let rest = rest.trim_start();
+    // "the very end", "the very front"
+    let very = rest
+        .strip_prefix("the very ")
+        .or_else(|| rest.strip_prefix("very "));
+    let owned;
+    let rest = match very {
+        Some(r) => {
+            owned = format!("the {r}");
+            owned.as_str()
+        }
+        None => rest,
+    };
     let first = [
         "the front",
         "front",
@@ -2360,7 +2489,29 @@ fn ken_burns(low: &str, out: &mut Vec<Edit>) {
     let less = find_any(low, &["less", "fewer", "少一点", "少点"])
         .iter()
         .any(|o| gap(*o, (s, e)) <= 12);
-    out.push(Edit::KenBurns(!(less || negated(low, &at))));
+    // "the zoom is making people seasick", "缩放看得我头晕": a complaint
+    // about the motion is a wish to stop it.
+    let complaint = has(
+        low,
+        &[
+            "cringe",
+            "annoying",
+            "distracting",
+            "seasick",
+            "dizzy",
+            "nauseous",
+            "sick",
+            "headache",
+            "hate",
+            "too much",
+            "头晕",
+            "晕",
+            "难受",
+            "烦",
+            "受不了",
+        ],
+    );
+    out.push(Edit::KenBurns(!(less || complaint || negated(low, &at))));
 }
 
 // ---- music ----
@@ -2427,6 +2578,27 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
                 .filter(|n| !dur_starts.contains(&n.start))
                 .filter(|n| gap(*v, (n.start, n.end)) <= 12)
                 .min_by_key(|n| gap(*v, (n.start, n.end)))
+        })
+        .or_else(|| {
+            // "lower the music to 50", "turn the music up to 90", "could
+            // the music be at about half", 音乐调到60: a level after "to"/"at".
+            if !about_music {
+                return None;
+            }
+            numbers(low)
+                .into_iter()
+                .filter(|n| !dur_starts.contains(&n.start))
+                .find(|n| {
+                    let head = low[..n.start].trim_end();
+                    let head = ["about", "around", "roughly", "maybe", "大概", "大约"]
+                        .iter()
+                        .find_map(|w| head.strip_suffix(w))
+                        .unwrap_or(head)
+                        .trim_end();
+                    ["at", "to", "调到", "开到", "降到", "减到", "调成", "到"]
+                        .iter()
+                        .any(|w| head.ends_with(w))
+                })
         });
     // "too quiet, turn it up", "bump up the music", "太吵了".
     let up = has(
