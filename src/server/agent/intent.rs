@@ -1276,6 +1276,11 @@ const MOVE_VERBS: &[&str] = &[
     "make",
     "needs to be",
     "has to be",
+    "be",
+    "start with",
+    "begin with",
+    "open with",
+    "lead with",
 ];
 
 fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
@@ -1336,8 +1341,31 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
             // "猫那张放第一个": a photo named by what is in it.
             return has(&low[..vs], VAGUE_PHOTOS).then_some(Edit::Ask(Ask::WhichPhoto));
         };
-        let to = target(&low[ve..])
-            .or_else(|| sels.iter().find(|(p, _)| *p >= ve).map(|(_, s)| s.clone()))?;
+        let to = target(&low[ve..]).or_else(|| {
+            // "把beach.jpg放到海边.jpg后面": next to another photo.
+            let (at, other) = sels.iter().find(|(p, _)| *p >= ve)?;
+            let after = file_names(low)
+                .into_iter()
+                .find(|(s, _)| s == at)
+                .map_or(*at, |(_, e)| e);
+            let rest = &low[after..];
+            let other = Box::new(other.clone());
+            Some(
+                if ["后面", "之后", "后边", "后头"]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
+                {
+                    Sel::After(other)
+                } else if ["前面", "之前", "前边", "前头"]
+                    .iter()
+                    .any(|w| rest.starts_with(w))
+                {
+                    Sel::Before(other)
+                } else {
+                    *other
+                },
+            )
+        })?;
         return Some(Edit::MovePhoto { from, to });
     }
     if let Some(e) = en_move.then(|| en_move_op(low, &sels)).flatten() {
@@ -1826,10 +1854,15 @@ fn file_names(low: &str) -> Vec<(usize, usize)> {
                 let w = low[s..i].trim_end_matches('.');
                 if words::is_file_name(w) {
                     out.push((s, s + w.len()));
-                } else if let Some(e) = name_end(w) {
-                    // "把海边.jpg去掉": the name ends with its extension;
-                    // words glued before it are matched by `apply`.
-                    out.push((s, s + e));
+                } else {
+                    // "把海边.jpg去掉", "把dog.jpg和cat.jpg换个位置": each name
+                    // ends with its extension; words glued before it are
+                    // matched by `apply`.
+                    let mut from = 0;
+                    while let Some(e) = name_end(&w[from..]) {
+                        out.push((s + from, s + from + e));
+                        from += e;
+                    }
                 }
                 start = None;
             }
@@ -2187,7 +2220,17 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "渐黑",
             "闪黑",
         ],
-    ) || (has(low, &["black", "黑屏", "黑色"])
+    ) || has(
+        low,
+        &[
+            "黑一下",
+            "先黑",
+            "变黑",
+            "go dark",
+            "goes dark",
+            "fade out and in",
+        ],
+    ) || (has(low, &["black", "dark", "黑屏", "黑色"])
         && has(
             low,
             &[
@@ -2198,6 +2241,7 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
                 "之间",
                 "转场",
                 "过渡",
+                "切换",
             ],
         ))
     {
