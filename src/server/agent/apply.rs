@@ -294,6 +294,15 @@ impl Editor<'_> {
                 let now = self.s.transition.ms as f64;
                 self.transition_ms((now + d * 1000.0).max(0.0).round() as u64);
             }
+            Edit::PhotoTimes(f) => {
+                let now = self.s.photos.first().map_or(0, |p| p.ms) as f64 / 1000.0;
+                self.photo_seconds(now * f);
+            }
+            Edit::TransitionTimes(f) => {
+                let now = self.s.transition.ms as f64;
+                self.transition_ms((now * f).round() as u64);
+            }
+            Edit::Order(sels) => self.order(sels),
             Edit::VolumeTimes(x) => {
                 if !self.no_music_yet() {
                     let v = (self.volume_now() as f64 * x).round() as u32;
@@ -399,14 +408,15 @@ impl Editor<'_> {
         if self.made {
             return;
         }
+        // "make the whole video 20 seconds", "call the video Road Trip":
+        // "video" named the thing to change, not a wish to rebuild it (which
+        // would undo the other wishes of the message).
+        if self.others {
+            return;
+        }
         let mut photos = uploaded_photos(self.media);
         let ids = |ps: &[Photo]| ps.iter().map(|p| p.file_id.clone()).collect::<Vec<_>>();
         if photos.is_empty() || ids(&photos) == ids(&self.s.photos) {
-            // "make the whole video 20 seconds": "video" named the thing
-            // to change, not a wish to rebuild it.
-            if self.others {
-                return;
-            }
             let n = self.s.photos.len();
             self.say(
                 format!(
@@ -950,6 +960,52 @@ impl Editor<'_> {
             }
             Sel::Last | Sel::Before(_) | Sel::After(_) => None,
         }
+    }
+
+    /// The named photos first, in the order given, then the others as they
+    /// were.
+    fn order(&mut self, sels: &[Sel]) {
+        let mut picked: Vec<usize> = Vec::new();
+        for sel in sels {
+            let Some(i) = self.resolve(sel) else {
+                return;
+            };
+            if picked.contains(&i) {
+                self.say(
+                    format!(
+                        "Photo {} is named twice in that order; say each photo once.",
+                        i + 1
+                    ),
+                    format!("第{}张在顺序里出现了两次；每张照片只说一次。", i + 1),
+                );
+                return;
+            }
+            picked.push(i);
+        }
+        let n = self.s.photos.len();
+        let rest = (0..n).filter(|i| !picked.contains(i));
+        let order: Vec<usize> = picked.iter().copied().chain(rest).collect();
+        if order.iter().copied().eq(0..n) {
+            self.say(
+                "The photos are already in that order.",
+                "照片已经是这个顺序了。",
+            );
+            return;
+        }
+        let old = std::mem::take(&mut self.s.photos);
+        self.s.photos = order.iter().map(|&i| old[i].clone()).collect();
+        let names: Vec<&str> = self
+            .s
+            .photos
+            .iter()
+            .take(10)
+            .map(|p| p.name.as_str())
+            .collect();
+        let more = if n > 10 { ", …" } else { "" };
+        self.say(
+            format!("New order: {}{more}.", names.join(", ")),
+            format!("新的顺序：{}{more}。", names.join("、")),
+        );
     }
 
     fn move_photo(&mut self, from: &Sel, to: &Sel) {

@@ -41,6 +41,15 @@ pub enum Edit {
     TransitionDelta(f64),
     /// The music's volume times this ("half as loud", 音量减半).
     VolumeTimes(f64),
+    /// Every photo this many times as long ("double how long each photo
+    /// stays").
+    PhotoTimes(f64),
+    /// Transitions this many times as long ("twice as long").
+    TransitionTimes(f64),
+    /// The photos in this order, the ones not named after them in the
+    /// order they had ("Sequence: 2, 1, 3", "new order: forest.jpg,
+    /// beach.jpg").
+    Order(Vec<Sel>),
     Transition(TransitionKind),
     TransitionSeconds(f64),
     LongerTransitions,
@@ -536,6 +545,74 @@ fn without_unsupported(clause: &str) -> String {
     out
 }
 
+/// An order given as a list after "order"/"sequence"/顺序 (and a colon,
+/// "is", "should be", 改成…): the photos, and the text without the list.
+fn order_list(text: &str, quotes: &[String], photos: &[String]) -> Option<(Vec<Sel>, String)> {
+    let low = text.to_ascii_lowercase();
+    let (_, ke) = find_any(&low, &["order", "sequence", "顺序", "排序"])
+        .into_iter()
+        .next()?;
+    let rest = low[ke..].trim_start();
+    let mut from = low.len() - rest.len();
+    for w in [
+        "please",
+        "should be",
+        "is",
+        "to",
+        "will be",
+        ":",
+        "：",
+        "改成",
+        "改为",
+        "是",
+        "为",
+    ] {
+        let r = low[from..].trim_start();
+        if starts_word(r, w) {
+            from = low.len() - r.len() + w.len();
+        }
+    }
+    let end = ["\n", ". ", "。"]
+        .iter()
+        .filter_map(|m| low[from..].find(m).map(|i| from + i))
+        .min()
+        .unwrap_or(low.len());
+    let list = name_photos(&text[from..end], photos);
+    let items: Vec<&str> = list
+        .split([',', '，', '、', '>', '→'])
+        .flat_map(|p| p.split(" then "))
+        .flat_map(|p| p.split(" and "))
+        .map(|p| p.trim().trim_end_matches(['.', '。']).trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if items.len() < 2 {
+        return None;
+    }
+    let mut order = Vec::new();
+    for item in items {
+        let l = item.to_ascii_lowercase();
+        let sel = if let Ok(k) = l.parse::<usize>() {
+            Sel::Nth(k)
+        } else if let Some((_, s)) = selections(item, &l, quotes).into_iter().next() {
+            s
+        } else if let [(_, s)] = bare_places(&l).as_slice() {
+            s.clone()
+        } else {
+            return None;
+        };
+        order.push(sel);
+    }
+    let rest = format!("{} {}", &text[..ke.min(end)], &text[end..]);
+    // The words before the list ("New order please") are not a wish.
+    let head = rest[..ke.min(rest.len())].to_string();
+    let rest = if head.split_whitespace().count() <= 3 {
+        text[end..].to_string()
+    } else {
+        rest
+    };
+    Some((order, rest))
+}
+
 /// "wipe instead of crossfade", "rather than blending", 用滑动而不是擦除:
 /// the part after the marker becomes a clause of its own that starts with
 /// "not", which [`is_contrast`] sets aside.
@@ -659,6 +736,9 @@ fn kind(e: &Edit) -> &'static str {
         Edit::Closing(_) | Edit::RemoveClosing => "closing",
         Edit::Music | Edit::MusicMood(_) | Edit::MusicUpload(_) | Edit::NoMusic => "music",
         Edit::MusicVolume(_) | Edit::Louder | Edit::Quieter | Edit::VolumeTimes(_) => "volume",
+        Edit::PhotoTimes(_) => "length",
+        Edit::TransitionTimes(_) => "transition length",
+        Edit::Order(_) => "photos",
         Edit::Aspect(_) => "aspect",
         Edit::Resolution(_) => "resolution",
         Edit::MovePhoto { .. }
@@ -809,15 +889,41 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
     // "wipe instead of crossfade": what follows is what is not wanted.
     let text = contrast_as_clause(&text);
     let mut edits: Vec<Edit> = Vec::new();
+    // "Sequence: 2, 1, 3", "new order: forest.jpg, beach.jpg": a list the
+    // clause cutter would cut apart, read first.
+    let text = match order_list(&text, &quotes, photos) {
+        Some((order, rest)) => {
+            edits.push(Edit::Order(order));
+            rest
+        }
+        None => text,
+    };
     let mut unread = Vec::new();
     let mut topic: Option<String> = None;
     // After "wait", "I meant", 不对, 算了, "not the third": the next wish
     // replaces the one it corrects.
     let mut correcting = false;
     let mut last_wish: Vec<Edit> = Vec::new();
-    for clause in words::clauses(&text) {
-        let (marked, clause) = correction(clause);
+    // A title or closing text typed without quotes that ran to the end of
+    // its clause, and where that clause ended in `text`: "closing text:
+    // Thanks, Grandma!" goes on past the comma when what follows is no wish.
+    let mut open_text: Option<(usize, usize)> = None;
+    for raw in words::clauses(&text) {
+        let at = raw.as_ptr() as usize - text.as_ptr() as usize;
+        let (marked, clause) = correction(raw);
         correcting |= marked;
+        if let Some((i, end)) = open_text.take() {
+            let alone = clause_edits(clause, &quotes);
+            if !marked && alone.is_empty() && unsupported(clause).is_empty() && !is_contrast(clause)
+            {
+                let more = words::requote(&text[end..at + raw.len()], &quotes);
+                if let Some(Edit::Title(t) | Edit::Closing(t)) = edits.get_mut(i) {
+                    t.push_str(more.trim_end());
+                    open_text = Some((i, at + raw.len()));
+                    continue;
+                }
+            }
+        }
         if clause.is_empty() || filler(clause) {
             continue;
         }
@@ -873,6 +979,13 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         }
         for e in found.drain(..) {
             if !edits.contains(&e) {
+                // Its text reaching the clause's end: it may go on.
+                if let Edit::Title(t) | Edit::Closing(t) = &e {
+                    let tail = clause.trim_end().trim_end_matches(['.', '。']);
+                    if tail.ends_with(t.as_str()) && !t.is_empty() {
+                        open_text = Some((edits.len(), at + raw.len()));
+                    }
+                }
                 edits.push(e);
             }
         }
@@ -977,7 +1090,15 @@ fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit>
     let at = at.or(nothing.then_some((0, 0)));
     if let Some((s, e)) = at {
         let swapped = format!("{} {topic} {}", &clause[..s], &clause[e..]);
-        let again = clause_edits(&swapped, quotes);
+        let mut again = clause_edits(&swapped, quotes);
+        // Only text that looks meant for the screen (a capital, a digit, a
+        // CJK character): "if that is not too much trouble" is no title.
+        again.retain(|e| match e {
+            Edit::Title(t) | Edit::Closing(t) => {
+                t.chars().next().is_some_and(|c| !c.is_ascii_lowercase())
+            }
+            _ => true,
+        });
         // The topic's own name is not a wish ("make the music pop more"
         // is no more understood than "make it pop more").
         if again.iter().any(|e| !matches!(e, Edit::Music | Edit::Make)) {
@@ -1130,8 +1251,20 @@ fn vague(low: &str) -> Option<Ask> {
     if change && has(low, MUSIC_WORDS) {
         return Some(Ask::WhichMusic);
     }
-    if change && has(low, &["title", "heading", "标题", "片名"]) {
+    let adds = has(low, &["add", "put", "加", "加个", "加上"]);
+    if (change || adds) && has(low, &["title", "heading", "标题", "片名"]) {
         return Some(Ask::TitleText);
+    }
+    // "调整一下顺序", "change the order": which photo goes where?
+    if change && has(low, &["order", "sequence", "顺序", "排序"]) {
+        return Some(Ask::WhichPhoto);
+    }
+    // "把它挪到前面去", "move it to the front" with nothing before to say
+    // what "it" is.
+    if has(low, &["move", "移到", "挪到", "放到", "挪", "移"])
+        && has(low, &["it", "它", "this one", "that one"])
+    {
+        return Some(Ask::WhichPhoto);
     }
     // "make it 5", "set it to 3": a number with no unit and nothing named.
     let nums = numbers(low);
@@ -1251,6 +1384,9 @@ const PHOTO_REMOVE: &[&str] = &[
     "trash",
     "bin",
     "zap",
+    "removed",
+    "deleted",
+    "taken out",
     "doesn't belong",
     "does not belong",
     "shouldn't be in",
@@ -2334,7 +2470,17 @@ fn relative_sign(low: &str, d: &words::Dur) -> Option<f64> {
         || bare_zh("多", &["最", "至", "不", "很", "好", "差不"])
     {
         Some(1.0)
-    } else if starts(&["shorter", "less", "fewer", "faster", "quicker"])
+    } else if starts(&["shorter", "less", "fewer", "faster", "quicker", "off"])
+        || ends(&[
+            "shave",
+            "knock",
+            "trim",
+            "take",
+            "cut",
+            "shave off",
+            "knock off",
+            "take off",
+        ])
         || ends(&["少放", "少停", "减少", "缩短", "减去", "少给", "减"])
         || bare_zh("少", &["至", "最", "不", "多", "很"])
     {
@@ -2405,6 +2551,37 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             "最多",
         ],
     );
+    // "double how long each photo stays", "transitions twice as long",
+    // "half as long": a factor, for whatever the clause names.
+    if durs.is_empty() {
+        let factor = if has(
+            low,
+            &[
+                "double",
+                "twice as long",
+                "twice the",
+                "两倍",
+                "翻倍",
+                "加倍",
+            ],
+        ) {
+            Some(2.0)
+        } else if has(low, &["triple", "three times as long", "三倍"]) {
+            Some(3.0)
+        } else if has(low, &["half as long", "halve", "减半", "一半时间"]) {
+            Some(0.5)
+        } else {
+            None
+        };
+        if let Some(f) = factor.filter(|_| !has(low, MUSIC_WORDS) && !has(low, VOLUME_WORDS)) {
+            out.push(if trans.is_empty() {
+                Edit::PhotoTimes(f)
+            } else {
+                Edit::TransitionTimes(f)
+            });
+            return;
+        }
+    }
     for d in &durs {
         let (t, p, v) = (
             nearest(&trans, d),
@@ -3330,7 +3507,7 @@ fn unsupported_parts(msg: &str) -> Vec<Part> {
 /// alone when that part is long.
 fn request_part(msg: &str, low: &str, s: usize, e: usize) -> (usize, usize) {
     const MARKS: &[&str] = &[
-        ",", ";", ".", "!", "?", "，", "；", "。", "！", "？", "\n", " and ", " then ", " also ",
+        ",", ";", ". ", "!", "?", "，", "；", "。", "！", "？", "\n", " and ", " then ", " also ",
         " but ", "然后", "并且", "顺便", "另外", "还有",
     ];
     let start = MARKS
