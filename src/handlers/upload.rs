@@ -205,7 +205,7 @@ pub async fn upload(
                 report.accepted.push(rec);
             }
             Err(e @ (ApiError::UnsupportedType { .. } | ApiError::FileTooLarge { .. })) => {
-                let line = format!("{}: refused by the service — {e}", f.name);
+                let line = format!("{}: refused by the service — {}", f.name, why(&f.name, &e));
                 multi.suspend(|| ctx.out.warn(format!("skipped {line}")));
                 report.refused.push(line);
             }
@@ -251,6 +251,21 @@ pub async fn upload(
     record(ctx, &report.accepted)?;
     show(ctx, &report);
     Ok(report)
+}
+
+/// Why the service refused `name`, in the fewest words: its own reason
+/// when it gave one about this file (a file of an accepted type whose
+/// picture cannot be decoded: "x.heic: the file ends before …"), else what
+/// the refusal means in general (the accepted types, the size limit).
+fn why(name: &str, e: &ApiError) -> String {
+    match e {
+        ApiError::UnsupportedType { detail } => detail
+            .strip_prefix(name)
+            .and_then(|d| d.strip_prefix(": "))
+            .filter(|d| !d.trim().is_empty())
+            .map_or_else(|| e.to_string(), str::to_string),
+        _ => e.to_string(),
+    }
 }
 
 /// Watches one upload's progress: the last byte count and when it moved.

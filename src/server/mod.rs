@@ -15,6 +15,7 @@ pub mod dialect;
 mod error;
 pub mod faults;
 pub mod jobs;
+pub mod media;
 pub mod render;
 mod routes;
 pub mod slideshow;

@@ -17,7 +17,7 @@ use tower::ServiceExt;
 use super::agent::{self, Frame};
 use super::error::{Reply, ServerError};
 use super::jobs;
-use super::render;
+use super::media;
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
 use super::Shared;
 use crate::wire::{
@@ -165,6 +165,17 @@ fn unsupported(name: &str) -> ServerError {
     )
 }
 
+/// A file whose name and header are right but whose picture or sound
+/// cannot be decoded: refused as a file the service cannot take (§5's
+/// 4001), with the file's name and why.
+fn undecodable(name: &str, why: &media::Undecodable) -> ServerError {
+    ServerError::Code(
+        codes::UNSUPPORTED_TYPE,
+        StatusCode::OK,
+        format!("{name}: {why}"),
+    )
+}
+
 fn too_large() -> ServerError {
     ServerError::Code(
         codes::FILE_TOO_LARGE,
@@ -247,20 +258,22 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
                 })?;
             }
             f.flush().await.ok();
-            // Measured once here, so a render never decodes a photo twice.
-            let exposure = if kind == "image" {
-                render::probe::measure_exposure(&path).await
-            } else {
-                None
-            };
+            drop(f);
+            // Decoded for real now, so a file that cannot be shown is
+            // refused here, not at export; what the renderer needs made of
+            // it (a HEIC's JPEG, a GIF's clip) is made once, beside it.
+            written.0.extend(media::derivatives(&path));
+            let prepared = media::prepare(&path, kind)
+                .await
+                .map_err(|why| undecodable(&name, &why))?;
             added.push(Media {
                 name,
-                kind: kind.into(),
+                kind: prepared.shown.kind().into(),
                 size,
                 path: Some(path),
                 url: None,
                 file_id,
-                exposure,
+                exposure: prepared.exposure,
             });
         }
     } else {

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
+use super::media::{self, Shown};
 use super::slideshow::{MusicSource, Slideshow};
 use super::world::Media;
 use fonts::FontChoice;
@@ -186,13 +187,25 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
 
     let mut visuals = Vec::with_capacity(show.photos.len());
     let mut best: Option<(usize, f64)> = None;
+    // Every file ffmpeg reads, with the name its user knows it by.
+    let mut inputs: Vec<(PathBuf, String)> = Vec::new();
     for (i, p) in show.photos.iter().enumerate() {
-        let v = match find(req.media, p.file_id.as_deref(), &p.name) {
-            Some(m) if m.kind == "video" => Visual::Video {
-                path: m.path.clone().expect("checked"),
-            },
-            Some(m) if m.kind == "image" => {
-                let path = m.path.clone().expect("checked");
+        let found = find(req.media, p.file_id.as_deref(), &p.name)
+            .filter(|m| m.kind == "image" || m.kind == "video");
+        let shown = match found {
+            Some(m) => {
+                let upload = m.path.as_deref().expect("checked");
+                let s = media::shown(upload, &m.kind)
+                    .await
+                    .map_err(|why| format!("{} cannot be shown: {why}", m.name))?;
+                inputs.push((s.path().to_path_buf(), m.name.clone()));
+                Some((m, s))
+            }
+            None => None,
+        };
+        let v = match shown {
+            Some((_, Shown::Clip(path))) => Visual::Video { path },
+            Some((m, Shown::Photo(path))) => {
                 let score = m.exposure.unwrap_or(f64::MAX / 2.0);
                 if best.is_none_or(|(_, b)| score < b) {
                     best = Some((i, score));
@@ -223,7 +236,11 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         Some(MusicSource::Generated { mood }) => Sound::Generated(*mood),
         Some(MusicSource::Upload { file_id, name }) => {
             match find(req.media, file_id.as_deref(), name).filter(|m| m.kind == "audio") {
-                Some(m) => Sound::File(m.path.clone().expect("checked")),
+                Some(m) => {
+                    let path = m.path.clone().expect("checked");
+                    inputs.push((path.clone(), m.name.clone()));
+                    Sound::File(path)
+                }
                 None => {
                     warnings.push(format!(
                         "The music file \"{name}\" is not among this project's uploads, so the video is silent."
@@ -275,7 +292,10 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         }
     }
     if result.is_ok() {
-        result = run(&plan, progress).await;
+        // A file ffmpeg cannot decode is named, never shown in its words.
+        result = run(&plan, progress)
+            .await
+            .map_err(|e| media::blame(&e, &inputs).unwrap_or(e));
     }
     for f in ["title.txt", "closing.txt"] {
         let _ = std::fs::remove_file(part(f));
