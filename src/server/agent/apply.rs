@@ -362,13 +362,13 @@ impl Editor<'_> {
         }
         let lang = self.lang;
         if self.made {
-            let n = self.s.photos.len();
+            let count = crate::server::media::Count::of(&self.s.photos, self.media);
             let dur = self.s.duration_ms();
             let kind = self.s.transition.kind;
             let head = lang.pick(
                 format!(
                     "Your raw video is ready: {}, {}, {}.",
-                    plural(n, "photo", "photos"),
+                    count.en(),
                     seconds(Lang::En, dur),
                     if kind == TransitionKind::None {
                         "with no transitions".to_string()
@@ -377,7 +377,8 @@ impl Editor<'_> {
                     }
                 ),
                 format!(
-                    "原始视频已生成：{n}张照片，{}，{}。",
+                    "原始视频已生成：{}，{}，{}。",
+                    count.zh(),
                     seconds(Lang::Zh, dur),
                     kind_zh(kind)
                 ),

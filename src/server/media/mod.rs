@@ -13,12 +13,14 @@
 //! Which track a file goes to and how it is composed is the renderer's.
 
 mod animation;
+mod count;
 mod heif;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+pub use count::Count;
 pub use heif::install_hint as heif_install_hint;
 
 /// What the renderer shows for an upload, and the file it reads for it.
