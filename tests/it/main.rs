@@ -13,6 +13,7 @@ mod export;
 mod foundation;
 mod hardening;
 mod local;
+mod media;
 mod pipe;
 mod render;
 mod repl;

@@ -62,12 +62,12 @@ fn open(path: &Path) -> Result<(Frames, (u32, u32), Option<u32>), Undecodable> {
 pub async fn check_still(path: &Path) -> Result<(), Undecodable> {
     let path = path.to_path_buf();
     blocking(move || {
-        let (mut frames, _, _) = open(&path)?;
-        match frames.next() {
-            Some(Ok(_)) => Ok(()),
-            Some(Err(e)) => Err(Undecodable(reason(&e.to_string(), "picture"))),
-            None => Err(Undecodable(reason("", "picture"))),
-        }
+        let bad = |e: image::ImageError| Undecodable(reason(&e.to_string(), "picture"));
+        let file = std::fs::File::open(&path)
+            .map_err(|e| Undecodable(format!("it could not be read ({e})")))?;
+        let d = WebPDecoder::new(BufReader::new(file)).map_err(bad)?;
+        image::DynamicImage::from_decoder(d).map_err(bad)?;
+        Ok(())
     })
     .await
 }

@@ -89,10 +89,18 @@ mod tests {
             media("d.mp4", "video"),
         ];
         for (names, en, zh) in [
-            (&["a.jpg", "b.heic", "c.gif"][..], "2 photos and 1 clip", "2张照片和1段视频"),
+            (
+                &["a.jpg", "b.heic", "c.gif"][..],
+                "2 photos and 1 clip",
+                "2张照片和1段视频",
+            ),
             (&["a.jpg"][..], "1 photo", "1张照片"),
             (&["c.gif", "d.mp4"][..], "2 clips", "2段视频"),
-            (&["a.jpg", "d.mp4"][..], "1 photo and 1 clip", "1张照片和1段视频"),
+            (
+                &["a.jpg", "d.mp4"][..],
+                "1 photo and 1 clip",
+                "1张照片和1段视频",
+            ),
             (&["a.jpg", "gone.jpg"][..], "2 photos", "2张照片"),
         ] {
             let c = Count::of(&shown(names), &m);

@@ -320,25 +320,35 @@ pub(crate) fn reason(decoder_text: &str, what: &str) -> String {
     }
 }
 
-/// A render's ffmpeg error said in words about the file it could not read,
-/// when its message names one of `inputs` (each file's path with the name
-/// its user knows). `None` when no input is named (a missing filter, …).
-pub fn blame(ffmpeg_error: &str, inputs: &[(PathBuf, String)]) -> Option<String> {
-    let (path, name) = inputs
-        .iter()
-        .find(|(p, _)| ffmpeg_error.contains(&*p.to_string_lossy()))?;
-    // ffmpeg's lines name the file by its path: "<path>: Invalid data …".
-    let text = ffmpeg_error
-        .replace(&format!("{}: ", path.to_string_lossy()), "")
-        .replace(&*path.to_string_lossy(), name);
-    let what = match crate::wire::media_kind_of(name) {
+/// A render's ffmpeg failure said about the file it could not read: the
+/// input its message names, else the first of `inputs` (each file's path
+/// with the name its user knows) that ffmpeg cannot decode on its own.
+/// `None` when every input decodes (the failure is not about a file).
+pub async fn blame(ffmpeg_error: &str, inputs: &[(PathBuf, String)]) -> Option<String> {
+    let what = |name: &str| match crate::wire::media_kind_of(name) {
         Some("audio") => "sound",
         _ => "picture",
     };
-    Some(format!(
-        "{name} could not be rendered: {}",
-        reason(&text, what)
-    ))
+    if let Some((path, name)) = inputs
+        .iter()
+        .find(|(p, _)| ffmpeg_error.contains(&*p.to_string_lossy()))
+    {
+        // ffmpeg's lines name the file by its path: "<path>: Invalid data …".
+        let text = ffmpeg_error
+            .replace(&format!("{}: ", path.to_string_lossy()), "")
+            .replace(&*path.to_string_lossy(), name);
+        return Some(format!(
+            "{name} could not be rendered: {}",
+            reason(&text, what(name))
+        ));
+    }
+    for (path, name) in inputs {
+        let stream = if what(name) == "sound" { "a" } else { "v" };
+        if let Err(why) = ffmpeg_decodes(path, stream).await {
+            return Some(format!("{name} could not be rendered: {why}"));
+        }
+    }
+    None
 }
 
 /// A file only this user can read, written whole or not at all.
@@ -392,17 +402,17 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_render_error_names_the_file_it_could_not_read() {
+    #[tokio::test]
+    async fn a_render_error_names_the_file_it_could_not_read() {
         let inputs = [
             (PathBuf::from("/d/u/file_1-a.jpg"), "a.jpg".to_string()),
             (PathBuf::from("/d/u/file_2-b.mp3"), "b.mp3".to_string()),
         ];
         let e = "ffmpeg failed (exit status: 1): [mp3 @ 0x1] Failed to read frame size\n/d/u/file_2-b.mp3: Invalid data found when processing input";
-        let got = blame(e, &inputs).unwrap();
+        let got = blame(e, &inputs).await.unwrap();
         assert!(got.starts_with("b.mp3 could not be rendered: "), "{got}");
         assert!(!got.contains("/d/u"), "{got}");
-        assert_eq!(blame("No such filter: 'zoompan'", &inputs), None);
+        assert!(!got.contains("mp3 @"), "{got}");
     }
 
     #[test]

@@ -293,9 +293,10 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
     }
     if result.is_ok() {
         // A file ffmpeg cannot decode is named, never shown in its words.
-        result = run(&plan, progress)
-            .await
-            .map_err(|e| media::blame(&e, &inputs).unwrap_or(e));
+        result = match run(&plan, progress).await {
+            Err(e) => Err(media::blame(&e, &inputs).await.unwrap_or(e)),
+            ok => ok,
+        };
     }
     for f in ["title.txt", "closing.txt"] {
         let _ = std::fs::remove_file(part(f));
