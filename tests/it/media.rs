@@ -16,11 +16,11 @@ use std::process::Command;
 use crate::support::{Run, TestEnv};
 
 /// How a row's file is made.
-enum Make {
+enum Make<'a> {
     /// ffmpeg writes it from these arguments (space-separated).
-    Ffmpeg(&'static str),
+    Ffmpeg(&'a str),
     /// A PNG of this lavfi source, made a HEIC by libheif's heif-enc.
-    Heic(&'static str),
+    Heic(&'a str),
     /// jpeg-encoder writes a 96×64 pattern in this colour model.
     Jpeg(ColorType, Progressive),
 }
@@ -32,7 +32,7 @@ enum Progressive {
 }
 
 /// One kind of file: its name, how it is made, whether it moves.
-struct Row(&'static str, Make, Moves);
+struct Row<'a>(&'a str, Make<'a>, Moves);
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Moves {
@@ -372,4 +372,186 @@ fn animations_and_clips_of_every_kind_render_and_move() {
         ),
         Row("photo.jpg", Ffmpeg(PATTERN), Still),
     ]);
+}
+
+#[test]
+fn songs_of_every_kind_play_as_my_music() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let photo = make(&dir, &Row("photo.jpg", Ffmpeg(PATTERN), Still));
+    const SINE: &str = "-f lavfi -i sine=f=440:d=2";
+    for (name, codec) in [
+        ("song.mp3", "-c:a libmp3lame"),
+        ("song.wav", "-c:a pcm_s16le"),
+        ("song.m4a", "-c:a aac"),
+        ("song.aac", "-c:a aac -f adts"),
+    ] {
+        let song = make(&dir, &Row(name, Ffmpeg(&format!("{SINE} {codec}")), Still));
+        local(&env, &["new"]).ok();
+        local(
+            &env,
+            &["upload", photo.to_str().unwrap(), song.to_str().unwrap()],
+        )
+        .ok();
+        let r = local(&env, &["send", "make a video with my music"]);
+        r.ok();
+        assert!(r.stdout.contains(name), "{name}: {}", r.stdout);
+        local(&env, &["export", "-o", "song.mp4", "--force"]).ok();
+        let video = env.work_dir().join("song.mp4");
+        let want = draft(&env)["d"].as_f64().unwrap() / 1000.0;
+        let got = duration(&video);
+        assert!(
+            (got - want).abs() < 0.1,
+            "{name}: {got} s, the draft {want} s"
+        );
+        let out = Command::new("ffmpeg")
+            .args(["-v", "info", "-nostdin", "-i"])
+            .arg(&video)
+            .args(["-map", "0:a:0", "-af", "volumedetect", "-f", "null", "-"])
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        let mean: f64 = log
+            .split("mean_volume: ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no sound in the video: {log}"));
+        assert!(mean > -40.0, "{name}: the video is silent ({mean} dB)");
+    }
+}
+
+/// A HEIC of a detailed picture (over 3 KB), made by heif-enc.
+fn big_heic(dir: &Path, name: &str) -> PathBuf {
+    let p = make(dir, &Row(name, Heic("testsrc2=s=320x240"), Still));
+    let len = std::fs::metadata(&p).unwrap().len();
+    assert!(len > 6000, "the test's HEIC is only {len} bytes");
+    p
+}
+
+fn cut(path: &Path, keep: usize) {
+    let bytes = std::fs::read(path).unwrap();
+    std::fs::write(path, &bytes[..keep]).unwrap();
+}
+
+#[test]
+fn a_file_cut_short_is_refused_at_upload_by_name_and_the_others_arrive() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = make(&dir, &Row("good.jpg", Ffmpeg(PATTERN), Still));
+    let heic = big_heic(&dir, "cut.heic");
+    cut(&heic, 3 * 1024);
+    let gif = make(&dir, &Row("cut.gif", Ffmpeg(MOVING), Moving));
+    cut(&gif, 200);
+    let moving = make(&dir, &Row("moving.gif", Ffmpeg(MOVING), Moving));
+    let files: Vec<&str> = [&good, &heic, &gif, &moving]
+        .iter()
+        .map(|p| p.to_str().unwrap())
+        .collect();
+    let mut args = vec!["upload"];
+    args.extend(files);
+    let r = local(&env, &args);
+    r.code(3);
+    for name in ["cut.heic", "cut.gif"] {
+        assert!(
+            r.stderr.contains(&format!(
+                "skipped {name}: refused by the service — the file ends before its picture does"
+            )),
+            "{name} is not refused by name and why: {}",
+            r.stderr
+        );
+    }
+    assert!(
+        r.stdout.starts_with("Uploaded 2 files: good.jpg (") && r.stdout.contains("moving.gif ("),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("2 uploaded, 2 refused"), "{}", r.stderr);
+    // Only the good files are in the project, and they make a video.
+    let r = local(&env, &["send", "make a video"]);
+    r.ok();
+    assert!(r.stdout.contains("1 photo and 1 clip,"), "{}", r.stdout);
+    local(&env, &["export", "-o", "out.mp4"]).ok();
+}
+
+#[test]
+fn a_file_that_breaks_after_upload_is_named_by_export_not_in_ffmpegs_words() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = make(&dir, &Row("a.jpg", Ffmpeg(PATTERN), Still));
+    let b = make(
+        &dir,
+        &Row(
+            "b.png",
+            Ffmpeg("-f lavfi -i testsrc2=s=320x240 -frames:v 1"),
+            Still,
+        ),
+    );
+    local(&env, &["upload", a.to_str().unwrap(), b.to_str().unwrap()]).ok();
+    local(&env, &["send", "make a video"]).ok();
+    // The stored copy of b.png is damaged behind the backend's back.
+    let uploads = env.config_dir().join("local/uploads");
+    let stored = std::fs::read_dir(&uploads)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("-b.png"))
+        .expect("b.png is stored");
+    cut(&stored, 2000);
+    let r = local(&env, &["export", "-o", "out.mp4"]);
+    assert_ne!(r.code, 0, "{}", r.all());
+    assert!(
+        r.all().contains("b.png could not be rendered"),
+        "{}",
+        r.all()
+    );
+    assert!(
+        !r.all().contains("ffmpeg"),
+        "ffmpeg's words shown: {}",
+        r.all()
+    );
+}
+
+#[test]
+fn without_libheif_a_heic_is_refused_at_upload_with_how_to_install_it() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let heic = big_heic(&dir, "phone.heic");
+    let photo = make(&dir, &Row("photo.jpg", Ffmpeg(PATTERN), Still));
+    // A PATH with ffmpeg and nothing of libheif.
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["ffmpeg", "ffprobe"] {
+        let real = img2yt::server::render::which(tool).expect("ffmpeg is installed");
+        std::os::unix::fs::symlink(real, bin.join(tool)).unwrap();
+    }
+    let r = env.run_with(
+        &[
+            "--local",
+            "upload",
+            heic.to_str().unwrap(),
+            photo.to_str().unwrap(),
+        ],
+        |c| {
+            c.env("PATH", &bin)
+                .env("IMG2YT_SERVER_MAX_HEIGHT", "90")
+                .env("IMG2YT_TIME_SCALE", "1");
+        },
+    );
+    r.code(3);
+    assert!(
+        r.stderr.contains(
+            "skipped phone.heic: refused by the service — HEIC photos are decoded with libheif's heif-dec, which is not installed; install it"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("Uploaded 1 file: photo.jpg"),
+        "{}",
+        r.stdout
+    );
 }
