@@ -469,6 +469,13 @@ fn a_file_cut_short_is_refused_at_upload_by_name_and_the_others_arrive() {
         r.stdout
     );
     assert!(r.stderr.contains("2 uploaded, 2 refused"), "{}", r.stderr);
+    // Nothing of a refused file is kept.
+    let kept: Vec<String> = std::fs::read_dir(env.config_dir().join("local/uploads"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!kept.iter().any(|f| f.contains("cut.")), "{kept:?}");
+    assert!(!kept.iter().any(|f| f.starts_with('.')), "{kept:?}");
     // Only the good files are in the project, and they make a video.
     let r = local(&env, &["send", "make a video"]);
     r.ok();

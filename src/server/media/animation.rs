@@ -28,11 +28,15 @@ const DEFAULT_DELAY_MS: f64 = 100.0;
 /// The largest side a clip gets (the largest canvas's).
 const MAX_SIDE: u32 = 1920;
 
-type Frames = image::Frames<'static>;
+/// A GIF or WebP, opened.
+struct Animation {
+    frames: image::Frames<'static>,
+    size: (u32, u32),
+    /// How often it plays (`None`: forever).
+    loops: Option<u32>,
+}
 
-/// The frames of a GIF or WebP, its size and how often it loops (`None`:
-/// forever).
-fn open(path: &Path) -> Result<(Frames, (u32, u32), Option<u32>), Undecodable> {
+fn open(path: &Path) -> Result<Animation, Undecodable> {
     use std::io::{Read, Seek};
     let bad = |e: image::ImageError| Undecodable(reason(&e.to_string(), "picture"));
     let unreadable = |e: std::io::Error| Undecodable(format!("it could not be read ({e})"));
@@ -47,14 +51,18 @@ fn open(path: &Path) -> Result<(Frames, (u32, u32), Option<u32>), Undecodable> {
     };
     if &magic == b"GIF" {
         let d = GifDecoder::new(r).map_err(bad)?;
-        let size = d.dimensions();
-        let loops = times(d.loop_count());
-        Ok((d.into_frames(), size, loops))
+        Ok(Animation {
+            size: d.dimensions(),
+            loops: times(d.loop_count()),
+            frames: d.into_frames(),
+        })
     } else {
         let d = WebPDecoder::new(r).map_err(bad)?;
-        let size = d.dimensions();
-        let loops = times(d.loop_count());
-        Ok((d.into_frames(), size, loops))
+        Ok(Animation {
+            size: d.dimensions(),
+            loops: times(d.loop_count()),
+            frames: d.into_frames(),
+        })
     }
 }
 
@@ -78,7 +86,11 @@ pub async fn check_still(path: &Path) -> Result<(), Undecodable> {
 pub async fn derive(upload: &Path, png: &Path, clip: &Path) -> Result<Shown, Undecodable> {
     let (upload, png, clip) = (upload.to_path_buf(), png.to_path_buf(), clip.to_path_buf());
     blocking(move || {
-        let (mut frames, size, loops) = open(&upload)?;
+        let Animation {
+            mut frames,
+            size,
+            loops,
+        } = open(&upload)?;
         let bad = |e: image::ImageError| Undecodable(reason(&e.to_string(), "picture"));
         let first = match frames.next() {
             Some(f) => f.map_err(bad)?,
