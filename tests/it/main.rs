@@ -12,6 +12,7 @@ mod errors;
 mod export;
 mod foundation;
 mod hardening;
+mod heif_edit;
 mod local;
 mod media;
 mod pipe;

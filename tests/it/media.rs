@@ -13,6 +13,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::heif_edit;
 use crate::support::{Run, TestEnv};
 
 /// How a row's file is made.
@@ -563,125 +564,6 @@ fn without_libheif_a_heic_is_refused_at_upload_with_how_to_install_it() {
     );
 }
 
-/// The boxes of an ISO-BMFF buffer between `start` and `end`: (offset,
-/// size, type).
-fn boxes(b: &[u8], start: usize, end: usize) -> Vec<(usize, usize, [u8; 4])> {
-    let mut out = Vec::new();
-    let mut i = start;
-    while i + 8 <= end {
-        let size = u32::from_be_bytes(b[i..i + 4].try_into().unwrap()) as usize;
-        out.push((i, size, b[i + 4..i + 8].try_into().unwrap()));
-        i += size.max(8);
-    }
-    out
-}
-
-fn find_box(b: &[u8], start: usize, end: usize, t: &[u8; 4]) -> (usize, usize) {
-    let (i, s, _) = *boxes(b, start, end)
-        .iter()
-        .find(|(_, _, tt)| tt == t)
-        .unwrap_or_else(|| panic!("no {} box", String::from_utf8_lossy(t)));
-    (i, s)
-}
-
-fn read_be(b: &[u8], at: usize, n: usize) -> u64 {
-    b[at..at + n].iter().fold(0, |v, &x| v << 8 | u64::from(x))
-}
-
-fn write_be(b: &mut [u8], at: usize, n: usize, v: u64) {
-    for k in 0..n {
-        b[at + k] = (v >> (8 * (n - 1 - k))) as u8;
-    }
-}
-
-/// Give a HEIC's primary image an `irot` property (`turns` quarter turns
-/// anticlockwise), as a phone stores a photo taken sideways: heif-enc
-/// cannot. The property is appended to `ipco`, associated in `ipma`, and
-/// `iloc`'s file offsets move with the bytes inserted before the data.
-fn rotate_heic(path: &Path, turns: u8) {
-    let mut d = std::fs::read(path).unwrap();
-    let (mi, ms) = find_box(&d, 0, d.len(), b"meta");
-    let body = (mi + 12, mi + ms);
-    let (pi, _) = find_box(&d, body.0, body.1, b"pitm");
-    let primary = read_be(&d, pi + 12, 2);
-    let (li, _) = find_box(&d, body.0, body.1, b"iloc");
-    let (ri, rs) = find_box(&d, body.0, body.1, b"iprp");
-    let (ci, cs) = find_box(&d, ri + 8, ri + rs, b"ipco");
-    let (ai, asz) = find_box(&d, ri + 8, ri + rs, b"ipma");
-    let index = boxes(&d, ci + 8, ci + cs).len() as u64 + 1;
-    let irot = [0, 0, 0, 9, b'i', b'r', b'o', b't', turns & 3];
-    // ipma: where the primary item's associations end.
-    let (version, wide) = (d[ai + 8], d[ai + 11] & 1 == 1);
-    let mut j = ai + 16;
-    let mut at = None;
-    for _ in 0..read_be(&d, ai + 12, 4) {
-        let id_len = if version < 1 { 2 } else { 4 };
-        let item = read_be(&d, j, id_len);
-        j += id_len;
-        let count_at = j;
-        j += 1 + d[j] as usize * if wide { 2 } else { 1 };
-        if item == primary {
-            at = Some((count_at, j));
-        }
-    }
-    let (count_at, end) = at.expect("the primary item has properties");
-    let assoc: Vec<u8> = if wide {
-        (0x8000 | index as u16).to_be_bytes().to_vec()
-    } else {
-        vec![0x80 | index as u8]
-    };
-    let delta = (irot.len() + assoc.len()) as u64;
-    // iloc (before the inserts, which all come after it): file offsets.
-    let v = d[li + 8];
-    let mut j = li + 12;
-    let (osz, lsz) = ((d[j] >> 4) as usize, (d[j] & 15) as usize);
-    let bsz = (d[j + 1] >> 4) as usize;
-    let isz = if v == 1 || v == 2 {
-        (d[j + 1] & 15) as usize
-    } else {
-        0
-    };
-    j += 2;
-    let n = if v < 2 {
-        read_be(&d, j, 2)
-    } else {
-        read_be(&d, j, 4)
-    };
-    j += if v < 2 { 2 } else { 4 };
-    for _ in 0..n {
-        j += if v < 2 { 2 } else { 4 };
-        let mut method = 0;
-        if v == 1 || v == 2 {
-            method = read_be(&d, j, 2) & 15;
-            j += 2;
-        }
-        j += 2;
-        let base = read_be(&d, j, bsz);
-        if method == 0 && base > 0 {
-            write_be(&mut d, j, bsz, base + delta);
-        }
-        j += bsz;
-        let extents = read_be(&d, j, 2);
-        j += 2;
-        for _ in 0..extents {
-            j += isz;
-            if method == 0 && base == 0 {
-                let off = read_be(&d, j, osz);
-                write_be(&mut d, j, osz, off + delta);
-            }
-            j += osz + lsz;
-        }
-    }
-    d.splice(end..end, assoc.iter().copied());
-    d[count_at] += 1;
-    write_be(&mut d, ai, 4, (asz + assoc.len()) as u64);
-    d.splice(ci + cs..ci + cs, irot);
-    write_be(&mut d, ci, 4, (cs + irot.len()) as u64);
-    write_be(&mut d, ri, 4, rs as u64 + delta);
-    write_be(&mut d, mi, 4, ms as u64 + delta);
-    std::fs::write(path, d).unwrap();
-}
-
 /// A JPEG with an EXIF orientation tag, written by hand (ffmpeg cannot).
 fn with_exif_orientation(jpeg: &Path, orientation: u8) {
     let data = std::fs::read(jpeg).unwrap();
@@ -737,7 +619,7 @@ fn a_sideways_iphone_photo_is_turned_upright_once() {
         .output()
         .expect("heif-enc (libheif-examples) makes the test's HEIC files");
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    rotate_heic(&heic, 3);
+    heif_edit::rotate(&heic, 3);
     local(&env, &["upload", heic.to_str().unwrap()]).ok();
     local(&env, &["send", "make a video, Ken Burns off"]).ok();
     local(&env, &["export", "-o", "out.mp4"]).ok();
@@ -752,4 +634,62 @@ fn a_sideways_iphone_photo_is_turned_upright_once() {
         top[0] > 150 && top[2] < 100 && bottom[2] > 150 && bottom[0] < 100,
         "not upright: top {top:?}, bottom {bottom:?}"
     );
+}
+
+#[test]
+fn a_phone_photo_stored_in_tiles_is_shown_whole() {
+    // Four 64×48 pictures, joined as a 2×2 grid the way phones store a
+    // photo: red, lime on top; blue, yellow below.
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let tiles: Vec<PathBuf> = ["red", "lime", "blue", "yellow"]
+        .iter()
+        .map(|c| {
+            let p = dir.join(format!("{c}.png"));
+            ffmpeg(
+                &[
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    &format!("color={c}:s=64x48"),
+                    "-frames:v",
+                    "1",
+                ],
+                &p,
+            );
+            p
+        })
+        .collect();
+    let heic = dir.join("tiled.heic");
+    let r = Command::new("heif-enc")
+        .args(["-q", "80", "-o"])
+        .arg(&heic)
+        .args(&tiles)
+        .output()
+        .expect("heif-enc (libheif-examples) makes the test's HEIC files");
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    heif_edit::grid(&heic, (64, 48));
+    local(&env, &["upload", heic.to_str().unwrap()]).ok();
+    local(&env, &["send", "make a video, Ken Burns off"]).ok();
+    local(&env, &["export", "-o", "out.mp4"]).ok();
+    // 128×96 fitted into 160×90 spans x 20-140.
+    let video = env.work_dir().join("out.mp4");
+    let at = |region| colour(&video, 1.0, region);
+    let quarters = [
+        at("16:16:40:14"),
+        at("16:16:100:14"),
+        at("16:16:40:66"),
+        at("16:16:100:66"),
+    ];
+    let want = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0]];
+    for (got, want) in quarters.iter().zip(want) {
+        let off = got
+            .iter()
+            .zip(want)
+            .map(|(&g, w)| (i32::from(g) - w).abs())
+            .max()
+            .unwrap();
+        assert!(off < 70, "the tiles are not joined: {quarters:?}");
+    }
 }
