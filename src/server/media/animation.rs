@@ -15,7 +15,7 @@ use std::io::{BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use super::{reason, write_private, Shown, Undecodable};
+use super::{lacks_a_part, reason, write_private, Shown, Undecodable};
 use crate::server::render::which;
 
 /// The clip's frame rate (the renderer's).
@@ -110,8 +110,11 @@ pub async fn derive(upload: &Path, png: &Path, clip: &Path) -> Result<Shown, Und
             }
             return Ok(Shown::Clip(upload));
         }
-        encode(all, size, loops, &clip)?;
-        Ok(Shown::Clip(clip))
+        Ok(Shown::Clip(if encode(all, size, loops, &clip)? {
+            clip
+        } else {
+            upload
+        }))
     })
     .await
 }
@@ -162,12 +165,14 @@ fn clip_size((w, h): (u32, u32)) -> (u32, u32) {
 }
 
 /// Encode one pass of `frames` with ffmpeg, then loop it into `clip`.
+/// False when this ffmpeg lacks a part it needs (libx264): the clip is
+/// left to export, which names the part.
 fn encode(
     frames: impl Iterator<Item = ImageResult<Frame>>,
     size: (u32, u32),
     loops: Option<u32>,
     clip: &Path,
-) -> Result<(), Undecodable> {
+) -> Result<bool, Undecodable> {
     let dir = clip.parent().unwrap_or(Path::new("."));
     let once = tempfile::Builder::new()
         .suffix(".mp4")
@@ -224,6 +229,9 @@ fn encode(
     let status = child.wait();
     let err = drain.join().unwrap_or_default();
     fed?;
+    if lacks_a_part(&err) {
+        return Ok(false);
+    }
     if !status.is_ok_and(|s| s.success()) {
         return Err(Undecodable(format!(
             "its clip could not be made ({})",
@@ -260,7 +268,7 @@ fn encode(
     // Temporary files are 0600 already.
     looped
         .persist(clip)
-        .map(|_| ())
+        .map(|_| true)
         .map_err(|e| Undecodable(format!("its clip could not be kept ({})", e.error)))
 }
 

@@ -276,10 +276,28 @@ async fn ffmpeg(input: &Path, args: &[&str], what: &str) -> Result<Option<Vec<u8
         return Ok(Some(out.stdout));
     }
     let err = String::from_utf8_lossy(&out.stderr);
+    if lacks_a_part(&err) {
+        return Ok(None);
+    }
     if err.contains("matches no streams") {
         return Err(Undecodable(format!("it holds no {what}")));
     }
     Err(Undecodable(reason(&err, what)))
+}
+
+/// Whether ffmpeg failed for want of a part of its own (an encoder, a
+/// filter, an option an odd build lacks) rather than because of the file:
+/// the file is not blamed, and the render names the missing part.
+fn lacks_a_part(ffmpeg_error: &str) -> bool {
+    [
+        "Unknown encoder",
+        "Encoder not found",
+        "No such filter",
+        "Unrecognized option",
+        "Error initializing filter",
+    ]
+    .iter()
+    .any(|m| ffmpeg_error.contains(m))
 }
 
 /// A decoder's complaint as a plain sentence: "the file ends before its
@@ -413,6 +431,14 @@ mod tests {
         assert!(got.starts_with("b.mp3 could not be rendered: "), "{got}");
         assert!(!got.contains("/d/u"), "{got}");
         assert!(!got.contains("mp3 @"), "{got}");
+    }
+
+    #[test]
+    fn an_ffmpeg_lacking_a_part_is_not_the_files_fault() {
+        assert!(lacks_a_part("[vost#0:0 @ 0x5] Unknown encoder 'libx264'"));
+        assert!(lacks_a_part("No such filter: 'colormatrix'"));
+        assert!(!lacks_a_part("moov atom not found"));
+        assert!(!lacks_a_part("Invalid data found when processing input"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! What the renderer needs to know about a photo before it plans: its EXIF
-//! orientation (read from the file's header, never by decoding it) and,
-//! measured once at upload, how well exposed it is (to pick the thumbnail).
+//! orientation (read from the file's header, never by decoding it) and how
+//! far it is from a good exposure (to pick the thumbnail; measured once at
+//! upload by `server::media`).
 
 use std::path::Path;
-use std::process::Stdio;
 
 /// EXIF orientation 1-8 (1 = upright). Anything unreadable is upright.
 pub fn orientation(path: &Path) -> u8 {
@@ -91,30 +91,6 @@ pub fn exposure_penalty(gray: &[u8]) -> f64 {
         / n;
     // Mid-grey is the target; clipped pixels and a flat image cost extra.
     (mean - 0.46).abs() + clipped * 0.8 + (0.2 - var.sqrt()).max(0.0)
-}
-
-/// Measure a photo's exposure with ffmpeg (a 32×32 greyscale thumbnail).
-/// `None` when ffmpeg is missing or cannot decode the file.
-pub async fn measure_exposure(path: &Path) -> Option<f64> {
-    let out = tokio::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-nostdin", "-i"])
-        .arg(path)
-        .args([
-            "-frames:v",
-            "1",
-            "-vf",
-            "scale=32:32:flags=area,format=gray",
-            "-f",
-            "rawvideo",
-            "pipe:1",
-        ])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .output()
-        .await
-        .ok()?;
-    (out.status.success() && out.stdout.len() == 32 * 32).then(|| exposure_penalty(&out.stdout))
 }
 
 #[cfg(test)]
