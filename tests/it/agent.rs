@@ -58,8 +58,8 @@ fn plain_words_change_the_draft_and_undo_restores_it() {
     let out = send(&env, "2 seconds per photo, wipe transitions, 9:16");
     assert_eq!(
         out,
-        "Each photo now stays 2 seconds. Transitions are now wipe (0.75 seconds each). \
-         The video is now 9:16 (vertical, for YouTube Shorts), 1080×1920. The video now runs 4.5 seconds.\n"
+        "Each photo now stays 2 seconds.\nTransitions are now wipe (0.75 seconds each).\n\
+         The video is now 9:16 (vertical, for YouTube Shorts), 1080×1920.\nThe video now runs 4.5 seconds.\n"
     );
     let edited = draft(&env);
     let video = &edited["t"][0];

@@ -513,7 +513,8 @@ pub fn parse(msg: &str) -> Vec<Edit> {
 const FILLER: &[&str] = &[
     "please", "pls", "plz", "thanks", "thank", "you", "thx", "ok", "okay", "hi", "hey", "and",
     "also", "but", "then", "so", "now", "too", "just", "that", "it", "all", "cool", "great",
-    "nice", "谢谢", "请", "好的", "好", "麻烦", "了", "哦", "吧", "啊", "呢", "嗯",
+    "nice", "many", "much", "lot", "a", "very", "cheers", "regards", "love", "xx", "xoxo", "谢谢",
+    "请", "好的", "好", "麻烦", "了", "哦", "吧", "啊", "呢", "嗯",
 ];
 
 fn filler(clause: &str) -> bool {
@@ -625,7 +626,23 @@ fn contrast_as_clause(text: &str) -> String {
     ] {
         out = out.replace(w, by);
     }
-    out
+    // "每张3秒不是2秒": a 不是 inside a clause starts one (not 是不是, 要不是,
+    // 不是很).
+    let mut cut = String::with_capacity(out.len() + 8);
+    let mut prev: Option<char> = None;
+    let mut rest = out.as_str();
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("不是")
+            && !matches!(prev, None | Some('是' | '要' | '，' | ',' | ' '))
+            && !rest.starts_with("不是很")
+        {
+            cut.push('，');
+        }
+        cut.push(c);
+        prev = Some(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    cut
 }
 
 /// Words that open a correction of the wish before ("wait", "I meant",
@@ -634,6 +651,9 @@ fn contrast_as_clause(text: &str) -> String {
 fn correction(clause: &str) -> (bool, &str) {
     const MARKS: &[&str] = &[
         "no wait",
+        "no sorry",
+        "sorry no",
+        "no no",
         "wait",
         "oops",
         "sorry",
@@ -754,6 +774,12 @@ fn kind(e: &Edit) -> &'static str {
 /// A photo wish with the photos a correction names instead.
 fn reselect(e: &mut Edit, mut sels: Vec<Sel>) {
     match e {
+        // "put city.png second, no sorry, third": a place corrects where
+        // the named photo goes.
+        Edit::MovePhoto {
+            from: Sel::Name(_),
+            to,
+        } if !matches!(sels[0], Sel::Name(_)) => *to = sels.remove(0),
         Edit::MovePhoto { from, .. } => *from = sels.remove(0),
         Edit::RemovePhotos(v) => *v = sels,
         Edit::SwapPhotos(a, b) => {
@@ -908,13 +934,25 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
     // its clause, and where that clause ended in `text`: "closing text:
     // Thanks, Grandma!" goes on past the comma when what follows is no wish.
     let mut open_text: Option<(usize, usize)> = None;
+    let mut said_before = false;
     for raw in words::clauses(&text) {
         let at = raw.as_ptr() as usize - text.as_ptr() as usize;
         let (marked, clause) = correction(raw);
         correcting |= marked;
         if let Some((i, end)) = open_text.take() {
             let alone = clause_edits(clause, &quotes);
-            if !marked && alone.is_empty() && unsupported(clause).is_empty() && !is_contrast(clause)
+            let talk = clause.split_whitespace().count() > 4
+                || [
+                    "if", "when", "because", "so", "and", "but", "or", "as", "since", "please",
+                    "thanks", "thank", "could", "can", "would", "i", "we", "it", "that", "this",
+                ]
+                .iter()
+                .any(|w| starts_word(&clause.to_ascii_lowercase(), w));
+            if !marked
+                && !talk
+                && alone.is_empty()
+                && unsupported(clause).is_empty()
+                && !is_contrast(clause)
             {
                 let more = words::requote(&text[end..at + raw.len()], &quotes);
                 if let Some(Edit::Title(t) | Edit::Closing(t)) = edits.get_mut(i) {
@@ -929,6 +967,25 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         }
         if is_contrast(clause) {
             correcting = true;
+            continue;
+        }
+        // "720p so it uploads faster", "slower because my mom reads
+        // slowly", 因为…: why, not what, once the wish is said ("could the
+        // video be made so it fits my phone standing up" says it there).
+        if said_before
+            && [
+                "because",
+                "so that",
+                "so it",
+                "so they",
+                "so people",
+                "since",
+                "因为",
+                "为了",
+            ]
+            .iter()
+            .any(|w| starts_word(&clause.to_ascii_lowercase(), w))
+        {
             continue;
         }
         // "never mind", 算了，还是留着吧: the last wish is withdrawn.
@@ -974,6 +1031,7 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         {
             unread.push(words::requote(clause, &quotes));
         }
+        said_before = found.iter().any(|e| !matches!(e, Edit::Make | Edit::Music));
         if !found.is_empty() {
             last_wish = found.clone();
         }
@@ -1255,6 +1313,10 @@ fn vague(low: &str) -> Option<Ask> {
     if (change || adds) && has(low, &["title", "heading", "标题", "片名"]) {
         return Some(Ask::TitleText);
     }
+    // "change the text": which one, to what?
+    if change && has(low, &["text", "words", "wording", "文字", "字"]) {
+        return Some(Ask::TitleText);
+    }
     // "调整一下顺序", "change the order": which photo goes where?
     if change && has(low, &["order", "sequence", "顺序", "排序"]) {
         return Some(Ask::WhichPhoto);
@@ -1420,7 +1482,15 @@ const MOVE_VERBS: &[&str] = &[
 ];
 
 fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
-    let sels = selections(clause, low, quotes);
+    let mut sels = selections(clause, low, quotes);
+    // "swap 1st and 2nd", "swap the first and the last": places with no
+    // noun after them.
+    if sels.len() < 2 && has(low, SWAP_VERBS) {
+        let bare = bare_places(low);
+        if bare.len() >= 2 {
+            sels = bare;
+        }
+    }
     if sels.is_empty() {
         let verb = has(low, SWAP_VERBS)
             || has(low, PHOTO_REMOVE)
@@ -1479,7 +1549,8 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         };
         let to = target(&low[ve..]).or_else(|| {
             // "把beach.jpg放到海边.jpg后面": next to another photo.
-            let (at, other) = sels.iter().find(|(p, _)| *p >= ve)?;
+            // A name glued to the verb (放到海边.jpg) starts where it does.
+            let (at, other) = sels.iter().find(|(p, _)| *p >= vs)?;
             let after = file_names(low)
                 .into_iter()
                 .find(|(s, _)| s == at)
@@ -1863,8 +1934,15 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
                 continue;
             };
             let after = low[n.end..].trim_start();
+            // "swap the first two", "the last three, please": the run ends
+            // the phrase when no noun follows.
+            let ends = after.is_empty()
+                || [",", ".", "and", "then", "please", "，", "。"]
+                    .iter()
+                    .any(|x| starts_word(after, x));
             let noun = PHOTO_NOUNS.iter().any(|x| starts_word(after, x))
-                || ["张", "幅", "个"].iter().any(|x| after.starts_with(x));
+                || ["张", "幅", "个"].iter().any(|x| after.starts_with(x))
+                || ends;
             if !noun {
                 continue;
             }
@@ -2075,6 +2153,14 @@ const CLOSING_KEYS: &[&str] = &[
     "last text",
     "final text",
     "视频最后",
+    "最后那行字",
+    "最后那句话",
+    "最后那句",
+    "最后一行",
+    "最后的字",
+    "最后的文字",
+    "last line",
+    "final line",
     "片子最后",
     "最后加一句",
     "最后加上",
@@ -2185,6 +2271,9 @@ const TEXT_INTROS: &[&str] = &[
     "换成",
     "设为",
     "设置为",
+    "应该是",
+    "应该叫",
+    "应该写",
     "写上",
     "写着",
     "写成",
@@ -2219,9 +2308,18 @@ fn text_after(
     // "an outro saying X", "标题改成X", "结尾写上X"; two may follow each
     // other ("should say: X"). Longest first, so 写上 is not 写 + 上.
     let mut intro_len = 0;
-    for _ in 0..2 {
+    for round in 0..2 {
         let r = &rest[intro_len..];
-        let Some(w) = TEXT_INTROS.iter().find(|w| starts_word(r, w)) else {
+        // The second may only be a colon or "the words": "say: Hi",
+        // "should read the words …" (not the "With" of "say With love").
+        let Some(w) = TEXT_INTROS
+            .iter()
+            .filter(|w| {
+                round == 0 || [":", "：", "the words", "the text", "the line", "-"].contains(w)
+            })
+            // 标题写错了: "written wrong", not "write".
+            .find(|w| starts_word(r, w) && !(**w == "写" && r[w.len()..].starts_with('错')))
+        else {
             break;
         };
         intro_len += w.len() + (r.len() - w.len() - r[w.len()..].trim_start().len());
@@ -2661,7 +2759,6 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             "drags",
             "dragging",
             "too long",
-            "boring",
             "太长",
             "拖沓",
             "太拖",
@@ -2976,8 +3073,20 @@ fn off_after(low: &str, at: usize) -> bool {
     }
     // "片尾那句话删掉", "缩放效果关掉", "标题和结尾都不要了": a few words may
     // sit between the target and its off word.
-    for _ in 0..3 {
+    for _ in 0..4 {
+        // "片尾那个bye删掉": the text itself, named after 那个.
+        if low[..low.len() - t.len()].ends_with("那个")
+            || low[..low.len() - t.len()].ends_with("这个")
+        {
+            let word = t.len()
+                - t.trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+                    .len();
+            t = t[word..].trim_start();
+        }
         match [
+            "麻烦",
+            "帮我",
+            "请",
             "那句话",
             "这句话",
             "那段话",

@@ -163,7 +163,7 @@ fn expect(before: &Slideshow, after: &Slideshow, want: &[Ch], msg: &str) -> Slid
             Ch::NoMusic => e.music = None,
             Ch::Aspect(a) => e.canvas.aspect = *a,
             Ch::Res(p) => e.canvas.p = *p,
-            Ch::Order(o) => e.photos = o.iter().map(|i| before.photos[i - 1].clone()).collect(),
+            Ch::Order(o) => e.photos = o.iter().map(|i| e.photos[i - 1].clone()).collect(),
         }
     }
     // The documented rule: a transition lasts at most half the shortest

@@ -162,6 +162,23 @@ pub fn clauses(text: &str) -> Vec<&str> {
         }
     }
     let lower = text.to_ascii_lowercase();
+    // A reason starts a clause of its own and keeps its word, so the reader
+    // can set it aside ("720p so it uploads faster" is no wish for speed).
+    for w in [
+        " because ",
+        " so that ",
+        " so it ",
+        " so they ",
+        " so people ",
+        " since ",
+        "因为",
+        "为了",
+    ] {
+        for (i, _) in lower.match_indices(w) {
+            cuts.push(i);
+            cuts.push(i);
+        }
+    }
     for w in [
         " then ", " also ", " but ", "然后", "并且", "同时", "另外", "还有",
     ] {
