@@ -2394,6 +2394,25 @@ fn text_after(
             .trim_end_matches([',', '，'])
             .trim_end();
     }
+    // "could it say With love from Grandma?": the question mark is the
+    // question's, not the text's.
+    let asks = [
+        "could",
+        "can",
+        "would",
+        "will",
+        "may",
+        "is it possible",
+        "能不能",
+        "可以",
+        "能否",
+        "能",
+    ]
+    .iter()
+    .any(|w| starts_word(low.trim_start(), w));
+    if asks {
+        t = t.trim_end_matches(['?', '？']).trim_end();
+    }
     let t = words::requote(t, quotes);
     let t = t.trim().to_string();
     (!t.is_empty()).then_some((t, false))
