@@ -363,6 +363,28 @@ pub fn normalise(text: &str) -> String {
             c => c,
         })
         .collect();
+    // "2,5 seconds": a decimal comma, when a unit follows (not "photos
+    // 2,3 and 4").
+    let b = wide.as_bytes();
+    let mut dec = String::with_capacity(wide.len());
+    for (i, c) in wide.char_indices() {
+        let comma = c == ','
+            && i > 0
+            && b[i - 1].is_ascii_digit()
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+            && {
+                let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let rest = wide[i + 1 + digits..].trim_start().to_ascii_lowercase();
+                let bare_s = rest.starts_with('s')
+                    && !rest[1..].starts_with(|c: char| c.is_ascii_alphabetic());
+                bare_s
+                    || ["sec", "秒", "min", "分钟"]
+                        .iter()
+                        .any(|u| rest.starts_with(u))
+            };
+        dec.push(if comma { '.' } else { c });
+    }
+    let wide = dec;
     let mut out = String::with_capacity(wide.len());
     for (i, token) in wide.split(' ').enumerate() {
         if i > 0 {
