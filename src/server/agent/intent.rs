@@ -206,8 +206,25 @@ const REMOVE: &[&str] = &[
     "无",
 ];
 const PHOTO_NOUNS: &[&str] = &[
-    "photo", "photos", "picture", "pictures", "image", "images", "pic", "pics", "slide", "slides",
-    "shot", "shots", "one",
+    "photo",
+    "photos",
+    "picture",
+    "pictures",
+    "image",
+    "images",
+    "pic",
+    "pics",
+    "slide",
+    "slides",
+    "shot",
+    "shots",
+    "snap",
+    "snaps",
+    "frame",
+    "frames",
+    "photograph",
+    "photographs",
+    "one",
 ];
 const ORDINALS: &[(&str, usize)] = &[
     ("first", 1),
@@ -281,6 +298,15 @@ const MUSIC_WORDS: &[&str] = &[
 const VOLUME_WORDS: &[&str] = &["volume", "loudness", "level", "音量"];
 /// Every word that names something a wish can be about, for [`negated`].
 const ALL_TARGETS: &[&str] = &[
+    "opening text",
+    "opening",
+    "intro",
+    "开头",
+    "开场",
+    "credits",
+    "sign off",
+    "end card",
+    "caption",
     "title",
     "heading",
     "headline",
@@ -413,7 +439,15 @@ fn conj(between: &str) -> bool {
 /// not the music in "no zoom, with calm music"), or an off word right
 /// after it ("music off", 音乐不要了).
 fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
-    let targets = find_any(low, ALL_TARGETS);
+    // One span per target, the longest ("opening text", not also
+    // "opening"), so neighbours never overlap.
+    let mut targets: Vec<(usize, usize)> = Vec::new();
+    for t in find_any(low, ALL_TARGETS) {
+        match targets.last_mut() {
+            Some(last) if t.0 < last.1 => last.1 = last.1.max(t.1),
+            _ => targets.push(t),
+        }
+    }
     // "标题和结尾都不要了": the off word after the last of joined targets.
     let joined_end = |mut e: usize| {
         let mut k = targets.partition_point(|t| t.0 < e);
@@ -483,7 +517,7 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
         let mut s = s;
         let mut k = targets.partition_point(|t| t.1 <= s);
         while let Some(&(ps, pe)) = k.checked_sub(1).map(|k| &targets[k]) {
-            if !conj(&low[pe..s]) {
+            if pe > s || !conj(&low[pe..s]) {
                 break;
             }
             s = ps;
@@ -1177,6 +1211,10 @@ fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit>
         [Edit::PhotoSeconds(x) | Edit::TotalSeconds(x)] if bare && topic == "the transitions" => {
             vec![Edit::TransitionSeconds(*x)]
         }
+        // "转场太生硬了，慢一点", "the fades are rushed, slow them down":
+        // slower or faster, right after the transitions, is theirs.
+        [Edit::Slower] if bare && topic == "the transitions" => vec![Edit::LongerTransitions],
+        [Edit::Faster] if bare && topic == "the transitions" => vec![Edit::ShorterTransitions],
         _ => found,
     }
 }
@@ -1388,8 +1426,13 @@ const VAGUE_PHOTOS: &[&str] = &[
     "this photo",
     "that picture",
     "this picture",
+    "those two",
+    "these two",
+    "the two",
     "一张",
     "那张",
+    "这两张",
+    "那两张",
     "这张",
     "某张",
     "几张",
@@ -1657,14 +1700,18 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
                 .find_map(|w| {
                     [
                         "first", "last", "second", "third", "fourth", "fifth", "sixth", "1st",
-                        "2nd", "3rd", "4th", "5th", "6th",
+                        "2nd", "3rd", "4th", "5th", "6th", "opening", "opener", "front", "start",
+                        "end",
                     ]
                     .iter()
                     .any(|x| {
+                        // "the first photo" names a photo, "the opening
+                        // shot" a place.
                         starts_word(w, x)
-                            && !PHOTO_NOUNS
-                                .iter()
-                                .any(|n| starts_word(w[x.len()..].trim_start(), n))
+                            && (x.starts_with("open")
+                                || !PHOTO_NOUNS
+                                    .iter()
+                                    .any(|n| starts_word(w[x.len()..].trim_start(), n)))
                     })
                     .then(|| target(w))
                     .flatten()
@@ -1719,6 +1766,11 @@ fn target(rest: &str) -> Option<Sel> {
         None => rest,
     };
     let first = [
+        "the opening shot",
+        "the opener",
+        "opening shot",
+        "the opening",
+        "the first shot",
         "the front",
         "front",
         "the start",
@@ -2109,6 +2161,15 @@ const TITLE_KEYS: &[&str] = &[
     "opens with",
     "intro",
     "视频开头",
+    "开场文字",
+    "开场白",
+    "开场",
+    "起个名字",
+    "起名",
+    "取名",
+    "命名为",
+    "名字",
+    "opening title",
     "the name",
     "video name",
     "name of the video",
@@ -2120,6 +2181,19 @@ const TITLE_KEYS: &[&str] = &[
     "片头",
     "开头",
 ];
+/// Chinese keys the text follows directly, with no mark between:
+/// "最后加一句 我们的夏天".
+const DIRECT_ZH: &[&str] = &[
+    "最后加一句",
+    "最后加上",
+    "最后写上",
+    "最后显示",
+    "开头加一句",
+    "开头写上",
+    "开头加上",
+    "名字叫",
+];
+
 /// Keys the text follows directly: "name it Summer 2026".
 const DIRECT_KEYS: &[&str] = &[
     "titled",
@@ -2161,6 +2235,11 @@ const CLOSING_KEYS: &[&str] = &[
     "最后的文字",
     "last line",
     "final line",
+    "credits",
+    "end credits",
+    "sign off",
+    "signoff",
+    "sign-off",
     "片子最后",
     "最后加一句",
     "最后加上",
@@ -2208,7 +2287,10 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
             continue;
         };
         let ke = keys.iter().map(|k| k.1).max().unwrap_or(ke);
-        let direct = DIRECT_KEYS.iter().any(|k| low[..ke].ends_with(k));
+        let direct = DIRECT_KEYS
+            .iter()
+            .chain(DIRECT_ZH)
+            .any(|k| low[..ke].ends_with(k));
         let mut more = Vec::new();
         // "drop the 'Bye' at the end": a quote before a negated key names
         // the text to remove.
@@ -2270,6 +2352,7 @@ const TEXT_INTROS: &[&str] = &[
     "改为",
     "换成",
     "设为",
+    "设成",
     "设置为",
     "应该是",
     "应该叫",
@@ -2444,6 +2527,11 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "without transitions",
             "hard cut",
             "hard cuts",
+            "jump cut",
+            "jump cuts",
+            "just cuts",
+            "simple cuts",
+            "直接切",
             "straight cuts",
             "just cut",
             "transitions off",
@@ -2748,6 +2836,11 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             "too quick",
             "rushed",
             "hurried",
+            "abrupt",
+            "harsh",
+            "too sudden",
+            "生硬",
+            "太突然",
             "too short",
             "can't keep up",
             "太赶",
@@ -3114,7 +3207,9 @@ fn off_after(low: &str, at: usize) -> bool {
             "那个",
             "这个",
             "的文字",
+            "的字",
             "文字",
+            "字",
             "效果",
             "的",
             "也",
@@ -3235,6 +3330,12 @@ fn canvas(low: &str, out: &mut Vec<Edit>) {
                 "on my phone",
                 "phone screen",
                 "手机竖着",
+                "phone format",
+                "mobile format",
+                "for mobile",
+                "phone size",
+                "手机格式",
+                "手机屏",
                 "shorts",
                 "youtube short",
                 "tiktok",
@@ -3252,6 +3353,10 @@ fn canvas(low: &str, out: &mut Vec<Edit>) {
                 "1x1",
                 "square",
                 "instagram post",
+                "instagram format",
+                "insta format",
+                "ig format",
+                "for instagram",
                 "方形",
                 "正方形",
                 "方屏",
@@ -3523,6 +3628,34 @@ pub fn named_song(msg: &str) -> Option<String> {
             }
         }
     }
+    // 背景音乐用周杰伦的晴天, 音乐换成稻香: what follows the verb, when it is
+    // no mood, no upload and no file.
+    for key in [
+        "背景音乐用",
+        "音乐用",
+        "配乐用",
+        "bgm用",
+        "背景音乐换成",
+        "音乐换成",
+        "bgm换成",
+        "歌换成",
+        "放一首",
+        "来一首",
+    ] {
+        if let Some(i) = low.find(key) {
+            let from = i + key.len();
+            let end = msg[from..]
+                .find(['，', ',', '。', '！', '？', '吧', '!', '?'])
+                .map_or(msg.len(), |e| from + e);
+            let name = msg[from..end].trim();
+            let generic = ["的", "一点", "点", "一首", "音乐", "歌"]
+                .iter()
+                .any(|g| name.ends_with(g));
+            if name.chars().count() >= 2 && !mine(name) && !generic {
+                return Some(name.to_string());
+            }
+        }
+    }
     // "play Yellow by Coldplay", "add the song 'Yellow'"
     for key in [
         " by ",
@@ -3582,10 +3715,15 @@ fn unsupported_parts(msg: &str) -> Vec<Part> {
         found.retain(|&(s, _)| !(low[..s].ends_with("结尾") || low[..s].ends_with("片尾")));
         // "remove the background music" is about the music.
         found.retain(|&(_, e)| {
-            !has(
-                low[e..].trim_start().split(' ').next().unwrap_or(""),
-                MUSIC_WORDS,
-            )
+            let next = low[e..].trim_start();
+            let word = next
+                .split([' ', ',', '，', '。'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(12)
+                .collect::<String>();
+            !(word.is_ascii() && has(&word, MUSIC_WORDS))
         });
         let Some(&(s, mut e)) = found.first() else {
             continue;

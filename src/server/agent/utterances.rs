@@ -956,6 +956,10 @@ fn rows_written_from_the_readme_alone() {
             "readme-only-4",
             include_str!("../../../tests/utterances/readme-only-4.txt"),
         ),
+        (
+            "readme-only-5",
+            include_str!("../../../tests/utterances/readme-only-5.txt"),
+        ),
     ] {
         let (n, wrong) = run_rows(text);
         assert!(
