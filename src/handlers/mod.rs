@@ -8,4 +8,5 @@ pub mod line;
 pub mod make;
 pub mod project;
 pub mod status;
+pub mod storyboard;
 pub mod upload;

@@ -72,6 +72,7 @@ pub enum Command {
     Quit,
     History,
     Play,
+    Storyboard,
 }
 
 impl Command {
@@ -149,6 +150,14 @@ pub static COMMANDS: &[CommandInfo] = &[
         usage: "/status",
         summary: "Show the project's tracks and render state",
         example: "/status",
+    },
+    CommandInfo {
+        command: Command::Storyboard,
+        name: "storyboard",
+        aliases: &["board", "sb"],
+        usage: "/storyboard [PATH]",
+        summary: "Draw the timeline as a picture (PNG)",
+        example: "/storyboard ~/board.png",
     },
     CommandInfo {
         command: Command::Export,

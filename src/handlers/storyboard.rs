@@ -1,0 +1,136 @@
+//! `storyboard` / `/storyboard`: fetch the timeline, match its clips to the
+//! files this project uploaded from here, draw the picture ([`storyboard`])
+//! and write it as a PNG; `ui` shows it inline or links to it.
+
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+use crate::app::Ctx;
+use crate::error::{Error, Result};
+use crate::storyboard::{self, Board, Painter};
+use crate::timeline;
+
+/// Where the picture goes when no path is given: the current folder.
+pub const DEFAULT_NAME: &str = "storyboard.png";
+
+/// What was drawn, for the REPL and the tests.
+#[derive(Debug)]
+pub struct Drawn {
+    pub path: PathBuf,
+    pub clips: usize,
+    /// Clips drawn as placeholders (no local copy, or not readable).
+    pub placeholders: Vec<String>,
+}
+
+pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
+    let path = absolute(&target(output));
+    refuse_to_clobber(&path)?;
+    let state = {
+        let _s = ctx.out.spinner_with("Connecting…", false);
+        ctx.api.state().await?
+    };
+    let draft = timeline::draft_of(&state).unwrap_or(Value::Null);
+    let board = Board::from_timeline(&timeline::parse_draft(&draft));
+    if board.clips.is_empty() {
+        return Err(Error::NothingToExport(
+            "Nothing to draw yet: the timeline has no clips. Upload photos and say what the video should be first.".into(),
+        ));
+    }
+    let uploads = ctx
+        .store
+        .read()?
+        .project
+        .map(|p| p.uploads)
+        .unwrap_or_default();
+    let clips = board.clips.len();
+    let (png, rgb, placeholders) = {
+        let _s = ctx.out.spinner_with("Drawing the storyboard…", false);
+        tokio::task::spawn_blocking(move || {
+            let pictures: Vec<storyboard::Picture> = board
+                .clips
+                .iter()
+                .map(|c| match storyboard::local_copy(c, &uploads) {
+                    Some(p) => storyboard::load(&p),
+                    None => storyboard::Picture::Missing,
+                })
+                .collect();
+            let placeholders: Vec<String> = board
+                .clips
+                .iter()
+                .zip(&pictures)
+                .filter(|(_, p)| !matches!(p, storyboard::Picture::Photo(_)))
+                .map(|(c, _)| c.name.clone())
+                .collect();
+            let painter = Painter::for_text(&board.all_text());
+            let rgb = storyboard::draw(&board, &pictures, &painter);
+            let mut png = Vec::new();
+            image::DynamicImage::ImageRgb8(rgb.clone())
+                .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                .map(|_| (png, rgb, placeholders))
+        })
+        .await
+        .map_err(|e| Error::Io(format!("Could not draw the storyboard: {e}")))?
+        .map_err(|e| Error::Io(format!("Could not draw the storyboard: {e}")))?
+    };
+    crate::store::atomic::write_atomic(&path, &png)
+        .map_err(|e| Error::Io(format!("Cannot write {}: {e}", path.display())))?;
+    if ctx.out.is_json() {
+        ctx.out.json(json!({
+            "type": "storyboard",
+            "path": path,
+            "clips": clips,
+            "placeholders": placeholders,
+        }));
+    } else {
+        ctx.out.picture("Storyboard: ", &path, &png, &rgb);
+        if !placeholders.is_empty() {
+            ctx.out.note(format!(
+                "No local copy of {}: drawn as {}.",
+                placeholders.join(", "),
+                if placeholders.len() == 1 {
+                    "a placeholder"
+                } else {
+                    "placeholders"
+                }
+            ));
+        }
+    }
+    Ok(Drawn {
+        path,
+        clips,
+        placeholders,
+    })
+}
+
+/// The file to write: the given path (a folder gets the default name), or
+/// the default name in the current folder.
+fn target(output: Option<PathBuf>) -> PathBuf {
+    match output {
+        Some(p) if p.is_dir() => p.join(DEFAULT_NAME),
+        Some(p) => p,
+        None => PathBuf::from(DEFAULT_NAME),
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A storyboard replaces an earlier one, but never a file that is not a
+/// PNG (a typo in `-o` must not cost the user a document).
+fn refuse_to_clobber(path: &Path) -> Result<()> {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Ok(());
+    };
+    let mut head = [0u8; 8];
+    let is_png = std::io::Read::read_exact(&mut f, &mut head).is_ok() && head == PNG;
+    if is_png {
+        Ok(())
+    } else {
+        Err(Error::Input(format!(
+            "{} exists and is not a PNG, so it was left alone; choose another name with -o.",
+            path.display()
+        )))
+    }
+}
