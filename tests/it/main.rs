@@ -19,4 +19,5 @@ mod pipe;
 mod render;
 mod repl;
 mod store;
+mod storyboard;
 mod upload;
