@@ -63,10 +63,7 @@ pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
                 .collect();
             let painter = Painter::for_text(&board.all_text());
             let rgb = storyboard::draw(&board, &pictures, &painter);
-            let mut png = Vec::new();
-            image::DynamicImage::ImageRgb8(rgb.clone())
-                .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-                .map(|_| (png, rgb, placeholders))
+            encode_png(&rgb).map(|png| (png, rgb, placeholders))
         })
         .await
         .map_err(|e| Error::Io(format!("Could not draw the storyboard: {e}")))?
@@ -100,6 +97,22 @@ pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
         clips,
         placeholders,
     })
+}
+
+/// The PNG with the adaptive filter, which makes a board of photos about a
+/// fifth smaller than the default filter at little cost.
+fn encode_png(rgb: &image::RgbImage) -> image::ImageResult<Vec<u8>> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    use image::ImageEncoder;
+    let mut png = Vec::new();
+    PngEncoder::new_with_quality(&mut png, CompressionType::Default, FilterType::Adaptive)
+        .write_image(
+            rgb.as_raw(),
+            rgb.width(),
+            rgb.height(),
+            image::ExtendedColorType::Rgb8,
+        )?;
+    Ok(png)
 }
 
 /// The file to write: the given path (a folder gets the default name), or

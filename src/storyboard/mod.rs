@@ -178,7 +178,7 @@ pub fn load(path: &Path) -> Picture {
     }
 }
 
-// Colours: a dark page, like the video's black borders.
+// Colours: a dark page, so that photos stand out.
 const PAGE: Rgb<u8> = Rgb([28, 28, 34]);
 const FRAME: Rgb<u8> = Rgb([0, 0, 0]);
 const INK: Rgb<u8> = Rgb([232, 232, 236]);
@@ -325,7 +325,8 @@ fn overlaps(c: &Clip, b: &Band) -> bool {
     c.start_ms < b.end_ms && b.start_ms < c.end_ms
 }
 
-/// The photo fitted inside the tile on black, as the video shows it.
+/// The whole photo fitted inside the tile, on black (the video fills the
+/// sides with a blurred copy; a thumbnail is clearer without it).
 fn photo_tile(img: &mut RgbImage, t: Rect, photo: &RgbImage) {
     fill(img, t, FRAME);
     let (pw, ph) = photo.dimensions();
