@@ -129,11 +129,11 @@ impl Out {
         }
         let tty = io::stdout().is_terminal();
         if tty && io::stdin().is_terminal() {
-            if let Some(protocol) = ask_terminal() {
+            if let Some(caps) = ask_terminal() {
                 let cols = console::Term::stdout()
                     .size_checked()
                     .map_or(80, |(_, w)| w);
-                write_stdout_bytes(&picture::encode(protocol, png, rgb, cols));
+                write_stdout_bytes(&picture::encode(caps, png, rgb, cols));
             }
         }
         let shown = clean(path.display());
@@ -258,7 +258,7 @@ fn write_stdout_bytes(b: &[u8]) {
 /// Which image protocol the terminal on stdin/stdout speaks, if any. A
 /// terminal that calls itself dumb is not asked.
 #[cfg(unix)]
-fn ask_terminal() -> Option<picture::Protocol> {
+fn ask_terminal() -> Option<picture::Caps> {
     if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
         return None;
     }
@@ -269,7 +269,7 @@ fn ask_terminal() -> Option<picture::Protocol> {
 
 /// Asking needs raw mode, which img2yt only does on Unix for now.
 #[cfg(not(unix))]
-fn ask_terminal() -> Option<picture::Protocol> {
+fn ask_terminal() -> Option<picture::Caps> {
     None
 }
 

@@ -2,15 +2,19 @@
 //! can draw images, and a file's path as a clickable link where it can't.
 //!
 //! Which image protocol a terminal speaks is asked, never guessed from
-//! `TERM`: img2yt sends the kitty graphics query, XTVERSION and a primary
-//! device attributes (DA1) request in one go and reads the replies in raw
-//! mode for a short while. Every terminal answers DA1 and answers in order,
+//! `TERM`: img2yt sends the kitty graphics query, XTVERSION, the cell size
+//! query (`CSI 16 t`) and a primary device attributes (DA1) request in one
+//! go and reads the replies in raw mode for a short while. Every terminal answers DA1 and answers in order,
 //! so the DA1 reply marks the end of what there is to hear:
 //!
 //! - a kitty reply `ESC _G i=31;OK ESC \` → the kitty graphics protocol;
 //! - XTVERSION naming iTerm2 or WezTerm, or `TERM_PROGRAM=iTerm.app` from a
 //!   terminal that answered at all → iTerm2 inline images;
 //! - DA1 listing attribute 4 → sixel.
+//!
+//! The cell size, when the terminal tells it, sizes the picture to the
+//! window (sixel draws pixels as they are; kitty and iTerm2 are given a
+//! width in cells).
 //!
 //! Nothing is asked when stdout or stdin is not a terminal. This is what
 //! `viuer` does in spirit, but viuer decides kitty support from `TERM`,
@@ -32,9 +36,17 @@ pub enum Protocol {
     Sixel,
 }
 
-/// The three questions: kitty graphics (a 1×1 query image, id 31, not
-/// stored), XTVERSION, and DA1 last so that its reply ends the answer.
-pub const QUERY: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[>0q\x1b[c";
+/// What the terminal said it can do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    pub protocol: Protocol,
+    /// A character cell's width and height in pixels, when it said.
+    pub cell: Option<(u32, u32)>,
+}
+
+/// The questions: kitty graphics (a 1×1 query image, id 31, not stored),
+/// XTVERSION, the cell size, and DA1 last so that its reply ends the answer.
+pub const QUERY: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[>0q\x1b[16t\x1b[c";
 
 /// How long a terminal may take to answer.
 pub const TIMEOUT: Duration = Duration::from_millis(400);
@@ -53,7 +65,7 @@ pub fn detect(
     term: &mut impl Terminal,
     timeout: Duration,
     term_program: Option<&str>,
-) -> Option<Protocol> {
+) -> Option<Caps> {
     term.send(QUERY).ok()?;
     let deadline = Instant::now() + timeout;
     let mut reply = Vec::new();
@@ -74,20 +86,36 @@ pub fn detect(
 
 /// What the replies say, best protocol first (kitty, iTerm2, sixel).
 /// Without a DA1 reply the answer is incomplete and nothing is assumed.
-pub fn parse_replies(reply: &[u8], term_program: Option<&str>) -> Option<Protocol> {
+pub fn parse_replies(reply: &[u8], term_program: Option<&str>) -> Option<Caps> {
     let da1 = da1_params(reply)?;
     let text = String::from_utf8_lossy(reply);
-    if text.contains("\x1b_Gi=31;OK") {
-        return Some(Protocol::Kitty);
-    }
     let version = xtversion(&text).unwrap_or_default().to_ascii_lowercase();
-    if version.starts_with("iterm2")
+    let protocol = if text.contains("\x1b_Gi=31;OK") {
+        Protocol::Kitty
+    } else if version.starts_with("iterm2")
         || version.starts_with("wezterm")
         || term_program == Some("iTerm.app")
     {
-        return Some(Protocol::Iterm2);
-    }
-    da1.contains(&4).then_some(Protocol::Sixel)
+        Protocol::Iterm2
+    } else if da1.contains(&4) {
+        Protocol::Sixel
+    } else {
+        return None;
+    };
+    Some(Caps {
+        protocol,
+        cell: cell_size(&text),
+    })
+}
+
+/// The cell size from a `CSI 6 ; height ; width t` reply.
+fn cell_size(text: &str) -> Option<(u32, u32)> {
+    let start = text.find("\x1b[6;")? + 4;
+    let rest = &text[start..];
+    let body = &rest[..rest.find('t')?];
+    let (h, w) = body.split_once(';')?;
+    let (w, h) = (w.parse::<u32>().ok()?, h.parse::<u32>().ok()?);
+    ((1..=200).contains(&w) && (1..=400).contains(&h)).then_some((w, h))
 }
 
 fn has_da1(reply: &[u8]) -> bool {
@@ -122,12 +150,15 @@ fn xtversion(text: &str) -> Option<&str> {
 
 /// The escape sequence that shows `png` (the same picture as `rgb`) at
 /// most `cols` cells wide.
-pub fn encode(protocol: Protocol, png: &[u8], rgb: &RgbImage, cols: u16) -> Vec<u8> {
-    // Cells are at least 8 pixels wide: a small picture keeps its size, a
-    // wide one is shrunk to the window.
-    let cols = u32::from(cols.max(20)).min(rgb.width().div_ceil(8));
+pub fn encode(caps: Caps, png: &[u8], rgb: &RgbImage, cols: u16) -> Vec<u8> {
+    // A picture narrower than the window keeps its size; a wide one is
+    // shrunk to the window. Cells are taken as 8 pixels wide when the
+    // terminal did not say.
+    let cell_w = caps.cell.map_or(8, |(w, _)| w);
+    let window = u32::from(cols.max(20));
+    let cols = window.min(rgb.width().div_ceil(cell_w));
     let b64 = base64::engine::general_purpose::STANDARD;
-    match protocol {
+    match caps.protocol {
         Protocol::Kitty => {
             let data = b64.encode(png);
             let chunks: Vec<&[u8]> = data.as_bytes().chunks(4096).collect();
@@ -160,7 +191,7 @@ pub fn encode(protocol: Protocol, png: &[u8], rgb: &RgbImage, cols: u16) -> Vec<
         }
         Protocol::Sixel => {
             // Sixel draws pixels as they are: shrink to the window first.
-            let max_w = cols * 8;
+            let max_w = window * cell_w;
             let img = if rgb.width() > max_w {
                 let h = (rgb.height() as u64 * max_w as u64 / rgb.width() as u64).max(1) as u32;
                 image::imageops::resize(rgb, max_w, h, image::imageops::FilterType::Triangle)
@@ -294,7 +325,7 @@ mod tests {
         }
     }
 
-    fn ask(pieces: &[&[u8]], term_program: Option<&str>) -> (Option<Protocol>, Vec<u8>) {
+    fn ask(pieces: &[&[u8]], term_program: Option<&str>) -> (Option<Caps>, Vec<u8>) {
         let mut t = Fake {
             sent: Vec::new(),
             reply: pieces.iter().map(|p| p.to_vec()).collect(),
@@ -340,7 +371,7 @@ mod tests {
         ];
         for (pieces, tp, want) in table {
             let (got, sent) = ask(pieces, *tp);
-            assert_eq!(got, *want, "{pieces:?}");
+            assert_eq!(got.map(|c| c.protocol), *want, "{pieces:?}");
             assert_eq!(sent, QUERY);
         }
     }
@@ -349,12 +380,48 @@ mod tests {
     fn replies_are_parsed_with_noise_around_them() {
         assert_eq!(
             parse_replies(b"typed\x1b[?62;4c", None),
-            Some(Protocol::Sixel)
+            Some(Caps {
+                protocol: Protocol::Sixel,
+                cell: None
+            })
         );
+        // The cell size comes with it when the terminal tells.
+        let c = parse_replies(b"\x1b[6;20;10t\x1b[?62;4c", None).unwrap();
+        assert_eq!(c.cell, Some((10, 20)));
+        assert_eq!(cell_size("\x1b[6;0;0t"), None);
+        assert_eq!(cell_size("\x1b[6;20t"), None);
         assert_eq!(da1_params(b"\x1b[?62;4;22c"), Some(vec![62, 4, 22]));
         assert_eq!(da1_params(b"\x1b[?62;4"), None);
         assert_eq!(da1_params(b"\x1b[?62;4R"), None);
         assert_eq!(xtversion("\x1bP>|foot(1.16)\x1b\\"), Some("foot(1.16)"));
+    }
+
+    fn caps(protocol: Protocol) -> Caps {
+        Caps {
+            protocol,
+            cell: None,
+        }
+    }
+
+    #[test]
+    fn sixel_is_shrunk_to_the_window_by_the_cell_size() {
+        let img = RgbImage::from_pixel(1000, 100, image::Rgb([9, 9, 9]));
+        let width_of = |cell| {
+            let s = encode(
+                Caps {
+                    protocol: Protocol::Sixel,
+                    cell,
+                },
+                &[],
+                &img,
+                50,
+            );
+            let d = icy_sixel::SixelImage::decode(&s[..s.len() - 1]).unwrap();
+            d.width
+        };
+        assert_eq!(width_of(None), 400, "8-pixel cells by default");
+        assert_eq!(width_of(Some((10, 20))), 500);
+        assert_eq!(width_of(Some((25, 50))), 1000, "never enlarged");
     }
 
     fn tiny() -> (Vec<u8>, RgbImage) {
@@ -370,13 +437,13 @@ mod tests {
     fn each_protocol_has_its_escape_sequence() {
         let (png, img) = tiny();
         let b64 = base64::engine::general_purpose::STANDARD.encode(&png);
-        let k = String::from_utf8(encode(Protocol::Kitty, &png, &img, 100)).unwrap();
+        let k = String::from_utf8(encode(caps(Protocol::Kitty), &png, &img, 100)).unwrap();
         assert!(k.starts_with("\x1b_Gf=100,a=T,q=2,c=5,m=0;"), "{k:?}");
         assert!(k.contains(&b64) && k.ends_with("\x1b\\\n"));
-        let i = String::from_utf8(encode(Protocol::Iterm2, &png, &img, 100)).unwrap();
+        let i = String::from_utf8(encode(caps(Protocol::Iterm2), &png, &img, 100)).unwrap();
         assert!(i.starts_with(&format!("\x1b]1337;File=inline=1;size={};", png.len())));
         assert!(i.contains(&b64) && i.ends_with("\x07\n"));
-        let s = encode(Protocol::Sixel, &png, &img, 100);
+        let s = encode(caps(Protocol::Sixel), &png, &img, 100);
         assert!(
             s.starts_with(b"\x1bP") && s.ends_with(b"\x1b\\\n"),
             "{:?}",
@@ -393,7 +460,7 @@ mod tests {
         image::DynamicImage::ImageRgb8(img.clone())
             .write_to(&mut io::Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        let k = String::from_utf8(encode(Protocol::Kitty, &png, &img, 80)).unwrap();
+        let k = String::from_utf8(encode(caps(Protocol::Kitty), &png, &img, 80)).unwrap();
         let parts: Vec<&str> = k
             .split("\x1b\\")
             .filter(|p| p.starts_with("\x1b_G"))

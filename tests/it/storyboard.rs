@@ -17,6 +17,21 @@ const RED: [u8; 3] = [220, 30, 30];
 const GREEN: [u8; 3] = [30, 200, 60];
 const BLUE: [u8; 3] = [30, 60, 220];
 
+/// `img2yt ARGS` with the real network timeouts: nothing here waits on
+/// purpose, and the tests' usual 0.01 scale makes a busy machine's slow
+/// answer a timeout.
+fn run(env: &TestEnv, args: &[&str]) -> Run {
+    env.run_with(args, |c| {
+        c.env("IMG2YT_TIME_SCALE", "1");
+    })
+}
+
+fn cmd(env: &TestEnv) -> std::process::Command {
+    let mut c = env.cmd();
+    c.env("IMG2YT_TIME_SCALE", "1");
+    c
+}
+
 fn solid(dir: &Path, name: &str, c: [u8; 3]) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let p = dir.join(name);
@@ -39,13 +54,16 @@ fn project(env: &TestEnv) -> Vec<PathBuf> {
     let mut args = vec!["upload".to_string()];
     args.extend(files.iter().map(|f| f.display().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    env.run(&args).ok();
-    env.run(&[
-        "send",
-        "turn these into a video with music and transitions, title: Trip",
-    ])
+    run(env, &args).ok();
+    run(
+        env,
+        &[
+            "send",
+            "turn these into a video with music and transitions, title: Trip",
+        ],
+    )
     .ok();
-    env.run(&["send", "reverse the order"]).ok();
+    run(env, &["send", "reverse the order"]).ok();
     files
 }
 
@@ -69,7 +87,7 @@ fn tile_colours(png: &Path) -> Vec<[u8; 3]> {
 fn tiles_follow_the_clips_order_and_json_gives_the_path() {
     let env = TestEnv::new();
     project(&env);
-    let r = env.run(&["storyboard", "-o", "b.png"]);
+    let r = run(&env, &["storyboard", "-o", "b.png"]);
     r.ok();
     let png = env.work_dir().join("b.png");
     assert_eq!(tile_colours(&png), [BLUE, GREEN, RED]);
@@ -82,7 +100,7 @@ fn tiles_follow_the_clips_order_and_json_gives_the_path() {
     assert!(!r.all().contains('\x1b'), "{:?}", r.all());
 
     // --json: one object naming the file; an earlier storyboard is replaced.
-    let r = env.run(&["--json", "storyboard", "-o", "b.png"]);
+    let r = run(&env, &["--json", "storyboard", "-o", "b.png"]);
     r.ok();
     let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["type"], "storyboard");
@@ -96,7 +114,7 @@ fn a_clip_whose_file_is_gone_gets_a_placeholder() {
     let env = TestEnv::new();
     let files = project(&env);
     std::fs::remove_file(&files[1]).unwrap();
-    let r = env.run(&["storyboard"]);
+    let r = run(&env, &["storyboard"]);
     r.ok();
     assert!(
         r.stderr.contains("No local copy of green.png"),
@@ -114,7 +132,7 @@ fn a_clip_whose_file_is_gone_gets_a_placeholder() {
         corner[0] == corner[1] && corner[1] < corner[2] && corner[2] < 100,
         "{corner:?}"
     );
-    let r = env.run(&["--json", "storyboard"]);
+    let r = run(&env, &["--json", "storyboard"]);
     let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["placeholders"], serde_json::json!(["green.png"]));
 }
@@ -124,12 +142,12 @@ fn other_files_are_not_overwritten_and_an_empty_timeline_says_so() {
     let env = TestEnv::new();
     let notes = env.work_dir().join("notes.png");
     std::fs::write(&notes, "my notes").unwrap();
-    let r = env.run(&["storyboard", "-o", "notes.png"]);
+    let r = run(&env, &["storyboard", "-o", "notes.png"]);
     r.code(3);
     assert!(r.stderr.contains("is not a PNG"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&notes).unwrap(), "my notes");
 
-    let r = env.run(&["storyboard"]);
+    let r = run(&env, &["storyboard"]);
     r.code(10);
     assert!(r.stderr.contains("Nothing to draw yet"), "{}", r.stderr);
     assert!(!env.work_dir().join("storyboard.png").exists());
@@ -139,7 +157,7 @@ fn other_files_are_not_overwritten_and_an_empty_timeline_says_so() {
 fn the_repl_command_writes_it_too() {
     let env = TestEnv::new();
     project(&env);
-    let mut c = env.cmd();
+    let mut c = cmd(&env);
     c.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -191,7 +209,7 @@ fn on_pty(
         .write(true)
         .open(name.to_str().unwrap())
         .unwrap();
-    let mut c = env.cmd();
+    let mut c = cmd(env);
     c.args(args)
         .envs(extra.iter().copied())
         .stdin(slave.try_clone().unwrap())
@@ -300,7 +318,7 @@ fn inline_pictures_only_when_the_terminal_says_it_can() {
 fn status_mentions_the_storyboard_once() {
     let env = TestEnv::new();
     project(&env);
-    let mut c = env.cmd();
+    let mut c = cmd(&env);
     c.env("IMG2YT_TEST_PRETEND_TERM", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -322,6 +340,6 @@ fn status_mentions_the_storyboard_once() {
     assert_eq!(all.matches("/storyboard").count(), 1, "{all}");
     assert_eq!(all.matches("Timeline (").count(), 2, "{all}");
     // A script is not told.
-    let r = env.run(&["status"]);
+    let r = run(&env, &["status"]);
     assert!(!r.all().contains("storyboard"), "{}", r.all());
 }
