@@ -96,6 +96,9 @@ async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Fl
         Intent::Export { path } => export(ctx, path, cancel).await?,
         Intent::Credits => super::credits::run(ctx).await?,
         Intent::Status => super::status::run(ctx, "/storyboard").await?,
+        Intent::Storyboard { path } => {
+            super::storyboard::run(ctx, path.map(|p| expand_home(&p))).await?;
+        }
         Intent::UploadHelp => ctx.out.line(UPLOAD_HELP),
         Intent::Chat(text) => {
             super::chat::send(ctx, &text, cancel).await?;

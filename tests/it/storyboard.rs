@@ -154,7 +154,7 @@ fn other_files_are_not_overwritten_and_an_empty_timeline_says_so() {
 }
 
 #[test]
-fn the_repl_command_writes_it_too() {
+fn the_repl_command_and_plain_words_write_it_too() {
     let env = TestEnv::new();
     project(&env);
     let mut c = cmd(&env);
@@ -166,12 +166,21 @@ fn the_repl_command_writes_it_too() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"/storyboard board.png\n")
+        .write_all(b"/storyboard board.png\nshow me the storyboard\n")
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}{stderr}");
     let png = env.work_dir().join("board.png");
+    assert!(stdout.contains(&format!("Storyboard: {}", png.display())));
+    assert_eq!(tile_colours(&png), [BLUE, GREEN, RED]);
+    // In words too, handled here rather than by the editor, and said so.
+    assert!(
+        stderr.contains("→ storyboard (type /storyboard"),
+        "{stderr}"
+    );
+    let png = env.work_dir().join("storyboard.png");
     assert!(stdout.contains(&format!("Storyboard: {}", png.display())));
     assert_eq!(tile_colours(&png), [BLUE, GREEN, RED]);
 }
