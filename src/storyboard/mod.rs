@@ -155,7 +155,8 @@ fn file_name(path: &str) -> Option<&str> {
 }
 
 /// Read a clip's picture, small: upright (EXIF orientation applied) and
-/// no larger than a tile.
+/// no larger than a tile. What the `image` crate cannot read (a video clip,
+/// HEIC) is handed to ffmpeg, when it is installed, for one frame.
 pub fn load(path: &Path) -> Picture {
     if !path.is_file() {
         return Picture::Missing;
@@ -169,13 +170,34 @@ pub fn load(path: &Path) -> Picture {
         img.apply_orientation(orientation);
         Ok(img)
     })();
-    match decoded {
-        Ok(img) => {
+    match decoded.ok().or_else(|| frame_by_ffmpeg(path)) {
+        Some(img) => {
             let (w, h) = (layout::THUMB_W, layout::THUMB_H);
             Picture::Photo(img.thumbnail(w * 2, h * 2).to_rgb8())
         }
-        Err(_) => Picture::Unreadable,
+        None => Picture::Unreadable,
     }
+}
+
+/// One frame of a video (half a second in, past a fade from black; else
+/// the first) or a still ffmpeg can read, as a PNG through a pipe.
+fn frame_by_ffmpeg(path: &Path) -> Option<DynamicImage> {
+    let grab = |seek: &[&str]| {
+        let out = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-nostdin"])
+            .args(seek)
+            .arg("-i")
+            .arg(path)
+            .args(["-frames:v", "1", "-vf", "scale=384:-2", "-f", "image2pipe"])
+            .args(["-c:v", "png", "-"])
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let img = image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png);
+        out.status.success().then_some(img.ok()).flatten()
+    };
+    grab(&["-ss", "0.5"]).or_else(|| grab(&[]))
 }
 
 // Colours: a dark page, so that photos stand out.
@@ -289,10 +311,10 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
             wave(&mut img, r);
             let vol = band.volume.map(|v| format!(" · {v}%")).unwrap_or_default();
             let label = format!("♪ {}: {}{vol}", band.role, band.text);
-            let label = if matches!(painter, Painter::Bitmap) {
-                label.replacen("♪ ", "", 1)
-            } else {
+            let label = if painter.has('♪') {
                 label
+            } else {
+                label.replacen("♪ ", "", 1)
             };
             let tw = painter
                 .width(&label, CAPTION_PX)

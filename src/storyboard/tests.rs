@@ -197,7 +197,7 @@ fn loading_a_missing_or_unreadable_file_says_which() {
         load(&dir.path().join("gone.jpg")),
         Picture::Missing
     ));
-    let junk = dir.path().join("clip.mp4");
+    let junk = dir.path().join("junk.mp4");
     std::fs::write(&junk, b"not a picture").unwrap();
     assert!(matches!(load(&junk), Picture::Unreadable));
     let png = dir.path().join("p.png");
@@ -211,4 +211,39 @@ fn loading_a_missing_or_unreadable_file_says_which() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_video_clip_shows_a_frame_made_by_ffmpeg() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("clip.mp4");
+    let ok = std::process::Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x1EC83C:s=64x36:d=1",
+        ])
+        .args(["-pix_fmt", "yuv420p"])
+        .arg(&clip)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "ffmpeg could not make the clip");
+    match load(&clip) {
+        Picture::Photo(p) => {
+            let [r, g, b] = p.get_pixel(p.width() / 2, p.height() / 2).0;
+            assert!(r < 60 && g > 170 && b < 90, "{:?}", [r, g, b]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_bitmap_font_knows_what_it_cannot_draw() {
+    assert!(Painter::Bitmap.has('a') && Painter::Bitmap.has('·'));
+    assert!(!Painter::Bitmap.has('♪'));
 }

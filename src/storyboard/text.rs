@@ -40,6 +40,16 @@ impl Painter {
         }
     }
 
+    /// Whether the font draws `c` (rather than an empty box).
+    pub fn has(&self, c: char) -> bool {
+        match self {
+            Painter::Vector(font) => font.glyph_id(c).0 != 0,
+            Painter::Bitmap => {
+                font8x8::BASIC_FONTS.get(c).is_some() || font8x8::LATIN_FONTS.get(c).is_some()
+            }
+        }
+    }
+
     /// Width in pixels of `text` at `px` pixels high.
     pub fn width(&self, text: &str, px: f32) -> u32 {
         match self {
