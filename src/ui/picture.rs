@@ -468,6 +468,10 @@ mod tests {
         assert!(parts.len() > 1);
         assert!(parts[..parts.len() - 1].iter().all(|p| p.contains("m=1;")));
         assert!(parts.last().unwrap().starts_with("\x1b_Gm=0;"));
+        // The payloads, put together, are the PNG.
+        let payload: String = parts.iter().map(|p| p.split_once(';').unwrap().1).collect();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        assert_eq!(b64.decode(payload).unwrap(), png);
     }
 
     #[test]
