@@ -153,12 +153,11 @@ fn other_files_are_not_overwritten_and_an_empty_timeline_says_so() {
     assert!(!env.work_dir().join("storyboard.png").exists());
 }
 
-#[test]
-fn the_repl_command_and_plain_words_write_it_too() {
-    let env = TestEnv::new();
-    project(&env);
-    let mut c = cmd(&env);
-    c.stdin(Stdio::piped())
+/// The REPL reading `input` from a pipe; (stdout, stderr) of a successful run.
+fn piped(env: &TestEnv, input: &str, extra: &[(&str, &str)]) -> (String, String) {
+    let mut c = cmd(env);
+    c.envs(extra.iter().copied())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
@@ -166,12 +165,22 @@ fn the_repl_command_and_plain_words_write_it_too() {
         .stdin
         .take()
         .unwrap()
-        .write_all(b"/storyboard board.png\nshow me the storyboard\n")
+        .write_all(input.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
     assert!(out.status.success(), "{stdout}{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn the_repl_command_and_plain_words_write_it_too() {
+    let env = TestEnv::new();
+    project(&env);
+    let (stdout, stderr) = piped(&env, "/storyboard board.png\nshow me the storyboard\n", &[]);
     let png = env.work_dir().join("board.png");
     assert!(stdout.contains(&format!("Storyboard: {}", png.display())));
     assert_eq!(tile_colours(&png), [BLUE, GREEN, RED]);
@@ -327,25 +336,12 @@ fn inline_pictures_only_when_the_terminal_says_it_can() {
 fn status_mentions_the_storyboard_once() {
     let env = TestEnv::new();
     project(&env);
-    let mut c = cmd(&env);
-    c.env("IMG2YT_TEST_PRETEND_TERM", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"/status\n/status\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (stdout, stderr) = piped(
+        &env,
+        "/status\n/status\n",
+        &[("IMG2YT_TEST_PRETEND_TERM", "1")],
     );
+    let all = format!("{stdout}{stderr}");
     assert_eq!(all.matches("/storyboard").count(), 1, "{all}");
     assert_eq!(all.matches("Timeline (").count(), 2, "{all}");
     // A script is not told.
