@@ -22,6 +22,31 @@ pub struct Drawn {
     pub placeholders: Vec<String>,
 }
 
+/// The note under the picture: which clips are placeholders, and why.
+fn placeholder_note(missing: &[String], unreadable: &[String]) -> Option<String> {
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!("no local copy of {}", missing.join(", ")));
+    }
+    if !unreadable.is_empty() {
+        parts.push(format!("cannot read {}", unreadable.join(", ")));
+    }
+    let n = missing.len() + unreadable.len();
+    let first = parts.first()?;
+    let text = format!(
+        "{}{}{}: drawn as {}.",
+        first[..1].to_uppercase(),
+        &first[1..],
+        parts.get(1).map(|p| format!("; {p}")).unwrap_or_default(),
+        if n == 1 {
+            "a placeholder"
+        } else {
+            "placeholders"
+        }
+    );
+    Some(text)
+}
+
 pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
     let path = absolute(&target(output));
     refuse_to_clobber(&path)?;
@@ -43,7 +68,7 @@ pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
         .map(|p| p.uploads)
         .unwrap_or_default();
     let clips = board.clips.len();
-    let (png, rgb, placeholders) = {
+    let (png, rgb, (missing, unreadable)) = {
         let _s = ctx.out.spinner_with("Drawing the storyboard…", false);
         tokio::task::spawn_blocking(move || {
             let pictures: Vec<storyboard::Picture> = board
@@ -54,13 +79,19 @@ pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
                     None => storyboard::Picture::Missing,
                 })
                 .collect();
-            let placeholders: Vec<String> = board
-                .clips
-                .iter()
-                .zip(&pictures)
-                .filter(|(_, p)| !matches!(p, storyboard::Picture::Photo(_)))
-                .map(|(c, _)| c.name.clone())
-                .collect();
+            let names = |want: fn(&storyboard::Picture) -> bool| -> Vec<String> {
+                board
+                    .clips
+                    .iter()
+                    .zip(&pictures)
+                    .filter(|(_, p)| want(p))
+                    .map(|(c, _)| c.name.clone())
+                    .collect()
+            };
+            let placeholders = (
+                names(|p| matches!(p, storyboard::Picture::Missing)),
+                names(|p| matches!(p, storyboard::Picture::Unreadable)),
+            );
             let painter = Painter::for_text(&board.all_text());
             let rgb = storyboard::draw(&board, &pictures, &painter);
             encode_png(&rgb).map(|png| (png, rgb, placeholders))
@@ -76,26 +107,18 @@ pub async fn run(ctx: &Ctx, output: Option<PathBuf>) -> Result<Drawn> {
             "type": "storyboard",
             "path": path,
             "clips": clips,
-            "placeholders": placeholders,
+            "placeholders": missing.iter().chain(&unreadable).collect::<Vec<_>>(),
         }));
     } else {
         ctx.out.picture("Storyboard: ", &path, &png, &rgb);
-        if !placeholders.is_empty() {
-            ctx.out.note(format!(
-                "No local copy of {}: drawn as {}.",
-                placeholders.join(", "),
-                if placeholders.len() == 1 {
-                    "a placeholder"
-                } else {
-                    "placeholders"
-                }
-            ));
+        if let Some(note) = placeholder_note(&missing, &unreadable) {
+            ctx.out.note(note);
         }
     }
     Ok(Drawn {
         path,
         clips,
-        placeholders,
+        placeholders: missing.into_iter().chain(unreadable).collect(),
     })
 }
 
@@ -145,5 +168,28 @@ fn refuse_to_clobber(path: &Path) -> Result<()> {
             "{} exists and is not a PNG, so it was left alone; choose another name with -o.",
             path.display()
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_note_names_the_placeholders_and_why() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(placeholder_note(&[], &[]), None);
+        assert_eq!(
+            placeholder_note(&v(&["a.jpg"]), &[]).unwrap(),
+            "No local copy of a.jpg: drawn as a placeholder."
+        );
+        assert_eq!(
+            placeholder_note(&v(&["a.jpg"]), &v(&["b.heic"])).unwrap(),
+            "No local copy of a.jpg; cannot read b.heic: drawn as placeholders."
+        );
+        assert_eq!(
+            placeholder_note(&[], &v(&["b.heic", "c.mov"])).unwrap(),
+            "Cannot read b.heic, c.mov: drawn as placeholders."
+        );
     }
 }

@@ -155,8 +155,10 @@ fn file_name(path: &str) -> Option<&str> {
 }
 
 /// Read a clip's picture, small: upright (EXIF orientation applied) and
-/// no larger than a tile. What the `image` crate cannot read (a video clip,
-/// HEIC) is handed to ffmpeg, when it is installed, for one frame.
+/// no larger than a tile. What the `image` crate cannot read is handed to
+/// the programs the offline backend uses, when they are installed: a HEIC
+/// photo to libheif's decoder, anything else (a video clip) to ffmpeg for
+/// one frame.
 pub fn load(path: &Path) -> Picture {
     if !path.is_file() {
         return Picture::Missing;
@@ -170,13 +172,48 @@ pub fn load(path: &Path) -> Picture {
         img.apply_orientation(orientation);
         Ok(img)
     })();
-    match decoded.ok().or_else(|| frame_by_ffmpeg(path)) {
+    let heif = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "heic" | "heif"));
+    let fallback = || {
+        if heif {
+            heif_by_libheif(path)
+        } else {
+            frame_by_ffmpeg(path)
+        }
+    };
+    match decoded.ok().or_else(fallback) {
         Some(img) => {
             let (w, h) = (layout::THUMB_W, layout::THUMB_H);
             Picture::Photo(img.thumbnail(w * 2, h * 2).to_rgb8())
         }
         None => Picture::Unreadable,
     }
+}
+
+/// A HEIC photo through libheif's `heif-dec` (`heif-convert` on older
+/// systems), which applies its rotation and joins its tiles; written as a
+/// PNG in a folder of its own and read back as it is (HEIF's pixels are
+/// already upright, whatever an EXIF tag says).
+fn heif_by_libheif(path: &Path) -> Option<DynamicImage> {
+    let dir = tempfile::tempdir().ok()?;
+    let out = dir.path().join("photo.png");
+    let ran = ["heif-dec", "heif-convert"].into_iter().any(|program| {
+        std::process::Command::new(program)
+            .arg(path)
+            .arg(&out)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    let written = [out.clone(), dir.path().join("photo-1.png")]
+        .into_iter()
+        .find(|p| p.is_file())
+        .filter(|_| ran)?;
+    image::open(written).ok()
 }
 
 /// One frame of a video (half a second in, past a fade from black; else

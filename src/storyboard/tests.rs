@@ -247,3 +247,25 @@ fn the_bitmap_font_knows_what_it_cannot_draw() {
     assert!(Painter::Bitmap.has('a') && Painter::Bitmap.has('·'));
     assert!(!Painter::Bitmap.has('♪'));
 }
+
+#[test]
+fn a_heic_photo_is_read_through_libheif() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("p.png");
+    RgbImage::from_pixel(64, 48, Rgb(BLUE)).save(&png).unwrap();
+    let heic = dir.path().join("IMG_0001.HEIC");
+    let made = std::process::Command::new("heif-enc")
+        .args(["-q", "90", "-o"])
+        .arg(&heic)
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "heif-enc: {made:?}");
+    match load(&heic) {
+        Picture::Photo(p) => {
+            let [r, g, b] = p.get_pixel(p.width() / 2, p.height() / 2).0;
+            assert!(r < 70 && g < 100 && b > 180, "{:?}", [r, g, b]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
