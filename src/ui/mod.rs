@@ -8,6 +8,10 @@
 //! adds its own colours, so callers pass plain text and ask for a style by
 //! method ([`Out::note`], [`Out::heading`], [`Out::dim_line`]), never by
 //! styling the text themselves.
+//!
+//! Pictures (the storyboard) are the one thing written as raw escape
+//! sequences, and only to a terminal that said it can show them
+//! ([`picture`], [`Out::picture`]).
 
 pub mod picture;
 pub mod progress;
