@@ -259,11 +259,12 @@ fn write_stdout_bytes(b: &[u8]) {
     }
 }
 
-/// Which image protocol the terminal on stdin/stdout speaks, if any. A
-/// terminal that calls itself dumb is not asked.
+/// Which image protocol the terminal on stdin/stdout speaks, if any.
+/// `TERM` can only rule a terminal out: a dumb one would not answer, and
+/// the Linux console prints the kitty query it does not know as text.
 #[cfg(unix)]
 fn ask_terminal() -> Option<picture::Caps> {
-    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb" || t == "linux") {
         return None;
     }
     let mut term = picture::Stdio::open().ok()?;

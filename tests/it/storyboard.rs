@@ -319,6 +319,10 @@ fn inline_pictures_only_when_the_terminal_says_it_can() {
     let s = at_terminal(&env, &args, b"", &[("TERM", "xterm-kitty")]);
     assert!(!s.contains("\x1b_Gf="), "{s:?}");
 
+    // The Linux console is not asked at all (it would print the question).
+    let s = at_terminal(&env, &args, b"\x1b[?62;4c", &[("TERM", "linux")]);
+    assert!(!s.contains('\x1b'), "{s:?}");
+
     // stdin a terminal that would say yes, but stdout a pipe: nothing
     // asked, nothing drawn, the plain path.
     let (screen, piped) = on_pty(
