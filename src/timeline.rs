@@ -571,10 +571,17 @@ fn id_text(v: &Value) -> Option<String> {
 /// A named transition in metadata (`transition` as a name, or as an object
 /// with a `type`/`name` and a length).
 fn transition_in(m: &Meta) -> Option<Transition> {
-    let v = in_meta(m, TRANSITION_KEYS)?;
-    let v = norm(v);
+    match m {
+        Meta::Obj(mo) => transition_of(mo),
+        _ => None,
+    }
+}
+
+/// [`transition_in`] for an object's own keys.
+fn transition_of(o: &Map<String, Value>) -> Option<Transition> {
+    let v = norm(first(o, TRANSITION_KEYS)?);
     let (name, ms) = match v.as_ref() {
-        Value::String(s) => (clean(s)?, in_meta(m, TRANSITION_MS_KEYS).and_then(millis)),
+        Value::String(s) => (clean(s)?, first(o, TRANSITION_MS_KEYS).and_then(millis)),
         Value::Object(o) => (
             first(o, &["type", "name", "kind"])
                 .and_then(Value::as_str)
@@ -784,7 +791,7 @@ fn parse_track(t: &Value, draft_d: Option<u64>) -> Option<RawTrack> {
                 file_id: in_meta(&sm, FILE_ID_KEYS)
                     .or_else(|| first(so, FILE_ID_KEYS))
                     .and_then(id_text),
-                transition: transition_in(&sm).or_else(|| transition_in(&Meta::Obj(so.clone()))),
+                transition: transition_in(&sm).or_else(|| transition_of(so)),
             })
         })
         .collect();
@@ -1429,6 +1436,31 @@ mod tests {
         ]}));
         let labels: Vec<&str> = tl.tracks.iter().map(|t| t.label.as_str()).collect();
         assert_eq!(labels, ["Audio", "BGM"]);
+    }
+
+    #[test]
+    fn file_ids_and_transitions_are_kept() {
+        let tl = parse_draft(&json!({"t": [{"tt": 0,
+        "m": {"transition": "wipe", "transition_ms": "1.5s"},
+        "sg": [
+            {"d": 1000, "m": {"name": "a.jpg", "file_id": "f1"}},
+            {"d": 1000, "file_id": 42, "transition": {"type": "slide", "ms": 500}},
+            {"d": 1000, "m": {"name": "c.jpg"}}
+        ]}]}));
+        let t = &tl.tracks[0];
+        let wipe = Transition {
+            name: "wipe".into(),
+            ms: Some(1500),
+        };
+        assert_eq!(t.transition, Some(wipe));
+        let ids: Vec<Option<&str>> = t.segments.iter().map(|s| s.file_id.as_deref()).collect();
+        assert_eq!(ids, [Some("f1"), Some("42"), None]);
+        let slide = Transition {
+            name: "slide".into(),
+            ms: Some(500),
+        };
+        assert_eq!(t.segments[1].transition, Some(slide));
+        assert_eq!(t.segments[0].transition, None);
     }
 
     #[test]
