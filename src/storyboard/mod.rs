@@ -274,7 +274,7 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
             Some(Picture::Photo(p)) => photo_tile(&mut img, t, p),
             other => {
                 let why = match other {
-                    Some(Picture::Unreadable) => "can't preview",
+                    Some(Picture::Unreadable) => "cannot read it",
                     _ => "no local copy",
                 };
                 hole_tile(&mut img, t, painter, &clip.name, why);
@@ -296,7 +296,14 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
         }
     }
 
-    // Text tracks: a band above the tiles each one covers, row by row.
+    text_bands(&mut img, &lay, board, painter);
+    music_strip(&mut img, &lay, board, painter);
+    img
+}
+
+/// Text tracks: a band above the tiles each one covers, row by row.
+fn text_bands(img: &mut RgbImage, lay: &Layout, board: &Board, painter: &Painter) {
+    let n = board.clips.len();
     for band in &board.texts {
         let covered: Vec<usize> = (0..n)
             .filter(|&i| overlaps(&board.clips[i], band))
@@ -318,10 +325,10 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
                 w: (tb.x + tb.w as i32 - ta.x) as u32,
                 h: lane.h,
             };
-            fill(&mut img, r, ACCENT);
+            fill(img, r, ACCENT);
             let label = format!("{}: {}", band.role, band.text);
             painter.draw(
-                &mut img,
+                img,
                 (r.x + 6, r.y + 4),
                 CAPTION_PX,
                 ACCENT_INK,
@@ -330,8 +337,10 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
             );
         }
     }
+}
 
-    // Music: a strip along the bottom, placed in time across the width.
+/// Music: a strip along the bottom, placed in time across the width.
+fn music_strip(img: &mut RgbImage, lay: &Layout, board: &Board, painter: &Painter) {
     if let Some(strip) = lay.music() {
         let total = board.duration_ms.max(1) as f64;
         for band in &board.music {
@@ -344,8 +353,8 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
                 w: (x1 - x0).max(4) as u32,
                 h: strip.h,
             };
-            fill(&mut img, r, MUSIC);
-            wave(&mut img, r);
+            fill(img, r, MUSIC);
+            wave(img, r);
             let vol = band.volume.map(|v| format!(" · {v}%")).unwrap_or_default();
             let label = format!("♪ {}: {}{vol}", band.role, band.text);
             let label = if painter.has('♪') {
@@ -358,7 +367,7 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
                 .min(r.w.saturating_sub(16))
                 + 12;
             fill(
-                &mut img,
+                img,
                 Rect {
                     x: r.x + 4,
                     y: r.y + 5,
@@ -368,7 +377,7 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
                 MUSIC,
             );
             painter.draw(
-                &mut img,
+                img,
                 (r.x + 10, r.y + 7),
                 CAPTION_PX,
                 INK,
@@ -377,7 +386,6 @@ pub fn draw(board: &Board, pictures: &[Picture], painter: &Painter) -> RgbImage 
             );
         }
     }
-    img
 }
 
 fn overlaps(c: &Clip, b: &Band) -> bool {
