@@ -464,7 +464,10 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
     let split_verb = |s: usize, e: usize| {
         starts_word(low[e..].trim_start(), "out")
             && !find_any(
-                &low[low.floor_char_boundary(s.saturating_sub(24))..s],
+                &low[(0..=s.saturating_sub(24))
+                    .rev()
+                    .find(|&i| low.is_char_boundary(i))
+                    .unwrap_or(0)..s],
                 &["take", "leave", "cut", "get"],
             )
             .is_empty()
