@@ -134,6 +134,9 @@ const UNDO: &[&str] = &[
 ];
 const MAKE: &[&str] = &[
     "video",
+    "vid",
+    "film",
+    "movie",
     "slideshow",
     "slide show",
     "montage",
@@ -295,7 +298,7 @@ const MUSIC_WORDS: &[&str] = &[
     "歌",
     "曲",
 ];
-const VOLUME_WORDS: &[&str] = &["volume", "loudness", "level", "音量"];
+const VOLUME_WORDS: &[&str] = &["volume", "vol", "loudness", "level", "音量"];
 /// Every word that names something a wish can be about, for [`negated`].
 const ALL_TARGETS: &[&str] = &[
     "opening text",
@@ -410,6 +413,10 @@ const STILL: &[&str] = &[
 /// Whether the text between two targets joins them ("and the", "和", ",").
 fn conj(between: &str) -> bool {
     let t = between.trim();
+    // 开头结尾: Chinese joins two nouns with nothing between.
+    if between.is_empty() {
+        return true;
+    }
     for w in [
         "and",
         "&",
@@ -688,6 +695,11 @@ fn contrast_as_clause(text: &str) -> String {
 fn correction(clause: &str) -> (bool, &str) {
     const MARKS: &[&str] = &[
         "no wait",
+        "no actually",
+        "hmm actually",
+        "hmm",
+        "um",
+        "uh",
         "no sorry",
         "sorry no",
         "no no",
@@ -878,6 +890,7 @@ fn name_photos(clause: &str, photos: &[String]) -> String {
     let texty = find_any(&low, TITLE_KEYS)
         .iter()
         .chain(&find_any(&low, CLOSING_KEYS))
+        .chain(&find_any(&low, DIRECT_KEYS))
         .any(|&(s, e)| !POSITION_KEYS.contains(&&low[s..e]));
     if photos.is_empty() || texty {
         return clause.to_string();
@@ -1639,7 +1652,12 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
         let (from_at, from) = sels.first()?.clone();
         // "forest.jpg should come before city.png", "put dog.jpg after
         // photo 4": next to another photo.
-        for (w, before) in [(" before ", true), (" after ", false), (" ahead of ", true)] {
+        for (w, before) in [
+            (" before ", true),
+            (" b4 ", true),
+            (" after ", false),
+            (" ahead of ", true),
+        ] {
             let Some(cut) = low[from_at..].find(w).map(|i| from_at + i + w.len()) else {
                 continue;
             };
@@ -2207,6 +2225,13 @@ const DIRECT_KEYS: &[&str] = &[
     "call the video",
     "name the video",
     "call the slideshow",
+    "rename it",
+    "rename the video",
+    "rename",
+    "entitle the film",
+    "entitle the video",
+    "entitle it",
+    "entitle",
     "name the slideshow",
     "title it",
     "caption it",
@@ -2298,9 +2323,24 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
         // "drop the 'Bye' at the end": a quote before a negated key names
         // the text to remove.
         let neg = negated(low, keys);
-        match text_after(clause, low, ke, quotes, direct, &mut more)
-            .or_else(|| quote_before(low, ks, quotes).filter(|_| !neg))
-        {
+        // "put 'Hi' at the beginning and 'Bye' at the end", "put thanks for
+        // watching at the end": a place key takes the text before it.
+        let place = POSITION_KEYS.contains(&&low[ks..keys[0].1]);
+        let before = || {
+            quote_before(low, ks, quotes)
+                .or_else(|| {
+                    place
+                        .then(|| text_before(clause, low, ks, quotes))
+                        .flatten()
+                })
+                .filter(|_| !neg)
+        };
+        let found = if place {
+            before().or_else(|| text_after(clause, low, ke, quotes, direct, &mut more))
+        } else {
+            text_after(clause, low, ke, quotes, direct, &mut more).or_else(before)
+        };
+        match found {
             Some((t, quoted)) => {
                 out.push(set(t));
                 out.extend(more);
@@ -2360,6 +2400,10 @@ const TEXT_INTROS: &[&str] = &[
     "应该是",
     "应该叫",
     "应该写",
+    "加一句",
+    "加上一句",
+    "写一句",
+    "加上",
     "写上",
     "写着",
     "写成",
@@ -2414,7 +2458,26 @@ fn text_after(
     let bare = rest.chars().next().is_some_and(|c| {
         c.is_ascii_digit() || clause[from..].starts_with(|c: char| c.is_ascii_uppercase())
     });
-    if intro_len == 0 && !direct && !bare {
+    // "put the title first day of school on it": after "put/add the
+    // title" the words that follow are the text, capital or not.
+    let after_verb = [
+        "put the", "add the", "add a", "put a", "use the", "with the", "with a",
+    ]
+    .iter()
+    .any(|v| {
+        low[..at]
+            .trim_end()
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .trim_end()
+            .ends_with(v)
+    }) && ![
+        "at", "on", "in", "to", "for", "from", "of", "and", "or", "please", "with", "is", "should",
+        "under", "over", "below", "above", "beside", "next", "into", "onto", "across", "each",
+        "every", "per", "that", "which", "too", "there", "here",
+    ]
+    .iter()
+    .any(|w| starts_word(rest, w));
+    if intro_len == 0 && !direct && !bare && !after_verb {
         return None;
     }
     let intro = &rest[..intro_len];
@@ -2451,6 +2514,10 @@ fn text_after(
         let low_t = t.to_ascii_lowercase();
         let Some(w) = [
             " instead",
+            " on it",
+            " on the video",
+            " on top",
+            " on there",
             " please",
             " pls",
             " plz",
@@ -2502,6 +2569,46 @@ fn text_after(
     let t = words::requote(t, quotes);
     let t = t.trim().to_string();
     (!t.is_empty()).then_some((t, false))
+}
+
+/// "put thanks for watching at the end", "add the words the end at the
+/// end": the unquoted text between a verb and a place key.
+fn text_before(clause: &str, low: &str, at: usize, quotes: &[String]) -> Option<(String, bool)> {
+    let head = &low[..at];
+    let (_, ve) = find_any(
+        head,
+        &["put", "add", "write", "show", "display", "have", "加", "写"],
+    )
+    .into_iter()
+    .last()?;
+    let mut from = ve;
+    for w in [
+        "the words",
+        "the text",
+        "a line saying",
+        "a line",
+        "the line",
+        "saying",
+        "that says",
+        "text",
+    ] {
+        let r = low[from..at].trim_start();
+        if starts_word(r, w) {
+            from = at - r.len() + w.len();
+            break;
+        }
+    }
+    let t = clause[from..at].trim();
+    let words = t.split_whitespace().count();
+    // Not "put it at the end" nor a whole sentence.
+    let pronoun = ["it", "this", "that", "them", "the video", "everything"]
+        .contains(&t.to_ascii_lowercase().as_str());
+    // Quoted text is the quotes' business.
+    let quoted = t.contains(words::QUOTE_OPEN);
+    if t.is_empty() || pronoun || quoted || words > 12 {
+        return None;
+    }
+    Some((words::requote(t, quotes), false))
 }
 
 /// "put 'Hello Lisbon' as the title": the quote just before "as (the)".
@@ -3023,11 +3130,13 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
                 .filter(|n| !dur_starts.contains(&n.start))
                 .find(|n| {
                     let head = low[..n.start].trim_end();
-                    let head = ["about", "around", "roughly", "maybe", "大概", "大约"]
-                        .iter()
-                        .find_map(|w| head.strip_suffix(w))
-                        .unwrap_or(head)
-                        .trim_end();
+                    let head = [
+                        "about", "around", "roughly", "maybe", "like", "大概", "大约",
+                    ]
+                    .iter()
+                    .find_map(|w| head.strip_suffix(w))
+                    .unwrap_or(head)
+                    .trim_end();
                     ["at", "to", "调到", "开到", "降到", "减到", "调成", "到"]
                         .iter()
                         .any(|w| head.ends_with(w))

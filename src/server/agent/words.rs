@@ -229,6 +229,8 @@ const TYPOS: &[(&str, &str)] = &[
     ("quiter", "quieter"),
     ("volumn", "volume"),
     ("volum", "volume"),
+    ("txt", "text"),
+    ("vol", "volume"),
     ("revers", "reverse"),
 ];
 
@@ -337,12 +339,13 @@ fn corrected(low: &str) -> Option<&'static str> {
     let w = low.as_bytes();
     let mut found = VOCAB.iter().filter(|v| {
         let v = v.as_bytes();
-        one_slip(w, v)
-            && (w.len() >= 6
-                || (w.len() == v.len() && w != v && {
-                    let d: Vec<usize> = (0..w.len()).filter(|&i| w[i] != v[i]).collect();
-                    d.len() == 2 && d[1] == d[0] + 1
-                }))
+        // Five letters: swapped neighbours ("musci") or one dropped from a
+        // longer word ("delte", "swich", "squar").
+        let swapped = w.len() == v.len() && w != v && {
+            let d: Vec<usize> = (0..w.len()).filter(|&i| w[i] != v[i]).collect();
+            d.len() == 2 && d[1] == d[0] + 1
+        };
+        one_slip(w, v) && (w.len() >= 6 || swapped || v.len() == w.len() + 1)
     });
     let first = found.next()?;
     found.next().is_none().then_some(*first)
