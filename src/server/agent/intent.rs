@@ -773,6 +773,10 @@ fn withdraws(clause: &str) -> bool {
             "forget it",
             "leave it",
             "keep it",
+            "keep the",
+            "stick with",
+            "stay with",
+            "go back to",
             "is fine",
             "留着",
             "不用了",
@@ -817,6 +821,20 @@ fn kind(e: &Edit) -> &'static str {
         Edit::Make => "make",
         Edit::Undo => "undo",
         Edit::Ask(_) => "ask",
+    }
+}
+
+/// The number an edit carries, to be corrected in place.
+fn number_of(e: &mut Edit) -> Option<&mut f64> {
+    match e {
+        Edit::PhotoSeconds(x)
+        | Edit::TotalSeconds(x)
+        | Edit::TotalAtMost(x)
+        | Edit::TransitionSeconds(x)
+        | Edit::PhotoDelta(x)
+        | Edit::TotalDelta(x)
+        | Edit::TransitionDelta(x) => Some(x),
+        _ => None,
     }
 }
 
@@ -1067,6 +1085,15 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
                     continue;
                 }
             }
+            // "4 seconds per photo, no actually make it 3": a bare number
+            // corrects the last number said.
+            if let [Edit::Ask(Ask::Unit(n))] = found.as_slice() {
+                if let Some(e) = edits.iter_mut().rev().find_map(|e| number_of(e)) {
+                    *e = *n;
+                    correcting = false;
+                    continue;
+                }
+            }
             if !found.is_empty() {
                 let kinds: Vec<&str> = found.iter().map(kind).collect();
                 edits.retain(|e| !kinds.contains(&kind(e)));
@@ -1117,6 +1144,29 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         });
         edits.push(Edit::Ask(Ask::PhotoOrTotal(p, t)));
     }
+    // "转场时间改成0.3秒，太拖了": a complaint after the exact value is the
+    // reason for it, not a second change.
+    let exact: Vec<&str> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::TransitionSeconds(_) => Some("transition length"),
+            Edit::PhotoSeconds(_) | Edit::TotalSeconds(_) | Edit::TotalAtMost(_) => Some("length"),
+            Edit::MusicVolume(_) => Some("volume"),
+            _ => None,
+        })
+        .collect();
+    edits.retain(|e| {
+        let relative = matches!(
+            e,
+            Edit::LongerTransitions
+                | Edit::ShorterTransitions
+                | Edit::Slower
+                | Edit::Faster
+                | Edit::Louder
+                | Edit::Quieter
+        );
+        !(relative && exact.contains(&kind(e)))
+    });
     // A bare "music" next to a precise wish about the music adds nothing.
     let precise = edits.iter().any(|e| {
         matches!(
@@ -1738,6 +1788,11 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
                     .flatten()
                 })
         })?;
+        // "the last two shots should go first", "put photos 4 and 5 first":
+        // several photos to the front, in the order named.
+        if to == Sel::Nth(1) && sels.len() > 1 {
+            return Some(Edit::Order(sels.iter().map(|(_, s)| s.clone()).collect()));
+        }
         Some(Edit::MovePhoto { from, to })
     }
 }
@@ -2047,9 +2102,11 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
             || !inside(*at)
     });
     out.extend(runs);
-    for (s, e) in find_all(low, "last") {
-        if nouns_after(e) && !inside(s) {
-            out.push((s, Sel::Last));
+    for w in ["last", "final"] {
+        for (s, e) in find_all(low, w) {
+            if nouns_after(e) && !inside(s) {
+                out.push((s, Sel::Last));
+            }
         }
     }
     // 第3张, 第三张和第五张, 最后一张
@@ -2297,9 +2354,11 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
             // Only the closing keys next to it can touch it (both lists are
             // in text order; scanning all would be quadratic).
             let i = closing_at.partition_point(|c| c.0 < t.0);
+            // "closing title" is the closing text; 开头结尾 (a title key
+            // before a closing key) is two texts.
             !closing_at[i.saturating_sub(2)..(i + 2).min(closing_at.len())]
                 .iter()
-                .any(|c| gap(*c, *t) <= 1)
+                .any(|c| c.0 < t.0 && gap(*c, *t) <= 1)
         })
         .filter(|(s, _)| !low[..*s].ends_with("sub"))
         .collect();

@@ -960,6 +960,10 @@ fn rows_written_from_the_readme_alone() {
             "readme-only-5",
             include_str!("../../../tests/utterances/readme-only-5.txt"),
         ),
+        (
+            "readme-only-6",
+            include_str!("../../../tests/utterances/readme-only-6.txt"),
+        ),
     ] {
         let (n, wrong) = run_rows(text);
         assert!(

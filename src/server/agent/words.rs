@@ -175,6 +175,31 @@ pub fn clauses(text: &str) -> Vec<&str> {
         "为了",
     ] {
         for (i, _) in lower.match_indices(w) {
+            // "so that it is second": where, not why.
+            let next = &lower[i + w.len()..];
+            if ["it is", "it's", "is ", "it becomes", "they are"]
+                .iter()
+                .any(|n| next.starts_with(n))
+            {
+                continue;
+            }
+            cuts.push(i);
+            cuts.push(i);
+        }
+    }
+    // A correction starts a clause of its own, keeping its word ("remove
+    // the third picture no wait the fourth one", 每张2秒不对是3秒).
+    for w in [
+        " no wait ",
+        " no actually ",
+        " hmm actually ",
+        " actually ",
+        " i mean ",
+        " i meant ",
+        "不对",
+        "我是说",
+    ] {
+        for (i, _) in lower.match_indices(w) {
             cuts.push(i);
             cuts.push(i);
         }
