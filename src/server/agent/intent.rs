@@ -937,6 +937,20 @@ fn name_photos(clause: &str, photos: &[String]) -> String {
             if low[e..].starts_with('.') || low[..s].ends_with(['.', '_', '-']) {
                 continue;
             }
+            // "make it Beach Weekend": a capitalised word next to another is
+            // part of a name for the screen, not the photo.
+            let capital = |w: Option<&str>| {
+                w.and_then(|w| w.chars().next())
+                    .is_some_and(|c| c.is_ascii_uppercase())
+            };
+            let here = capital(Some(&clause[s..e]));
+            let next = clause[e..].split_whitespace().next();
+            let prev = clause[..s].split_whitespace().last();
+            // (A sentence's first word is capitalised anyway: "Remove Beach".)
+            let prev_counts = clause[..s].split_whitespace().count() > 1;
+            if here && (capital(next) || prev_counts && capital(prev)) {
+                continue;
+            }
             spans.push((s, e, name));
         }
     }
@@ -1360,7 +1374,9 @@ fn other_edits(clause: &str, low: &str, quotes: &[String]) -> Vec<Edit> {
             "other way round",
             "other way around",
         ],
-    ) {
+    ) || (has(low, &["flip", "invert", "turn around", "swap around"])
+        && has(low, &["order", "sequence", "顺序"]))
+    {
         out.push(Edit::ReversePhotos);
     }
     if has(low, MAKE) {
@@ -1638,6 +1654,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
             "移至",
             "换到",
             "排到",
+            "排在",
             "放第",
             "放最",
             "排第",
@@ -1652,6 +1669,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         } else {
             ve
         };
+        let from_at = sels.iter().find(|(p, _)| *p < vs).map(|(p, _)| *p);
         let Some(from) = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone()) else {
             // "猫那张放第一个": a photo named by what is in it.
             return has(&low[..vs], VAGUE_PHOTOS).then_some(Edit::Ask(Ask::WhichPhoto));
@@ -1659,7 +1677,10 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         let to = target(&low[ve..]).or_else(|| {
             // "把beach.jpg放到海边.jpg后面": next to another photo.
             // A name glued to the verb (放到海边.jpg) starts where it does.
-            let (at, other) = sels.iter().find(|(p, _)| *p >= vs)?;
+            // …or glued before it (要排在beach.jpg): the next photo named.
+            let (at, other) = sels
+                .iter()
+                .find(|(p, _)| *p >= vs || Some(*p) > from_at && from_at.is_some())?;
             let after = file_names(low)
                 .into_iter()
                 .find(|(s, _)| s == at)
@@ -1763,11 +1784,9 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
                 return Some(Sel::Nth(1));
             }
             let after = &low[from_at..];
-            let at: std::collections::HashSet<usize> = sels.iter().map(|(p, _)| *p).collect();
             after
                 .match_indices(' ')
                 .map(|(i, _)| &after[i + 1..])
-                .filter(|w| !at.contains(&(low.len() - w.len())))
                 .find_map(|w| {
                     [
                         "first", "last", "second", "third", "fourth", "fifth", "sixth", "1st",
@@ -1782,6 +1801,7 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
                             && (x.starts_with("open")
                                 || !PHOTO_NOUNS
                                     .iter()
+                                    .filter(|n| **n != "one")
                                     .any(|n| starts_word(w[x.len()..].trim_start(), n)))
                     })
                     .then(|| target(w))
@@ -2320,6 +2340,9 @@ const CLOSING_KEYS: &[&str] = &[
     "最后的文字",
     "last line",
     "final line",
+    "closing line",
+    "ending line",
+    "end line",
     "credits",
     "end credits",
     "sign off",
@@ -2627,7 +2650,30 @@ fn text_after(
     }
     let t = words::requote(t, quotes);
     let t = t.trim().to_string();
-    (!t.is_empty()).then_some((t, false))
+    // "the title is fine", 标题挺好的: a judgement, not the words to show.
+    let judgement = [
+        "fine",
+        "ok",
+        "okay",
+        "good",
+        "great",
+        "perfect",
+        "nice",
+        "wrong",
+        "bad",
+        "boring",
+        "too long",
+        "too short",
+        "fine as is",
+        "好",
+        "不错",
+        "挺好",
+        "挺好的",
+        "可以",
+        "没问题",
+    ]
+    .contains(&t.to_lowercase().as_str());
+    (!t.is_empty() && !judgement).then_some((t, false))
 }
 
 /// "put thanks for watching at the end", "add the words the end at the
@@ -2880,11 +2926,15 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
     let mut per_photo = find_any(low, PER_PHOTO_WORDS);
     // "1.5 sec each transition": a quantifier belongs to the noun after
     // it, so "each" here names the transitions, not the photos.
+    // "transitions 1 second each": with no photo named, a bare "each"
+    // is the transitions' too.
+    let photo_named = has(low, PHOTO_NOUNS) || has(low, &["照片", "图片", "张"]);
     per_photo.retain(|&(s, e)| {
         let q = matches!(&low[s..e], "each" | "per" | "every" | "每个" | "每");
-        !(q && TRANSITION_WORDS
+        let next_is_transition = TRANSITION_WORDS
             .iter()
-            .any(|w| starts_word(low[e..].trim_start(), w)))
+            .any(|w| starts_word(low[e..].trim_start(), w));
+        !(q && (next_is_transition || !photo_named && has(low, TRANSITION_WORDS)))
     });
     let mut total = find_any(low, TOTAL_WORDS);
     // "make the transitions 2 seconds long": "long" says how long the
@@ -3435,7 +3485,7 @@ fn mood(low: &str, about_music: bool) -> Option<Mood> {
         (
             Mood::LoFi,
             &["lo-fi", "lofi", "lo fi", "chillhop", "低保真"],
-            &["chill", "chilled", "mellow", "轻松"],
+            &["chill", "chilled", "mellow"],
         ),
         (
             Mood::Upbeat,
@@ -3474,7 +3524,7 @@ fn mood(low: &str, about_music: bool) -> Option<Mood> {
             &["舒缓"],
             &[
                 "calm", "relaxing", "relaxed", "gentle", "soft", "peaceful", "ambient", "soothing",
-                "轻柔", "平静", "安静", "柔和", "放松", "抒情",
+                "轻柔", "平静", "安静", "柔和", "放松", "抒情", "轻松",
             ],
         ),
     ];
@@ -3643,6 +3693,12 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
             "brighter",
             "red-eye",
             "red eye",
+            "mosaic",
+            "pixelate",
+            "blur faces",
+            "blur the faces",
+            "马赛克",
+            "打码",
             "sharpen",
             "调亮",
             "变亮",

@@ -190,16 +190,21 @@ pub fn clauses(text: &str) -> Vec<&str> {
     // A correction starts a clause of its own, keeping its word ("remove
     // the third picture no wait the fourth one", 每张2秒不对是3秒).
     for w in [
-        " no wait ",
-        " no actually ",
-        " hmm actually ",
-        " actually ",
-        " i mean ",
-        " i meant ",
+        " no wait",
+        " no actually",
+        " hmm actually",
+        " actually",
+        " i mean",
+        " i meant",
         "不对",
         "我是说",
     ] {
         for (i, _) in lower.match_indices(w) {
+            // A whole word: "no wait," and "no wait " but not "actually's".
+            let next = lower[i + w.len()..].chars().next();
+            if next.is_some_and(|c| c.is_alphanumeric()) && w.is_ascii() {
+                continue;
+            }
             cuts.push(i);
             cuts.push(i);
         }
