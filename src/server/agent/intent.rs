@@ -299,56 +299,28 @@ const MUSIC_WORDS: &[&str] = &[
     "曲",
 ];
 const VOLUME_WORDS: &[&str] = &["volume", "vol", "loudness", "level", "音量"];
-/// Every word that names something a wish can be about, for [`negated`].
-const ALL_TARGETS: &[&str] = &[
-    "opening text",
-    "opening",
-    "intro",
-    "开头",
-    "开场",
-    "credits",
-    "sign off",
-    "end card",
-    "caption",
-    "title",
-    "heading",
-    "headline",
-    "标题",
-    "片名",
-    "closing",
-    "ending",
-    "outro",
-    "end card",
-    "end text",
-    "结尾",
-    "片尾",
-    "music",
-    "song",
-    "track",
-    "bgm",
-    "soundtrack",
-    "audio",
-    "音乐",
-    "配乐",
-    "背景乐",
-    "歌",
-    "volume",
-    "音量",
-    "transition",
-    "transitions",
-    "转场",
-    "过渡",
-    "zoom",
-    "zooming",
-    "ken burns",
-    "motion",
-    "movement",
-    "moving",
-    "panning",
-    "缩放",
-    "动效",
-    "运镜",
-];
+/// Every word that names something a wish can be about (the text keys,
+/// the music, its volume, the transitions, the motion), for [`negated`]
+/// and the topic a clause leaves for the next: one list made of the others.
+static ALL_TARGETS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    [
+        TITLE_KEYS,
+        CLOSING_KEYS,
+        MUSIC_WORDS,
+        VOLUME_WORDS,
+        TRANSITION_NOUNS,
+        KB_WORDS,
+        &[
+            "opening",
+            "opening text",
+            "credits",
+            "sign off",
+            "end card",
+            "caption",
+        ],
+    ]
+    .concat()
+});
 /// The nouns that name the transitions themselves (not one kind).
 const TRANSITION_NOUNS: &[&str] = &["transition", "transitions", "转场", "过渡", "过渡效果"];
 /// Ken Burns: the motion on the photos.
@@ -449,7 +421,7 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
     // One span per target, the longest ("opening text", not also
     // "opening"), so neighbours never overlap.
     let mut targets: Vec<(usize, usize)> = Vec::new();
-    for t in find_any(low, ALL_TARGETS) {
+    for t in find_any(low, &ALL_TARGETS) {
         match targets.last_mut() {
             Some(last) if t.0 < last.1 => last.1 = last.1.max(t.1),
             _ => targets.push(t),
@@ -864,7 +836,7 @@ fn reselect(e: &mut Edit, mut sels: Vec<Sel>) {
 /// the last day of our holiday") is conversation, not a wish left undone.
 fn talks_editing(clause: &str) -> bool {
     let low = clause.to_ascii_lowercase();
-    has(&low, ALL_TARGETS)
+    has(&low, &ALL_TARGETS)
         || has(&low, PHOTO_NOUNS)
         || has(&low, REMOVE)
         || has(&low, MOVE_VERBS)
