@@ -1036,6 +1036,9 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
                 "since",
                 "因为",
                 "为了",
+                "这样",
+                "好让",
+                "以便",
             ]
             .iter()
             .any(|w| starts_word(&clause.to_ascii_lowercase(), w))
@@ -1178,6 +1181,11 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
 fn clause_topic(clause: &str, quotes: &[String]) -> Option<String> {
     let low = clause.to_ascii_lowercase();
     let sels = selections(clause, &low, quotes);
+    // "有一张照片拍糊了，删掉": a photo not yet named, so what follows asks
+    // which.
+    if sels.is_empty() && has(&low, VAGUE_PHOTOS) {
+        return Some("a photo".into());
+    }
     if let [(_, sel)] = sels.as_slice() {
         return match sel {
             Sel::Nth(k) => Some(format!("photo {k}")),
@@ -1591,6 +1599,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
     if sels.is_empty() {
         let verb = has(low, SWAP_VERBS)
             || has(low, PHOTO_REMOVE)
+            || has(low, &["take"]) && has(low, &["out"])
             || has(
                 low,
                 &[
@@ -2314,6 +2323,10 @@ const CLOSING_KEYS: &[&str] = &[
     "final line",
     "closing line",
     "ending line",
+    "last words",
+    "final words",
+    "closing words",
+    "ending words",
     "end line",
     "credits",
     "end credits",
@@ -3269,6 +3282,9 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
                 "half the volume",
                 "by half",
                 "小一半",
+                "降一半",
+                "减一半",
+                "调小一半",
             ],
         )
     {

@@ -968,6 +968,10 @@ fn rows_written_from_the_readme_alone() {
             "readme-only-7",
             include_str!("../../../tests/utterances/readme-only-7.txt"),
         ),
+        (
+            "readme-only-8",
+            include_str!("../../../tests/utterances/readme-only-8.txt"),
+        ),
     ] {
         let (n, wrong) = run_rows(text);
         assert!(
