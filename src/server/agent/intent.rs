@@ -418,6 +418,12 @@ fn conj(between: &str) -> bool {
 /// not the music in "no zoom, with calm music"), or an off word right
 /// after it ("music off", 音乐不要了).
 fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
+    // Most clauses undo nothing: one look for any undoing word at all
+    // before the finer reading (which looks up every target).
+    let take_out = has(low, &["out"]) && has(low, &["take", "leave", "cut", "get"]);
+    if spans.is_empty() || !has(low, REMOVE) && !has(low, OFF_WORDS) && !take_out {
+        return false;
+    }
     // One span per target, the longest ("opening text", not also
     // "opening"), so neighbours never overlap.
     let mut targets: Vec<(usize, usize)> = Vec::new();
@@ -979,7 +985,9 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         None => text,
     };
     let mut unread = Vec::new();
-    let mut topic: Option<String> = None;
+    // What the clauses so far were about, worked out only when a clause
+    // needs it, each clause read for it once.
+    let mut topics = Topics::default();
     // After "wait", "I meant", 不对, 算了, "not the third": the next wish
     // replaces the one it corrects.
     let mut correcting = false;
@@ -1053,7 +1061,7 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         }
         let named = name_photos(&without_unsupported(clause), photos);
         let clause = named.as_str();
-        let mut found = with_topic(clause, &quotes, topic.as_deref());
+        let mut found = with_topic(clause, &quotes, &mut || topics.now(&quotes));
         if correcting {
             let low = clause.to_ascii_lowercase();
             let mut sels: Vec<Sel> = selections(clause, &low, &quotes)
@@ -1070,7 +1078,7 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
                 if let Some(e) = edits.iter_mut().rev().find(|e| kind(e) == "photos") {
                     reselect(e, sels);
                     correcting = false;
-                    topic = clause_topic(clause, &quotes).or(topic);
+                    topics.said(clause);
                     continue;
                 }
             }
@@ -1089,7 +1097,7 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
                 correcting = false;
             }
         }
-        topic = clause_topic(clause, &quotes).or(topic);
+        topics.said(clause);
         if found.is_empty()
             && !filler(clause)
             && unsupported(clause).is_empty()
@@ -1175,6 +1183,32 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
     (edits, unread)
 }
 
+/// The clauses read so far, and what the last of them that named
+/// something was about: worked out on demand, each clause once, so a long
+/// message stays linear.
+#[derive(Default)]
+struct Topics {
+    clauses: Vec<String>,
+    read: usize,
+    last: Option<String>,
+}
+
+impl Topics {
+    fn said(&mut self, clause: &str) {
+        self.clauses.push(clause.to_string());
+    }
+
+    fn now(&mut self, quotes: &[String]) -> Option<String> {
+        while self.read < self.clauses.len() {
+            if let Some(t) = clause_topic(&self.clauses[self.read], quotes) {
+                self.last = Some(t);
+            }
+            self.read += 1;
+        }
+        self.last.clone()
+    }
+}
+
 /// What a clause is about, said the way a clause that follows can name it
 /// ("the zoom is making me dizzy, get rid of it": the zoom): the last
 /// target it names, or the one photo it names.
@@ -1218,12 +1252,32 @@ fn clause_topic(clause: &str, quotes: &[String]) -> Option<String> {
 /// for it ("make them longer" after "the transitions are too abrupt",
 /// "把它去掉" after "音乐太吵了"), and a bare length after a clause about
 /// transitions is theirs ("fade to black, one and a half seconds").
-fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit> {
+fn with_topic(
+    clause: &str,
+    quotes: &[String],
+    topic: &mut dyn FnMut() -> Option<String>,
+) -> Vec<Edit> {
     let found = clause_edits(clause, quotes);
-    let Some(topic) = topic else {
+    let low = clause.to_ascii_lowercase();
+    // Most clauses stand on their own: the topic is only looked for when
+    // this one might lean on it.
+    let leans = found.is_empty()
+        || matches!(
+            found.as_slice(),
+            [Edit::Ask(_)
+                | Edit::PhotoSeconds(_)
+                | Edit::TotalSeconds(_)
+                | Edit::Slower
+                | Edit::Faster]
+        )
+        || has(&low, &["them", "they", "those", "these", "它们"]);
+    if !leans {
+        return found;
+    }
+    let Some(topic) = topic() else {
         return found;
     };
-    let low = clause.to_ascii_lowercase();
+    let topic = topic.as_str();
     let plural = ["them", "they", "those", "these", "它们"];
     let single = ["it", "that", "this", "它", "这个", "那个"];
     let pick = |ws: &[&str]| ws.iter().find_map(|w| find_all(&low, w).first().copied());
@@ -3442,29 +3496,30 @@ fn off_after(low: &str, at: usize) -> bool {
             None => break,
         }
     }
-    [
-        "off",
-        "none",
-        "nothing",
-        "gone",
-        "去掉",
-        "删掉",
-        "删了",
-        "去了",
-        "关掉",
-        "关闭",
-        "关了",
-        "不要了",
-        "不要",
-        "不用了",
-        "删除",
-        "拿掉",
-        "取消",
-        "撤掉",
-    ]
-    .iter()
-    .any(|w| starts_word(t, w))
+    OFF_WORDS.iter().any(|w| starts_word(t, w))
 }
+
+/// Words after a target that undo it ("music off", 音乐去掉).
+const OFF_WORDS: &[&str] = &[
+    "off",
+    "none",
+    "nothing",
+    "gone",
+    "去掉",
+    "删掉",
+    "删了",
+    "去了",
+    "关掉",
+    "关闭",
+    "关了",
+    "不要了",
+    "不要",
+    "不用了",
+    "删除",
+    "拿掉",
+    "取消",
+    "撤掉",
+];
 
 fn mood(low: &str, about_music: bool) -> Option<Mood> {
     // Words that name a mood only when music is the subject ("calm
