@@ -7,5 +7,6 @@ pub mod export;
 pub mod line;
 pub mod make;
 pub mod project;
+pub mod publish;
 pub mod status;
 pub mod upload;

@@ -10,6 +10,7 @@
 //! styling the text themselves.
 
 pub mod progress;
+pub mod publish;
 pub mod report;
 pub mod sanitize;
 pub mod stream;

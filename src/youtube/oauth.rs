@@ -328,6 +328,11 @@ impl Authorizer {
         }
     }
 
+    /// Give back the OAuth client (to sign in again with it).
+    pub fn into_secrets(self) -> ClientSecrets {
+        self.secrets
+    }
+
     /// The current access token, fetching one if there is none yet.
     pub async fn access_token(&self) -> Result<Secret, YoutubeError> {
         if let Some(t) = self.access.lock().await.clone() {
