@@ -165,7 +165,8 @@ mod tests {
 
     #[test]
     fn each_limit_has_its_own_sentence() {
-        let cases: Vec<(Box<dyn Fn(&mut Metadata)>, &str)> = vec![
+        type Change = Box<dyn Fn(&mut Metadata)>;
+        let cases: Vec<(Change, &str)> = vec![
             (Box::new(|m| m.title = String::new()), "title is empty"),
             (Box::new(|m| m.title = "  ".into()), "title is empty"),
             (Box::new(|m| m.title = "x".repeat(101)), "101 characters"),
