@@ -138,6 +138,25 @@ pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> R
     Ok(())
 }
 
+/// `/publish [VIDEO]` or plain words at the prompt: the defaults (private,
+/// the client file from `IMG2YT_YOUTUBE_CLIENT_SECRETS`).
+pub async fn from_prompt(ctx: &Ctx, arg: &str, cancel: &CancellationToken) -> Result<()> {
+    let video = arg.trim().trim_matches(['"', '\'']);
+    let args = PublishArgs {
+        video: (!video.is_empty()).then(|| PathBuf::from(video)),
+        title: None,
+        description: String::new(),
+        tags: None,
+        privacy: Privacy::Private,
+        category: metadata::DEFAULT_CATEGORY.into(),
+        made_for_kids: false,
+        thumbnail: None,
+        client_secrets: std::env::var_os("IMG2YT_YOUTUBE_CLIENT_SECRETS").map(PathBuf::from),
+        sign_out: false,
+    };
+    run(ctx, &args, cancel).await
+}
+
 /// The video this run exported, else export the project now.
 async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, Option<PathBuf>)> {
     let last = ctx
@@ -156,6 +175,7 @@ async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, O
         force: false,
     };
     let d = super::export::run(ctx, &opts, cancel).await?;
+    *ctx.last_video.lock().unwrap_or_else(|e| e.into_inner()) = Some(d.path.clone());
     Ok((d.path, d.thumbnail))
 }
 

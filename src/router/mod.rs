@@ -54,6 +54,7 @@
 //! [`routed_note`] makes the remaining misroutes visible.
 
 mod keywords;
+mod publish;
 
 use keywords::{
     Action, ActionWords, ACTIONS, IMAGE_EXTENSIONS, SHARED_EN, SHARED_ZH, VIDEO_EXTENSIONS,
@@ -72,6 +73,7 @@ pub enum Command {
     Quit,
     History,
     Play,
+    Publish,
 }
 
 impl Command {
@@ -107,6 +109,8 @@ pub enum Intent {
     Status,
     /// The user talks about uploading but gave no paths: the caller explains how to drop files.
     UploadHelp,
+    /// Put the video on YouTube ("upload it to YouTube", 「发布到YouTube」).
+    Publish,
     /// Everything else goes to the editing agent.
     Chat(String),
 }
@@ -206,6 +210,14 @@ pub static COMMANDS: &[CommandInfo] = &[
         summary: "Watch the video you just exported",
         example: "/play",
     },
+    CommandInfo {
+        command: Command::Publish,
+        name: "publish",
+        aliases: &["youtube", "yt"],
+        usage: "/publish [VIDEO]",
+        summary: "Put the video on YouTube (private)",
+        example: "/publish",
+    },
 ];
 
 /// Finds a command by name or alias, case-insensitively, with or without
@@ -228,6 +240,9 @@ pub fn route(line: &str) -> Intent {
         // A path-like line is the caller's business; keywords inside a path
         // ("/tmp/export.mp4") must not turn it into an action.
         return parse_slash(text).unwrap_or_else(|| Intent::Chat(text.to_string()));
+    }
+    if publish::is_publish_request(text) {
+        return Intent::Publish;
     }
     match keyword_action(text) {
         Some((Action::Export, path)) => Intent::Export { path },
@@ -285,6 +300,7 @@ pub fn routed_note(intent: &Intent) -> Option<String> {
         Intent::Credits => ("credits".to_string(), "/credits"),
         Intent::Status => ("status".to_string(), "/status"),
         Intent::UploadHelp => ("upload help".to_string(), "/upload"),
+        Intent::Publish => ("publish to YouTube".to_string(), "/publish"),
         Intent::Nothing | Intent::Slash { .. } | Intent::UnknownSlash(_) | Intent::Chat(_) => {
             return None
         }

@@ -63,6 +63,13 @@ impl Env {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = self.bare_cmd();
+        c.arg("publish").args(args);
+        c
+    }
+
+    /// The binary with this fake's environment and no arguments.
+    fn bare_cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_img2yt"));
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -77,8 +84,6 @@ impl Env {
                 self.dir.path().join("client_secret.json"),
             )
             .envs(self.fake.env())
-            .arg("publish")
-            .args(args)
             .stdin(Stdio::null());
         c
     }
@@ -357,4 +362,28 @@ impl Env {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
+}
+
+#[test]
+fn publish_from_the_prompt() {
+    let env = Env::new();
+    env.signed_in();
+    let video = env.video("v.mp4", 1000);
+    let mut child = env
+        .bare_cmd()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "/publish {}", video.display()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("Published on YouTube (private): https://youtu.be/"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    env.assert_uploaded(&video);
 }
