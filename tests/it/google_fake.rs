@@ -65,6 +65,8 @@ pub struct World {
     /// Refuse new upload sessions with this reason (quotaExceeded, …).
     pub refuse_with: Option<(u16, String)>,
     pub thumbnails_forbidden: bool,
+    /// Keep every video private, as Google does for an unverified app.
+    pub unverified_app: bool,
     pub thumbnails: Vec<(String, usize)>,
     /// Every request: "METHOD uri" (to check no token is in a URL).
     pub log: Vec<String>,
@@ -178,6 +180,11 @@ impl GoogleFake {
             w.refresh_tokens.insert(t.clone());
             t
         })
+    }
+
+    /// Forget every upload session (they expire after a week on Google).
+    pub fn expire_sessions(&self) {
+        self.with(|w| w.uploads.clear());
     }
 
     pub fn fault(&self, f: Fault) {
@@ -427,12 +434,13 @@ fn incomplete(len: usize) -> Response {
 
 fn finish(w: &mut World, id: &str) -> Response {
     let vid = w.next("vid");
+    let unverified = w.unverified_app;
     let u = w.uploads.get_mut(id).unwrap();
     let vid = u.video_id.get_or_insert(vid).clone();
-    let privacy = u.metadata["status"]["privacyStatus"]
+    let asked = u.metadata["status"]["privacyStatus"]
         .as_str()
-        .unwrap_or("public")
-        .to_string();
+        .unwrap_or("public");
+    let privacy = if unverified { "private" } else { asked }.to_string();
     (
         StatusCode::OK,
         axum::Json(

@@ -387,3 +387,71 @@ fn publish_from_the_prompt() {
     );
     env.assert_uploaded(&video);
 }
+
+#[test]
+fn a_session_youtube_forgot_starts_over_and_an_unverified_app_is_said() {
+    let env = Env::new();
+    env.signed_in();
+    let video = env.video("v.mp4", 2 * UNIT);
+    env.fake.fault(Fault::StallAfter(1000));
+    let child = env
+        .cmd(&[video.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while !env.fake.with(|w| w.stalled) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(130));
+    env.fake.expire_sessions();
+    env.fake.with(|w| w.unverified_app = true);
+    let run = env.run(&[video.to_str().unwrap(), "--privacy", "public"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("no longer had the earlier upload"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("not verified"), "{}", run.all());
+    assert!(run.stdout.contains("(private)"), "{}", run.stdout);
+    env.assert_uploaded(&video);
+}
+
+#[test]
+fn a_revoked_sign_in_asks_to_sign_in_again() {
+    let env = Env::new();
+    let old = env.signed_in();
+    env.fake.with(|w| w.refresh_tokens.clear());
+    let video = env.video("v.mp4", 1000);
+    let mut child = env
+        .cmd(&[video.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "no sign-in link in {seen}"
+        );
+        seen.push_str(&line);
+        if line.trim().starts_with(&env.fake.url) {
+            break line.trim().to_string();
+        }
+    };
+    assert!(seen.contains("revoked or has expired"), "{seen}");
+    assert_eq!(env.fake.click(&url), 200);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    env.assert_uploaded(&video);
+    let kept = std::fs::read_to_string(env.config().join("youtube.json")).unwrap();
+    assert!(!kept.contains(&old));
+}
