@@ -15,11 +15,9 @@ use crate::error::{Error, Result};
 use crate::youtube::keep::{Keep, SignIn};
 use crate::youtube::metadata::{self, Metadata, Privacy};
 use crate::youtube::oauth::{self, Authorizer, ClientSecrets};
+use crate::youtube::thumbnail;
 use crate::youtube::upload::{self, Progress, Uploader};
 use crate::youtube::{Endpoints, YoutubeError};
-
-/// Google's limit for a custom thumbnail.
-const THUMBNAIL_MAX_BYTES: u64 = 2 * 1024 * 1024;
 
 pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> Result<()> {
     let endpoints = Endpoints::from_env();
@@ -131,7 +129,7 @@ pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> R
         .or(exported_thumbnail)
         .or_else(|| thumbnail_beside(&video));
     if let Some(t) = thumbnail {
-        set_thumbnail(ctx, &http, &endpoints, &auth, &id, &t).await?;
+        set_thumbnail(ctx, &http, &endpoints, &auth, &id, &t).await;
     }
     ctx.out
         .published(&id, &format!("https://youtu.be/{id}"), &privacy);
@@ -348,7 +346,7 @@ fn report_status(ctx: &Ctx, resource: &Value, asked: Privacy) -> String {
 }
 
 /// `thumbnails.set`. A channel that may not set custom thumbnails gets a
-/// note; the video is published either way.
+/// note, any other failure a warning: the video is published either way.
 async fn set_thumbnail(
     ctx: &Ctx,
     http: &reqwest::Client,
@@ -356,64 +354,24 @@ async fn set_thumbnail(
     auth: &Authorizer,
     video_id: &str,
     path: &Path,
-) -> Result<()> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
+) {
+    let jpeg = match thumbnail::fit(path).await {
+        Ok(j) => j,
+        Err(why) => {
             ctx.out.warn(format!(
-                "Could not read the thumbnail {}: {e}; the video is published without it.",
+                "The thumbnail {} was not used: {why}.",
                 path.display()
             ));
-            return Ok(());
+            return;
         }
     };
-    if bytes.len() as u64 > THUMBNAIL_MAX_BYTES {
-        ctx.out.warn(format!(
-            "The thumbnail {} is over YouTube's 2 MB limit; the video is published without it.",
-            path.display()
-        ));
-        return Ok(());
+    match thumbnail::set(http, endpoints, auth, video_id, jpeg).await {
+        Ok(()) => ctx.out.status("Thumbnail set."),
+        Err(YoutubeError::Forbidden { .. }) => ctx.out.note(
+            "Note: this channel may not set custom thumbnails yet (verify it at youtube.com/verify); YouTube picks one from the video.",
+        ),
+        Err(e) => ctx.out.warn(format!("The thumbnail was not set: {e}")),
     }
-    let url = format!(
-        "{}/upload/youtube/v3/thumbnails/set?videoId={video_id}&uploadType=media",
-        endpoints.api_base
-    );
-    for attempt in 0..2 {
-        let token = auth.access_token().await?;
-        let resp = http
-            .post(&url)
-            .bearer_auth(token.expose())
-            .header(reqwest::header::CONTENT_TYPE, "image/jpeg")
-            .body(bytes.clone())
-            .send()
-            .await
-            .map_err(|e| YoutubeError::transport(&url, &e));
-        let resp = match resp {
-            Ok(r) => r,
-            Err(e) => {
-                ctx.out.warn(format!("The thumbnail was not set: {e}"));
-                return Ok(());
-            }
-        };
-        let status = resp.status().as_u16();
-        if status == 401 && attempt == 0 {
-            auth.refresh().await?;
-            continue;
-        }
-        if (200..300).contains(&status) {
-            ctx.out.status("Thumbnail set.");
-            return Ok(());
-        }
-        let body = resp.text().await.unwrap_or_default();
-        match YoutubeError::from_google(status, &body) {
-            YoutubeError::Forbidden { .. } => ctx.out.note(
-                "Note: this channel may not set custom thumbnails yet (verify it at youtube.com/verify); YouTube picks one from the video.",
-            ),
-            e => ctx.out.warn(format!("The thumbnail was not set: {e}")),
-        }
-        return Ok(());
-    }
-    Ok(())
 }
 
 /// `--sign-out`: revoke the refresh token at Google and forget it.

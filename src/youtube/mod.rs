@@ -10,6 +10,7 @@
 pub mod keep;
 pub mod metadata;
 pub mod oauth;
+pub mod thumbnail;
 pub mod upload;
 
 use serde_json::Value;

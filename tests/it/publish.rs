@@ -455,3 +455,30 @@ fn a_revoked_sign_in_asks_to_sign_in_again() {
     let kept = std::fs::read_to_string(env.config().join("youtube.json")).unwrap();
     assert!(!kept.contains(&old));
 }
+
+#[test]
+fn a_thumbnail_over_2_mb_is_made_smaller() {
+    let env = Env::new();
+    env.signed_in();
+    let video = env.video("v.mp4", 1000);
+    let (w, h) = (1400u16, 1000u16);
+    // Noise at the top quality: far over 2 MB as a JPEG.
+    let mut seed = 1u32;
+    let pixels: Vec<u8> = (0..w as usize * h as usize * 3)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (seed >> 16) as u8
+        })
+        .collect();
+    let thumb = env.dir.path().join("big.jpg");
+    jpeg_encoder::Encoder::new_file(&thumb, 100)
+        .unwrap()
+        .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    assert!(std::fs::metadata(&thumb).unwrap().len() > 2 * 1024 * 1024);
+    let run = env.run(&[video.to_str().unwrap(), "--thumbnail", thumb.to_str().unwrap()]);
+    run.ok();
+    let sent = env.fake.with(|w| w.thumbnails.clone());
+    assert_eq!(sent.len(), 1, "{}", run.stderr);
+    assert!(sent[0].1 <= 2 * 1024 * 1024 && sent[0].1 > 0, "{sent:?}");
+}
