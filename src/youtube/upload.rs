@@ -123,12 +123,15 @@ impl Uploader<'_> {
         let mut resumed = session.is_some();
         let mut offset: Option<u64> = None;
         let mut failures = 0u32;
+        // The most YouTube has confirmed of this session: failures only
+        // count again from zero once it grows.
+        let mut confirmed = 0u64;
         loop {
             if cancel.is_cancelled() {
                 return Err(YoutubeError::Interrupted);
             }
             let step = match (&session, offset) {
-                (None, _) => match self.start(meta, total).await {
+                (None, _) => match or_cancel(cancel, self.start(meta, total)).await? {
                     Ok(uri) => {
                         self.keep.update(|k| {
                             k.forget_upload(&key);
@@ -152,7 +155,7 @@ impl Uploader<'_> {
                     Err(e) => Err(e),
                 },
                 (Some(uri), None) => {
-                    let r = self.query(uri, total).await;
+                    let r = or_cancel(cancel, self.query(uri, total)).await?;
                     if let Ok(Status::At(at)) = &r {
                         on(Progress::Start {
                             offset: *at,
@@ -165,10 +168,11 @@ impl Uploader<'_> {
                 }
                 (Some(uri), Some(at)) => {
                     let end = (at + self.chunk).min(total);
-                    tokio::select! {
-                        r = self.put_chunk(uri, file, at, end, total, on.clone()) => r,
-                        _ = cancel.cancelled() => return Err(YoutubeError::Interrupted),
-                    }
+                    or_cancel(
+                        cancel,
+                        self.put_chunk(uri, file, at, end, total, on.clone()),
+                    )
+                    .await?
                 }
             };
             match step {
@@ -177,7 +181,8 @@ impl Uploader<'_> {
                     return Ok(video);
                 }
                 Ok(Status::At(at)) => {
-                    if offset.is_some_and(|before| at > before) || offset.is_none() {
+                    if at > confirmed {
+                        confirmed = at;
                         failures = 0;
                     }
                     if at > total {
@@ -191,6 +196,7 @@ impl Uploader<'_> {
                 Ok(Status::Gone) => {
                     self.keep.update(|k| k.forget_upload(&key))?;
                     on(Progress::NewSession);
+                    confirmed = 0;
                     session = None;
                     offset = None;
                     resumed = false;
@@ -343,6 +349,17 @@ impl Uploader<'_> {
                 )
             })?;
         status_of(resp).await
+    }
+}
+
+/// Run `step` unless Ctrl-C comes first.
+async fn or_cancel<T>(
+    cancel: &CancellationToken,
+    step: impl std::future::Future<Output = T>,
+) -> Result<T, YoutubeError> {
+    tokio::select! {
+        r = step => Ok(r),
+        _ = cancel.cancelled() => Err(YoutubeError::Interrupted),
     }
 }
 

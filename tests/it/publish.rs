@@ -476,9 +476,45 @@ fn a_thumbnail_over_2_mb_is_made_smaller() {
         .encode(&pixels, w, h, jpeg_encoder::ColorType::Rgb)
         .unwrap();
     assert!(std::fs::metadata(&thumb).unwrap().len() > 2 * 1024 * 1024);
-    let run = env.run(&[video.to_str().unwrap(), "--thumbnail", thumb.to_str().unwrap()]);
+    let run = env.run(&[
+        video.to_str().unwrap(),
+        "--thumbnail",
+        thumb.to_str().unwrap(),
+    ]);
     run.ok();
     let sent = env.fake.with(|w| w.thumbnails.clone());
     assert_eq!(sent.len(), 1, "{}", run.stderr);
     assert!(sent[0].1 <= 2 * 1024 * 1024 && sent[0].1 > 0, "{sent:?}");
+}
+
+#[test]
+fn an_outage_that_does_not_end_gives_up_and_keeps_the_session() {
+    let env = Env::new();
+    env.signed_in();
+    let video = env.video("v.mp4", 1000);
+    for _ in 0..20 {
+        env.fake.fault(Fault::Status(503));
+    }
+    // The waits (1 s, 2 s … 64 s) scaled down further than the others.
+    let out = env
+        .cmd(&[video.to_str().unwrap()])
+        .env("IMG2YT_TIME_SCALE", "0.001")
+        .output()
+        .unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    run.code(8);
+    assert!(
+        run.stderr.contains("run img2yt publish again later"),
+        "{}",
+        run.stderr
+    );
+    // The session is kept: the next run resumes it.
+    env.fake.with(|w| w.faults.clear());
+    env.run(&[video.to_str().unwrap()]).ok();
+    assert_eq!(env.fake.count("POST /upload/youtube/v3/videos"), 1);
+    env.assert_uploaded(&video);
 }
