@@ -103,7 +103,8 @@ pub async fn begin(ep: &Endpoints, secrets: &ClientSecrets) -> Result<Pending, Y
         .local_addr()
         .map_err(|e| YoutubeError::SignIn(e.to_string()))?
         .port();
-    let redirect_uri = format!("http://127.0.0.1:{port}/");
+    // Exactly the form Google documents for a loopback redirect.
+    let redirect_uri = format!("http://127.0.0.1:{port}");
     let verifier = random_token(32);
     let state = random_token(16);
     let mut url = reqwest::Url::parse(&ep.auth_url)

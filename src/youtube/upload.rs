@@ -131,7 +131,7 @@ impl Uploader<'_> {
                 return Err(YoutubeError::Interrupted);
             }
             let step = match (&session, offset) {
-                (None, _) => match or_cancel(cancel, self.start(meta, total)).await? {
+                (None, _) => match or_cancel(cancel, self.start(meta, total, file)).await? {
                     Ok(uri) => {
                         self.keep.update(|k| {
                             k.forget_upload(&key);
@@ -232,7 +232,7 @@ impl Uploader<'_> {
 
     /// Open a session: the metadata goes in the POST, the URI comes back
     /// in `Location`.
-    async fn start(&self, meta: &Metadata, total: u64) -> Result<Secret, Step> {
+    async fn start(&self, meta: &Metadata, total: u64, file: &Path) -> Result<Secret, Step> {
         let url = format!(
             "{}/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status",
             self.endpoints.api_base
@@ -244,7 +244,7 @@ impl Uploader<'_> {
             .bearer_auth(token.expose())
             .header(CONTENT_TYPE, "application/json; charset=UTF-8")
             .header("X-Upload-Content-Length", total)
-            .header("X-Upload-Content-Type", "video/*")
+            .header("X-Upload-Content-Type", video_type(file))
             .body(meta.to_json().to_string())
             .send()
             .await
@@ -337,6 +337,7 @@ impl Uploader<'_> {
             .put(uri.expose())
             .bearer_auth(token.expose())
             .header(CONTENT_LENGTH, end - start)
+            .header(CONTENT_TYPE, video_type(file))
             .header(CONTENT_RANGE, range)
             .body(reqwest::Body::wrap_stream(body))
             .send()
@@ -349,6 +350,23 @@ impl Uploader<'_> {
                 )
             })?;
         status_of(resp).await
+    }
+}
+
+/// The video's media type, from its extension (`video/*` when unknown,
+/// which YouTube accepts too).
+pub fn video_type(file: &Path) -> &'static str {
+    let ext = file
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "mp4" | "m4v" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "mkv" => "video/x-matroska",
+        "avi" => "video/x-msvideo",
+        _ => "video/*",
     }
 }
 
