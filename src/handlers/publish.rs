@@ -165,6 +165,13 @@ async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, O
     if let Some(v) = last {
         return Ok((v, None));
     }
+    if let Some((v, thumb)) = remembered_export(ctx) {
+        ctx.out.status(format!(
+            "Publishing {}, this project's last export.",
+            v.display()
+        ));
+        return Ok((v, thumb));
+    }
     ctx.out
         .status("No video named and none exported yet: exporting the project first.");
     let opts = super::export::Options {
@@ -175,6 +182,32 @@ async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, O
     let d = super::export::run(ctx, &opts, cancel).await?;
     *ctx.last_video.lock().unwrap_or_else(|e| e.into_inner()) = Some(d.path.clone());
     Ok((d.path, d.thumbnail))
+}
+
+/// Where a project's last export is remembered (in the project's entry of
+/// the store, so another project's video is never taken for this one's).
+const LAST_EXPORT: &str = "last_export";
+
+/// Remember `d` as the current project's last export, for a later
+/// `img2yt publish` without a VIDEO. Best effort: publishing can always be
+/// given the file.
+pub fn remember_export(ctx: &Ctx, d: &super::export::Delivered) {
+    let entry = serde_json::json!({"path": d.path, "thumbnail": d.thumbnail});
+    let _ = ctx.store.update(|data| {
+        if let Some(p) = data.project.as_mut() {
+            p.extra.insert(LAST_EXPORT.into(), entry);
+        }
+    });
+}
+
+/// The current project's last export, if its file is still there.
+fn remembered_export(ctx: &Ctx) -> Option<(PathBuf, Option<PathBuf>)> {
+    let project = ctx.store.load().project?;
+    let entry = project.extra.get(LAST_EXPORT)?;
+    let path = PathBuf::from(entry["path"].as_str()?);
+    let thumb = entry["thumbnail"].as_str().map(PathBuf::from);
+    path.is_file()
+        .then_some((path, thumb.filter(|t| t.is_file())))
 }
 
 fn check_video(video: &Path) -> Result<()> {

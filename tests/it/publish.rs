@@ -518,3 +518,47 @@ fn an_outage_that_does_not_end_gives_up_and_keeps_the_session() {
     assert_eq!(env.fake.count("POST /upload/youtube/v3/videos"), 1);
     env.assert_uploaded(&video);
 }
+
+#[test]
+fn without_a_video_the_projects_last_export_is_published_with_its_thumbnail() {
+    use crate::support::{photos, TestEnv};
+    let nemo = TestEnv::new();
+    let ph = photos(&nemo.dir.path().join("photos"), &["a.jpg", "b.png"]);
+    nemo.run(&["upload", ph[0].to_str().unwrap(), ph[1].to_str().unwrap()])
+        .ok();
+    nemo.run(&[
+        "send",
+        "turn these images into a YouTube video with music and transitions",
+    ])
+    .ok();
+    nemo.run(&["export", "-o", "trip.mp4"]).ok();
+    let video = nemo.work_dir().join("trip.mp4");
+    assert!(
+        nemo.work_dir().join("trip.jpg").is_file(),
+        "export saved a thumbnail"
+    );
+
+    let env = Env::new();
+    let t = env.fake.grant_refresh_token();
+    std::fs::write(
+        nemo.config_dir().join("youtube.json"),
+        serde_json::json!({"sign_in": {"client_id": CLIENT_ID, "refresh_token": t}}).to_string(),
+    )
+    .unwrap();
+    let run = nemo.run_with(&["publish"], |c| {
+        c.envs(env.fake.env()).env(
+            "IMG2YT_YOUTUBE_CLIENT_SECRETS",
+            env.dir.path().join("client_secret.json"),
+        );
+    });
+    run.ok();
+    assert!(run.stderr.contains("last export"), "{}", run.stderr);
+    let (id, _) = env.assert_uploaded(&video);
+    let thumb = std::fs::metadata(nemo.work_dir().join("trip.jpg"))
+        .unwrap()
+        .len();
+    assert_eq!(
+        env.fake.with(|w| w.thumbnails.clone()),
+        vec![(id, thumb as usize)]
+    );
+}
