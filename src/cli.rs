@@ -14,7 +14,7 @@ Examples:
   img2yt send \"slower transitions\"         ask the editor for a change
   img2yt status                            show the timeline
   img2yt export -o trip.mp4                render and download the MP4
-  img2yt publish trip.mp4 --title \"Iceland\" put it on YouTube (private)
+  img2yt publish trip.mp4                  put it on YouTube (private)
   img2yt serve --port 8787                 run the offline backend
   img2yt --local                           use an in-process offline backend
 
