@@ -29,17 +29,84 @@ pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> R
     if args.sign_out {
         return sign_out(ctx, &http, &endpoints, &keep).await;
     }
+    // The client file first: nothing is exported or checked for nothing.
+    let secrets_path = args
+        .client_secrets
+        .as_deref()
+        .filter(|p| !p.as_os_str().is_empty())
+        .ok_or(YoutubeError::NoClientSecrets)?;
+    let secrets = ClientSecrets::load(secrets_path)?;
+    if let Some(t) = args.thumbnail.as_deref().filter(|t| !t.is_file()) {
+        return Err(Error::Input(format!(
+            "The thumbnail {} is not a file.",
+            t.display()
+        )));
+    }
     let (video, exported_thumbnail) = match &args.video {
         Some(v) => (v.clone(), None),
         None => last_video(ctx, cancel).await?,
     };
     check_video(&video)?;
-    let meta = Metadata {
+    let meta = metadata_of(ctx, args, &video);
+    let problems = metadata::problems(&meta);
+    if !problems.is_empty() {
+        return Err(YoutubeError::Metadata(problems).into());
+    }
+    let auth = authorize(ctx, &http, &endpoints, &keep, secrets, cancel).await?;
+
+    let total = std::fs::metadata(&video).map(|m| m.len()).unwrap_or(0);
+    ctx.out.status(format!(
+        "Uploading {} ({}) to YouTube as {}…",
+        video.display(),
+        indicatif::HumanBytes(total),
+        meta.privacy.as_str()
+    ));
+    let bar = ctx.out.upload_bar(total);
+    let uploader = Uploader {
+        http: &http,
+        endpoints: &endpoints,
+        auth: &auth,
+        keep: &keep,
+        chunk: upload::chunk_size(),
+        time_scale: ctx.time_scale,
+    };
+    let result = uploader
+        .upload(&video, &meta, shown_on(ctx, &bar), cancel)
+        .await;
+    bar.finish_and_clear();
+    let resource = result?;
+    let id = resource["id"].as_str().unwrap_or_default().to_string();
+    if id.is_empty() {
+        return Err(YoutubeError::Garbage {
+            status: 200,
+            raw: "the finished upload has no video id".into(),
+        }
+        .into());
+    }
+    let privacy = report_status(ctx, &resource, meta.privacy);
+
+    let thumbnail = args
+        .thumbnail
+        .clone()
+        .or(exported_thumbnail)
+        .or_else(|| thumbnail_beside(&video));
+    if let Some(t) = thumbnail {
+        set_thumbnail(ctx, &http, &endpoints, &auth, &id, &t).await;
+    }
+    ctx.out
+        .published(&id, &format!("https://youtu.be/{id}"), &privacy);
+    Ok(())
+}
+
+/// The metadata from the flags; the title defaults to the project's, else
+/// the file name.
+fn metadata_of(ctx: &Ctx, args: &PublishArgs, video: &Path) -> Metadata {
+    Metadata {
         title: args
             .title
             .clone()
             .or_else(|| project_title(ctx))
-            .unwrap_or_else(|| file_title(&video)),
+            .unwrap_or_else(|| file_title(video)),
         description: args.description.clone(),
         tags: args
             .tags
@@ -49,24 +116,14 @@ pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> R
         privacy: args.privacy,
         category: args.category.trim().to_string(),
         made_for_kids: args.made_for_kids,
-    };
-    let problems = metadata::problems(&meta);
-    if !problems.is_empty() {
-        return Err(YoutubeError::Metadata(problems).into());
     }
-    let secrets_path = args
-        .client_secrets
-        .as_deref()
-        .filter(|p| !p.as_os_str().is_empty())
-        .ok_or(YoutubeError::NoClientSecrets)?;
-    let secrets = ClientSecrets::load(secrets_path)?;
-    let auth = authorize(ctx, &http, &endpoints, &keep, secrets, cancel).await?;
+}
 
-    let total = std::fs::metadata(&video).map(|m| m.len()).unwrap_or(0);
-    let bar = ctx.out.upload_bar(total);
+/// The upload's progress, drawn on `bar` with status lines above it.
+fn shown_on(ctx: &Ctx, bar: &indicatif::ProgressBar) -> upload::OnProgress {
     let out = ctx.out.clone();
     let b = bar.clone();
-    let on: upload::OnProgress = Arc::new(move |p| match p {
+    Arc::new(move |p| match p {
         Progress::Start {
             offset,
             total,
@@ -93,47 +150,7 @@ pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> R
         Progress::NewSession => {
             b.suspend(|| out.warn("YouTube no longer had the earlier upload; starting it again."))
         }
-    });
-    if total > 0 {
-        ctx.out.status(format!(
-            "Uploading {} ({}) to YouTube as {}…",
-            video.display(),
-            indicatif::HumanBytes(total),
-            meta.privacy.as_str()
-        ));
-    }
-    let uploader = Uploader {
-        http: &http,
-        endpoints: &endpoints,
-        auth: &auth,
-        keep: &keep,
-        chunk: upload::chunk_size(),
-        time_scale: ctx.time_scale,
-    };
-    let result = uploader.upload(&video, &meta, on, cancel).await;
-    bar.finish_and_clear();
-    let resource = result?;
-    let id = resource["id"].as_str().unwrap_or_default().to_string();
-    if id.is_empty() {
-        return Err(YoutubeError::Garbage {
-            status: 200,
-            raw: "the finished upload has no video id".into(),
-        }
-        .into());
-    }
-    let privacy = report_status(ctx, &resource, meta.privacy);
-
-    let thumbnail = args
-        .thumbnail
-        .clone()
-        .or(exported_thumbnail)
-        .or_else(|| thumbnail_beside(&video));
-    if let Some(t) = thumbnail {
-        set_thumbnail(ctx, &http, &endpoints, &auth, &id, &t).await;
-    }
-    ctx.out
-        .published(&id, &format!("https://youtu.be/{id}"), &privacy);
-    Ok(())
+    })
 }
 
 /// `/publish [VIDEO]` or plain words at the prompt: the defaults (private,

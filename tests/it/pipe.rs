@@ -304,7 +304,7 @@ fn help_lists_the_commands_with_examples() {
     r.ok();
     assert_eq!(r.stderr, "");
     let commands: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("  /")).collect();
-    assert_eq!(commands.len(), 10, "{}", r.stdout);
+    assert_eq!(commands.len(), 11, "{}", r.stdout);
     for l in &commands {
         assert_eq!(l.matches(" e.g. ").count(), 1, "one example: {l}");
     }
@@ -313,6 +313,7 @@ fn help_lists_the_commands_with_examples() {
         "  /credits         Show your remaining credits                  e.g. /credits",
         "  /export [PATH]   Render the video and save it locally         e.g. /export ~/Videos/trip.mp4",
         "  /quit            Leave img2yt                                 e.g. /quit",
+        "  /publish [VIDEO] Put the video on YouTube (private)           e.g. /publish",
     ] {
         assert!(commands.contains(&want), "{want:?} not in /help:\n{}", r.stdout);
     }
