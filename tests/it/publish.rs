@@ -208,6 +208,7 @@ fn a_drop_a_503_and_a_401_mid_upload_are_resumed_without_resending() {
     env.fake.fault(Fault::Status(503));
     env.fake.fault(Fault::ExpireTokens);
     let run = env.run(&[
+        "-v",
         video.to_str().unwrap(),
         "--privacy",
         "unlisted",
@@ -236,6 +237,21 @@ fn a_drop_a_503_and_a_401_mid_upload_are_resumed_without_resending() {
     assert_eq!(
         run.stderr.matches("The upload was interrupted").count(),
         2,
+        "{}",
+        run.stderr
+    );
+    // --verbose names the kept sign-in only in its redacted form.
+    let tail: String = refresh
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(
+        run.stderr
+            .contains(&format!("using the kept YouTube sign-in (…{tail})")),
         "{}",
         run.stderr
     );
