@@ -344,7 +344,7 @@ async fn sign_in_fresh(
         endpoints.clone(),
         secrets,
         tokens.refresh,
-        Some(tokens.access),
+        Some((tokens.access, tokens.expires_in)),
     ))
 }
 

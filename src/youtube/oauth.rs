@@ -180,6 +180,7 @@ async fn redirected(
 #[derive(Deserialize)]
 struct TokenAnswer {
     access_token: Option<String>,
+    expires_in: Option<u64>,
     refresh_token: Option<String>,
     error: Option<String>,
 }
@@ -188,6 +189,8 @@ struct TokenAnswer {
 #[derive(Debug)]
 pub struct Tokens {
     pub access: Secret,
+    /// Seconds the access token lasts, as Google said.
+    pub expires_in: Option<u64>,
     pub refresh: Secret,
 }
 
@@ -239,9 +242,11 @@ impl Pending {
             Ok(TokenAnswer {
                 access_token: Some(a),
                 refresh_token: Some(r),
+                expires_in,
                 ..
             }) => Ok(Tokens {
                 access: Secret::new(a),
+                expires_in,
                 refresh: Secret::new(r),
             }),
             Ok(_) => Err(YoutubeError::SignIn(
@@ -303,13 +308,34 @@ async fn token_request(
 }
 
 /// Access tokens for one signed-in account: fetched with the refresh
-/// token when first needed and again when YouTube refuses one (expired).
+/// token when first needed, again a minute before Google said one expires,
+/// and again when YouTube refuses one anyway.
 pub struct Authorizer {
     http: reqwest::Client,
     endpoints: Endpoints,
     secrets: ClientSecrets,
     refresh_token: Secret,
-    access: Mutex<Option<Secret>>,
+    access: Mutex<Option<Access>>,
+}
+
+/// An access token and when to stop using it.
+#[derive(Clone)]
+struct Access {
+    token: Secret,
+    until: Option<std::time::Instant>,
+}
+
+impl Access {
+    fn new(token: Secret, expires_in: Option<u64>) -> Access {
+        let until = expires_in.map(|s| {
+            std::time::Instant::now() + std::time::Duration::from_secs(s.saturating_sub(60))
+        });
+        Access { token, until }
+    }
+
+    fn usable(&self) -> bool {
+        self.until.is_none_or(|u| std::time::Instant::now() < u)
+    }
 }
 
 impl Authorizer {
@@ -318,14 +344,14 @@ impl Authorizer {
         endpoints: Endpoints,
         secrets: ClientSecrets,
         refresh_token: Secret,
-        access: Option<Secret>,
+        access: Option<(Secret, Option<u64>)>,
     ) -> Authorizer {
         Authorizer {
             http,
             endpoints,
             secrets,
             refresh_token,
-            access: Mutex::new(access),
+            access: Mutex::new(access.map(|(t, e)| Access::new(t, e))),
         }
     }
 
@@ -336,8 +362,8 @@ impl Authorizer {
 
     /// The current access token, fetching one if there is none yet.
     pub async fn access_token(&self) -> Result<Secret, YoutubeError> {
-        if let Some(t) = self.access.lock().await.clone() {
-            return Ok(t);
+        if let Some(a) = self.access.lock().await.clone().filter(Access::usable) {
+            return Ok(a.token);
         }
         self.refresh().await
     }
@@ -359,10 +385,11 @@ impl Authorizer {
         match answer {
             Ok(TokenAnswer {
                 access_token: Some(a),
+                expires_in,
                 ..
             }) => {
                 let t = Secret::new(a);
-                *self.access.lock().await = Some(t.clone());
+                *self.access.lock().await = Some(Access::new(t.clone(), expires_in));
                 Ok(t)
             }
             _ => Err(YoutubeError::SignInAgain),
@@ -406,6 +433,14 @@ mod tests {
         let v = random_token(32);
         assert_eq!(v.len(), 43);
         assert_ne!(v, random_token(32));
+    }
+
+    #[test]
+    fn an_access_token_is_replaced_a_minute_before_it_expires() {
+        let t = || Secret::new("ya29.x");
+        assert!(Access::new(t(), Some(3599)).usable());
+        assert!(!Access::new(t(), Some(60)).usable());
+        assert!(Access::new(t(), None).usable());
     }
 
     #[test]

@@ -392,7 +392,8 @@ fn absolute(base: &str, location: &str) -> String {
 /// The first byte not yet held, from a `308`'s `Range: bytes=0-N`.
 pub fn next_offset(range: Option<&str>) -> Option<u64> {
     let Some(r) = range else { return Some(0) };
-    let last = r.trim().strip_prefix("bytes=")?.split('-').nth(1)?;
+    let r = r.trim();
+    let last = r.strip_prefix("bytes=").unwrap_or(r).split('-').nth(1)?;
     last.trim().parse::<u64>().ok().map(|n| n + 1)
 }
 
@@ -446,6 +447,7 @@ mod tests {
         assert_eq!(next_offset(None), Some(0));
         assert_eq!(next_offset(Some("bytes=0-262143")), Some(262144));
         assert_eq!(next_offset(Some("bytes=0-0")), Some(1));
+        assert_eq!(next_offset(Some("0-99")), Some(100));
         assert_eq!(next_offset(Some("nonsense")), None);
     }
 
