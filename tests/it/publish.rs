@@ -536,7 +536,7 @@ fn an_outage_that_does_not_end_gives_up_and_keeps_the_session() {
 }
 
 #[test]
-fn without_a_video_the_projects_last_export_is_published_with_its_thumbnail() {
+fn upload_it_to_youtube_publishes_the_projects_last_export_with_its_thumbnail() {
     use crate::support::{photos, TestEnv};
     let nemo = TestEnv::new();
     let ph = photos(&nemo.dir.path().join("photos"), &["a.jpg", "b.png"]);
@@ -561,13 +561,32 @@ fn without_a_video_the_projects_last_export_is_published_with_its_thumbnail() {
         serde_json::json!({"sign_in": {"client_id": CLIENT_ID, "refresh_token": t}}).to_string(),
     )
     .unwrap();
-    let run = nemo.run_with(&["publish"], |c| {
-        c.envs(env.fake.env()).env(
+    // Plain words at the prompt (piped): routed to publish, not to the
+    // photo upload.
+    let mut c = nemo.cmd();
+    c.envs(env.fake.env())
+        .env(
             "IMG2YT_YOUTUBE_CLIENT_SECRETS",
             env.dir.path().join("client_secret.json"),
-        );
-    });
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    use std::io::Write;
+    writeln!(child.stdin.take().unwrap(), "upload it to YouTube").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
     run.ok();
+    assert!(
+        run.stdout.contains("Published on YouTube (private)"),
+        "{}",
+        run.all()
+    );
     assert!(run.stderr.contains("last export"), "{}", run.stderr);
     let (id, _) = env.assert_uploaded(&video);
     let thumb = std::fs::metadata(nemo.work_dir().join("trip.jpg"))
