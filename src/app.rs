@@ -32,6 +32,8 @@ pub struct Ctx {
     pub local: bool,
     /// The video this run last saved, for `/play`.
     pub last_video: std::sync::Mutex<Option<std::path::PathBuf>>,
+    /// `status` has mentioned the storyboard in this run (it says so once).
+    pub storyboard_mentioned: std::sync::atomic::AtomicBool,
 }
 
 impl Ctx {
@@ -107,7 +109,10 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         None => crate::repl::run(&ctx, cli.global.keep_going).await,
         Some(Command::Credits) => handlers::credits::run(&ctx).await,
-        Some(Command::Status) => handlers::status::run(&ctx).await,
+        Some(Command::Status) => handlers::status::run(&ctx, "img2yt storyboard").await,
+        Some(Command::Storyboard { output }) => {
+            handlers::storyboard::run(&ctx, output).await.map(|_| ())
+        }
         Some(Command::New) => handlers::project::new(&ctx).await,
         Some(Command::Open { browser }) => handlers::project::open(&ctx, browser).await,
         Some(Command::Upload { paths }) => {
@@ -315,6 +320,7 @@ pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
         time_scale,
         local: false,
         last_video: Default::default(),
+        storyboard_mentioned: Default::default(),
     })
 }
 

@@ -13,6 +13,7 @@ Examples:
   img2yt upload ~/trip/                    upload a folder of photos
   img2yt send \"slower transitions\"         ask the editor for a change
   img2yt status                            show the timeline
+  img2yt storyboard -o board.png           draw the timeline as a picture
   img2yt export -o trip.mp4                render and download the MP4
   img2yt publish trip.mp4                  put it on YouTube (private)
   img2yt serve --port 8787                 run the offline backend
@@ -75,6 +76,16 @@ pub enum Command {
     /// Show the timeline of the current project.
     #[command(alias = "state")]
     Status,
+    /// Draw the timeline as a picture (PNG): a tile per clip with its
+    /// photo and time range, transitions, title and music; shown inline in
+    /// terminals that can display images.
+    Storyboard {
+        /// Where to save the PNG (a file or a folder; default
+        /// ./storyboard.png). An earlier storyboard is replaced; any other
+        /// file is left alone.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
     /// Start a new, empty project.
     New,
     /// Print the link that opens the project in the browser.

@@ -8,6 +8,9 @@
 //! - [`api`] — the HTTP client, with all error recovery in one place.
 //! - [`store`] — the token/project store (atomic, 0600, locked).
 //! - [`timeline`] — pure reading of drafts: summary, chart, diff.
+//! - [`storyboard`] — pure drawing of the timeline as one picture.
+//! - [`fonts`] — finding a system font (the renderer's titles and the
+//!   storyboard's text).
 //! - [`handlers`] — one per user action; the only code combining api,
 //!   store and ui.
 //! - [`ui`] — everything that writes to the terminal.
@@ -21,6 +24,7 @@ pub mod app;
 pub mod chat;
 pub mod cli;
 pub mod error;
+pub mod fonts;
 pub mod handlers;
 pub mod input;
 pub mod repl;
@@ -28,6 +32,7 @@ pub mod router;
 pub mod secret;
 pub mod server;
 pub mod store;
+pub mod storyboard;
 pub mod timeline;
 pub mod ui;
 pub mod wire;

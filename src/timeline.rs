@@ -33,6 +33,16 @@ pub struct Track {
     /// Volume in percent: the track's own volume, or the volume every
     /// segment agrees on. `None` when unknown or when segments disagree.
     pub volume: Option<u32>,
+    /// The transition between this track's segments, when its metadata
+    /// names one (`transition`, `transition_ms`).
+    pub transition: Option<Transition>,
+}
+
+/// A transition as the draft names it ("crossfade", "fade_black", …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub name: String,
+    pub ms: Option<u64>,
 }
 
 /// Track type from the `tt` key.
@@ -56,6 +66,12 @@ pub struct Segment {
     pub label: Option<String>,
     /// Volume in percent, when the segment states one.
     pub volume: Option<u32>,
+    /// The uploaded file this segment shows or plays (`file_id`), which
+    /// the client's upload records map back to a local file.
+    pub file_id: Option<String>,
+    /// The transition into the next segment, when the segment names its
+    /// own (otherwise the track's applies).
+    pub transition: Option<Transition>,
 }
 
 /// A parsed draft.
@@ -99,6 +115,9 @@ const TRACK_ITEM_KEYS: &[&str] = &["tt", "sg", "segments"];
 /// Keys that mark an object as one segment.
 const SEGMENT_ITEM_KEYS: &[&str] = &["m", "d"];
 const TYPE_KEYS: &[&str] = &["tt", "track_type", "type"];
+const FILE_ID_KEYS: &[&str] = &["file_id", "fileId", "media_id", "asset_id"];
+const TRANSITION_KEYS: &[&str] = &["transition", "transition_type", "trans"];
+const TRANSITION_MS_KEYS: &[&str] = &["transition_ms", "transition_duration", "trans_ms"];
 /// Longest label we show before cutting it with an ellipsis.
 const MAX_LABEL_CHARS: usize = 40;
 /// Widest chart we draw, so a silly width cannot allocate without bound.
@@ -540,6 +559,40 @@ fn meta(o: &Map<String, Value>) -> Meta {
     }
 }
 
+/// An id as text: a string or a whole number.
+fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A named transition in metadata (`transition` as a name, or as an object
+/// with a `type`/`name` and a length).
+fn transition_in(m: &Meta) -> Option<Transition> {
+    match m {
+        Meta::Obj(mo) => transition_of(mo),
+        _ => None,
+    }
+}
+
+/// [`transition_in`] for an object's own keys.
+fn transition_of(o: &Map<String, Value>) -> Option<Transition> {
+    let v = norm(first(o, TRANSITION_KEYS)?);
+    let (name, ms) = match v.as_ref() {
+        Value::String(s) => (clean(s)?, first(o, TRANSITION_MS_KEYS).and_then(millis)),
+        Value::Object(o) => (
+            first(o, &["type", "name", "kind"])
+                .and_then(Value::as_str)
+                .and_then(clean)?,
+            first(o, &["ms", "d", "duration", "duration_ms"]).and_then(millis),
+        ),
+        _ => return None,
+    };
+    Some(Transition { name, ms })
+}
+
 /// A key from the metadata object, if there is one.
 fn in_meta<'a>(m: &'a Meta, keys: &[&str]) -> Option<&'a Value> {
     match m {
@@ -604,12 +657,15 @@ struct RawSeg {
     end: Option<u64>,
     label: Option<String>,
     volume: Option<u32>,
+    file_id: Option<String>,
+    transition: Option<Transition>,
 }
 
 struct RawTrack {
     kind: TrackKind,
     segments: Vec<Segment>,
     volume: Option<u32>,
+    transition: Option<Transition>,
     music: bool,
     voice: bool,
 }
@@ -681,6 +737,7 @@ fn parse_resolved(d: &Value) -> Timeline {
                 label,
                 segments: r.segments,
                 volume: r.volume,
+                transition: r.transition,
             }
         })
         .collect();
@@ -731,6 +788,10 @@ fn parse_track(t: &Value, draft_d: Option<u64>) -> Option<RawTrack> {
                 volume: in_meta(&sm, VOLUME_KEYS)
                     .or_else(|| first(so, VOLUME_KEYS))
                     .and_then(volume),
+                file_id: in_meta(&sm, FILE_ID_KEYS)
+                    .or_else(|| first(so, FILE_ID_KEYS))
+                    .and_then(id_text),
+                transition: transition_in(&sm).or_else(|| transition_of(so)),
             })
         })
         .collect();
@@ -763,6 +824,8 @@ fn parse_track(t: &Value, draft_d: Option<u64>) -> Option<RawTrack> {
             end_ms: end,
             label: r.label.clone(),
             volume: r.volume,
+            file_id: r.file_id.clone(),
+            transition: r.transition.clone(),
         });
     }
     segments.sort_by_key(|s| s.start_ms);
@@ -787,6 +850,7 @@ fn parse_track(t: &Value, draft_d: Option<u64>) -> Option<RawTrack> {
         kind,
         segments,
         volume: own_volume.or(common),
+        transition: transition_in(&m),
         music,
         voice,
     })
@@ -839,7 +903,7 @@ fn clock(ms: u64) -> String {
 }
 
 /// "0-10s", "0-2.5s", "1:05-1:30".
-fn fmt_range(s: u64, e: u64) -> String {
+pub fn fmt_range(s: u64, e: u64) -> String {
     if needs_minutes(e.max(s)) {
         format!("{}-{}", clock(s), clock(e))
     } else {
@@ -848,7 +912,7 @@ fn fmt_range(s: u64, e: u64) -> String {
 }
 
 /// "28s" or "1:05".
-fn fmt_duration(ms: u64) -> String {
+pub fn fmt_duration(ms: u64) -> String {
     if needs_minutes(ms) {
         clock(ms)
     } else {
@@ -1375,6 +1439,31 @@ mod tests {
     }
 
     #[test]
+    fn file_ids_and_transitions_are_kept() {
+        let tl = parse_draft(&json!({"t": [{"tt": 0,
+        "m": {"transition": "wipe", "transition_ms": "1.5s"},
+        "sg": [
+            {"d": 1000, "m": {"name": "a.jpg", "file_id": "f1"}},
+            {"d": 1000, "file_id": 42, "transition": {"type": "slide", "ms": 500}},
+            {"d": 1000, "m": {"name": "c.jpg"}}
+        ]}]}));
+        let t = &tl.tracks[0];
+        let wipe = Transition {
+            name: "wipe".into(),
+            ms: Some(1500),
+        };
+        assert_eq!(t.transition, Some(wipe));
+        let ids: Vec<Option<&str>> = t.segments.iter().map(|s| s.file_id.as_deref()).collect();
+        assert_eq!(ids, [Some("f1"), Some("42"), None]);
+        let slide = Transition {
+            name: "slide".into(),
+            ms: Some(500),
+        };
+        assert_eq!(t.segments[1].transition, Some(slide));
+        assert_eq!(t.segments[0].transition, None);
+    }
+
+    #[test]
     fn parse_details() {
         let tl = parse_draft(&video_bgm_title());
         assert_eq!(tl.duration_ms, 10000);
@@ -1386,7 +1475,9 @@ mod tests {
                 start_ms: 0,
                 end_ms: 3000,
                 label: Some("Urban Dreams".into()),
-                volume: None
+                volume: None,
+                file_id: None,
+                transition: None,
             }]
         );
         // Missing length runs to the next explicit start, then to the track end.

@@ -95,7 +95,10 @@ async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Fl
         Intent::Slash { command, arg } => return slash(ctx, command, arg, cancel).await,
         Intent::Export { path } => export(ctx, path, cancel).await?,
         Intent::Credits => super::credits::run(ctx).await?,
-        Intent::Status => super::status::run(ctx).await?,
+        Intent::Status => super::status::run(ctx, "/storyboard").await?,
+        Intent::Storyboard { path } => {
+            super::storyboard::run(ctx, path.map(|p| expand_home(&p))).await?;
+        }
         Intent::UploadHelp => ctx.out.line(UPLOAD_HELP),
         Intent::Publish => super::publish::from_prompt(ctx, "", cancel).await?,
         Intent::Chat(text) => {
@@ -133,7 +136,11 @@ async fn slash(
             super::upload::finish(report)?;
         }
         Command::Credits => super::credits::run(ctx).await?,
-        Command::Status => super::status::run(ctx).await?,
+        Command::Status => super::status::run(ctx, "/storyboard").await?,
+        Command::Storyboard => {
+            let path = (!arg.trim().is_empty()).then(|| expand_home(arg.trim()));
+            super::storyboard::run(ctx, path).await?;
+        }
         Command::Export => export(ctx, Some(arg), cancel).await?,
         Command::Play => super::project::play(ctx)?,
         Command::Publish => super::publish::from_prompt(ctx, &arg, cancel).await?,
@@ -180,9 +187,20 @@ pub fn help(topic: &str) -> String {
     let mut s = String::from(
         "Talk to the editor in plain words — \"turn these images into a YouTube video with music and transitions\", \"slower transitions\", \"title: Iceland 2026\".\nDrag photos or a folder onto the terminal to upload them. Commands:\n",
     );
+    // Columns as wide as the longest usage and summary.
+    let uw = COMMANDS
+        .iter()
+        .map(|c| c.usage.chars().count())
+        .max()
+        .unwrap_or(0);
+    let sw = COMMANDS
+        .iter()
+        .map(|c| c.summary.chars().count())
+        .max()
+        .unwrap_or(0);
     for c in COMMANDS {
         s.push_str(&format!(
-            "  {:<16} {:<44} e.g. {}\n",
+            "  {:<uw$} {:<sw$} e.g. {}\n",
             c.usage, c.summary, c.example
         ));
     }

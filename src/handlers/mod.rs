@@ -9,4 +9,5 @@ pub mod make;
 pub mod project;
 pub mod publish;
 pub mod status;
+pub mod storyboard;
 pub mod upload;

@@ -7,12 +7,29 @@ use crate::app::Ctx;
 use crate::error::Result;
 use crate::timeline;
 
-pub async fn run(ctx: &Ctx) -> Result<()> {
+/// `storyboard_cmd` is how the user asks for the storyboard where they
+/// are (`img2yt storyboard`, `/storyboard`): a terminal hears of it once a
+/// run, under a timeline that has clips.
+pub async fn run(ctx: &Ctx, storyboard_cmd: &str) -> Result<()> {
     let state = {
         let _s = ctx.out.spinner_with("Connecting…", false);
         ctx.api.state().await?
     };
     show(ctx, &state);
+    let has_clips = timeline::parse_draft(&timeline::draft_of(&state).unwrap_or(Value::Null))
+        .tracks
+        .iter()
+        .any(|t| t.kind == timeline::TrackKind::Video && !t.segments.is_empty());
+    if has_clips
+        && !ctx.out.is_json()
+        && ctx.out.stdout_is_tty()
+        && !ctx
+            .storyboard_mentioned
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        ctx.out
+            .note(format!("See it as a picture: {storyboard_cmd}"));
+    }
     Ok(())
 }
 

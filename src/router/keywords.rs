@@ -15,6 +15,7 @@ pub(super) enum Action {
     Credits,
     Status,
     Upload,
+    Storyboard,
 }
 
 /// The vocabulary of one action.
@@ -245,6 +246,26 @@ pub(super) static ACTIONS: &[ActionWords] = &[
         zh_frame: &[
             "照片", "图片", "相片", "文件", "素材", "张", "几张", "一些", "些", "更多", "新",
             "新的", "在哪", "哪里",
+        ],
+    },
+    ActionWords {
+        action: Action::Storyboard,
+        en_triggers: &[&["storyboard"], &["story", "board"]],
+        en_frame: &[
+            "as", "draw", "of", "open", "picture", "png", "preview", "project", "save", "timeline",
+            "to", "video", "view",
+        ],
+        zh_triggers: &["故事板", "分镜"],
+        zh_frame: &[
+            "画",
+            "画出",
+            "生成",
+            "时间线",
+            "视频",
+            "项目",
+            "图",
+            "图片",
+            "保存",
         ],
     },
 ];

@@ -73,6 +73,7 @@ pub enum Command {
     Quit,
     History,
     Play,
+    Storyboard,
     Publish,
 }
 
@@ -107,6 +108,11 @@ pub enum Intent {
     },
     Credits,
     Status,
+    /// "show me the storyboard", 故事板: the timeline as a picture, saved to
+    /// `path` when the line names a `.png`.
+    Storyboard {
+        path: Option<String>,
+    },
     /// The user talks about uploading but gave no paths: the caller explains how to drop files.
     UploadHelp,
     /// Put the video on YouTube ("upload it to YouTube", 「发布到YouTube」).
@@ -153,6 +159,14 @@ pub static COMMANDS: &[CommandInfo] = &[
         usage: "/status",
         summary: "Show the project's tracks and render state",
         example: "/status",
+    },
+    CommandInfo {
+        command: Command::Storyboard,
+        name: "storyboard",
+        aliases: &["board", "sb"],
+        usage: "/storyboard [PATH]",
+        summary: "Draw the timeline as a picture (PNG)",
+        example: "/storyboard ~/board.png",
     },
     CommandInfo {
         command: Command::Export,
@@ -249,6 +263,7 @@ pub fn route(line: &str) -> Intent {
         Some((Action::Credits, _)) => Intent::Credits,
         Some((Action::Status, _)) => Intent::Status,
         Some((Action::Upload, _)) => Intent::UploadHelp,
+        Some((Action::Storyboard, path)) => Intent::Storyboard { path },
         None => Intent::Chat(text.to_string()),
     }
 }
@@ -300,6 +315,8 @@ pub fn routed_note(intent: &Intent) -> Option<String> {
         Intent::Credits => ("credits".to_string(), "/credits"),
         Intent::Status => ("status".to_string(), "/status"),
         Intent::UploadHelp => ("upload help".to_string(), "/upload"),
+        Intent::Storyboard { path: None } => ("storyboard".to_string(), "/storyboard"),
+        Intent::Storyboard { path: Some(p) } => (format!("storyboard to {p}"), "/storyboard"),
         Intent::Publish => ("publish to YouTube".to_string(), "/publish"),
         Intent::Nothing | Intent::Slash { .. } | Intent::UnknownSlash(_) | Intent::Chat(_) => {
             return None
@@ -375,7 +392,12 @@ fn keyword_action(text: &str) -> Option<(Action, Option<String>)> {
 
     // A path only makes sense as an export target (or a photo to upload,
     // which the caller explains how to do); anywhere else it is content.
-    if path.is_some() && !matches!(words.action, Action::Export | Action::Upload) {
+    if path.is_some()
+        && !matches!(
+            words.action,
+            Action::Export | Action::Upload | Action::Storyboard
+        )
+    {
         return None;
     }
 
@@ -396,6 +418,9 @@ fn keyword_action(text: &str) -> Option<(Action, Option<String>)> {
         // "export a.jpg" asks for a still frame: something only the editor can do.
         Action::Export if path.as_deref().is_some_and(has_image_extension) => None,
         Action::Export => Some((Action::Export, path)),
+        // The storyboard is a PNG; any other file named is content.
+        Action::Storyboard if path.as_deref().is_some_and(|p| !is_png(p)) => None,
+        Action::Storyboard => Some((Action::Storyboard, path)),
         action => Some((action, None)),
     }
 }
@@ -578,6 +603,11 @@ fn looks_like_path(s: &str) -> bool {
     }
 }
 
+fn is_png(path: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("png"))
+}
+
 fn has_image_extension(path: &str) -> bool {
     path.rsplit_once('.')
         .is_some_and(|(_, ext)| IMAGE_EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext)))
@@ -602,6 +632,11 @@ mod tests {
     fn export_to(p: &str) -> Intent {
         Intent::Export {
             path: Some(p.to_string()),
+        }
+    }
+    fn storyboard(p: Option<&str>) -> Intent {
+        Intent::Storyboard {
+            path: p.map(Into::into),
         }
     }
     fn unknown(s: &str) -> Intent {
@@ -846,6 +881,33 @@ mod tests {
             ("调整一下音量平衡", chat("调整一下音量平衡")),
             ("你好", chat("你好")),
             ("做一个旅行视频", chat("做一个旅行视频")),
+            // --- the storyboard
+            ("/storyboard", slash(C::Storyboard, "")),
+            ("/board b.png", slash(C::Storyboard, "b.png")),
+            ("/sb", slash(C::Storyboard, "")),
+            ("storyboard", storyboard(None)),
+            ("show me the storyboard", storyboard(None)),
+            ("can I see the story board of the video?", storyboard(None)),
+            ("draw the timeline as a storyboard", storyboard(None)),
+            (
+                "save the storyboard to board.png",
+                storyboard(Some("board.png")),
+            ),
+            ("storyboard to ~/b.png", storyboard(Some("~/b.png"))),
+            ("storyboard trip.mp4", chat("storyboard trip.mp4")),
+            (
+                "add a storyboard at the end",
+                chat("add a storyboard at the end"),
+            ),
+            (
+                "make the storyboard brighter",
+                chat("make the storyboard brighter"),
+            ),
+            ("timeline storyboard", storyboard(None)),
+            ("看看故事板", storyboard(None)),
+            ("显示分镜", storyboard(None)),
+            ("生成时间线的故事板", storyboard(None)),
+            ("给分镜加音乐", chat("给分镜加音乐")),
         ]
     }
 

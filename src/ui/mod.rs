@@ -8,7 +8,12 @@
 //! adds its own colours, so callers pass plain text and ask for a style by
 //! method ([`Out::note`], [`Out::heading`], [`Out::dim_line`]), never by
 //! styling the text themselves.
+//!
+//! Pictures (the storyboard) are the one thing written as raw escape
+//! sequences, and only to a terminal that said it can show them
+//! ([`picture`], [`Out::picture`]).
 
+pub mod picture;
 pub mod progress;
 pub mod publish;
 pub mod report;
@@ -18,6 +23,7 @@ pub mod stream;
 use serde_json::Value;
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::sync::Arc;
 
 pub use progress::Spinner;
@@ -115,6 +121,33 @@ impl Out {
     /// page) on stdout exactly as it is, whatever the mode.
     pub fn document(&self, bytes: &[u8]) {
         write_stdout(&String::from_utf8_lossy(bytes));
+    }
+
+    /// A picture img2yt wrote (the storyboard), after `label`: drawn inline
+    /// when stdout and stdin are a terminal that says it can show images
+    /// ([`picture`]), then its path, as a link where the terminal supports
+    /// them. Plain path when stdout is not a terminal; nothing in `--json`
+    /// mode (the caller's JSON names the path).
+    pub fn picture(&self, label: &str, path: &Path, png: &[u8], rgb: &image::RgbImage) {
+        if self.inner.opts.json {
+            return;
+        }
+        let tty = io::stdout().is_terminal();
+        if tty && io::stdin().is_terminal() {
+            if let Some(caps) = ask_terminal() {
+                let cols = console::Term::stdout()
+                    .size_checked()
+                    .map_or(80, |(_, w)| w);
+                write_stdout_bytes(&picture::encode(caps, png, rgb, cols));
+            }
+        }
+        let shown = clean(path.display());
+        let shown = if tty && supports_hyperlinks::supports_hyperlinks() {
+            picture::link(path, &shown)
+        } else {
+            shown
+        };
+        write_stdout(&format!("{}{shown}\n", clean(label)));
     }
 
     /// One JSON object on its own line (only in `--json` mode). JSON
@@ -216,6 +249,34 @@ fn write_stdout(s: &str) {
             std::process::exit(0);
         }
     }
+}
+
+fn write_stdout_bytes(b: &[u8]) {
+    let mut out = io::stdout().lock();
+    if let Err(e) = out.write_all(b).and_then(|_| out.flush()) {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// Which image protocol the terminal on stdin/stdout speaks, if any.
+/// `TERM` can only rule a terminal out: a dumb one would not answer, and
+/// the Linux console prints the kitty query it does not know as text.
+#[cfg(unix)]
+fn ask_terminal() -> Option<picture::Caps> {
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb" || t == "linux") {
+        return None;
+    }
+    let mut term = picture::Stdio::open().ok()?;
+    let program = std::env::var("TERM_PROGRAM").ok();
+    picture::detect(&mut term, picture::TIMEOUT, program.as_deref())
+}
+
+/// Asking needs raw mode, which img2yt only does on Unix for now.
+#[cfg(not(unix))]
+fn ask_terminal() -> Option<picture::Caps> {
+    None
 }
 
 fn write_stderr(s: &str) {

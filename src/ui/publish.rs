@@ -51,9 +51,8 @@ impl Out {
     /// A link: an OSC 8 hyperlink on a terminal that shows them, else the
     /// URL itself.
     fn link(&self, url: &str) -> String {
-        let osc8 = self.stdout_is_tty()
-            && std::io::stdout().is_terminal()
-            && std::env::var("TERM").is_ok_and(|t| t != "dumb");
+        // The same test the storyboard's path link uses.
+        let osc8 = std::io::stdout().is_terminal() && supports_hyperlinks::supports_hyperlinks();
         if osc8 {
             format!("\x1b]8;;{url}\x1b\\{url}\x1b]8;;\x1b\\")
         } else {

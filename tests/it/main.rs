@@ -21,4 +21,5 @@ mod publish;
 mod render;
 mod repl;
 mod store;
+mod storyboard;
 mod upload;

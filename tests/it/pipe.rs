@@ -278,6 +278,8 @@ fn help_lists_the_commands_with_examples() {
     let env = TestEnv::new();
     let r = env.run(&["--help"]);
     r.ok();
+    // Column widths follow the longest command name.
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     for want in [
         "Usage: img2yt [OPTIONS] [COMMAND]",
         "credits  Show your credit balance",
@@ -290,8 +292,6 @@ fn help_lists_the_commands_with_examples() {
         "img2yt export -o trip.mp4                render and download the MP4",
         "Exit codes: 0 ok, 1 error, 2 usage, 3 file refused",
     ] {
-        // Column widths follow the longest command name.
-        let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             squeeze(&r.stdout).contains(&squeeze(want)),
             "{want:?} not in --help:\n{}",
@@ -304,18 +304,30 @@ fn help_lists_the_commands_with_examples() {
     r.ok();
     assert_eq!(r.stderr, "");
     let commands: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("  /")).collect();
-    assert_eq!(commands.len(), 11, "{}", r.stdout);
+    assert_eq!(commands.len(), 12, "{}", r.stdout);
     for l in &commands {
         assert_eq!(l.matches(" e.g. ").count(), 1, "one example: {l}");
     }
+    // The examples start in one column, whatever the longest usage.
+    let col = commands[0].find(" e.g. ").unwrap();
+    assert!(
+        commands.iter().all(|l| l.find(" e.g. ") == Some(col)),
+        "{}",
+        r.stdout
+    );
+    let commands: Vec<String> = commands
+        .iter()
+        .map(|l| format!("  {}", squeeze(l)))
+        .collect();
     for want in [
-        "  /upload PATH...  Upload photos (or just drop files onto the terminal) e.g. /upload ~/Pictures/trip/*.jpg",
-        "  /credits         Show your remaining credits                  e.g. /credits",
-        "  /export [PATH]   Render the video and save it locally         e.g. /export ~/Videos/trip.mp4",
-        "  /quit            Leave img2yt                                 e.g. /quit",
-        "  /publish [VIDEO] Put the video on YouTube (private)           e.g. /publish",
+        "  /upload PATH... Upload photos (or just drop files onto the terminal) e.g. /upload ~/Pictures/trip/*.jpg",
+        "  /credits Show your remaining credits e.g. /credits",
+        "  /export [PATH] Render the video and save it locally e.g. /export ~/Videos/trip.mp4",
+        "  /storyboard [PATH] Draw the timeline as a picture (PNG) e.g. /storyboard ~/board.png",
+        "  /quit Leave img2yt e.g. /quit",
+        "  /publish [VIDEO] Put the video on YouTube (private) e.g. /publish",
     ] {
-        assert!(commands.contains(&want), "{want:?} not in /help:\n{}", r.stdout);
+        assert!(commands.iter().any(|c| c == want), "{want:?} not in /help:\n{}", r.stdout);
     }
     assert!(
         r.stdout.starts_with("Talk to the editor in plain words"),

@@ -125,30 +125,33 @@ struct Editor<'a> {
     told_length: bool,
 }
 
+/// The photos' names for a reply: the first ten, then "…".
+fn names_of(show: &Slideshow, sep: &str) -> String {
+    let names: Vec<&str> = show
+        .photos
+        .iter()
+        .take(10)
+        .map(|p| p.name.as_str())
+        .collect();
+    let more = if show.photos.len() > 10 { ", …" } else { "" };
+    format!("{}{more}", names.join(sep))
+}
+
 /// The question asked back for a wish too vague to carry out.
 pub fn question(q: Ask, show: &Slideshow, lang: Lang) -> String {
     let n = show.photos.len();
     match q {
-        Ask::WhichPhoto => {
-            let names: Vec<&str> = show
-                .photos
-                .iter()
-                .take(10)
-                .map(|p| p.name.as_str())
-                .collect();
-            let more = if n > 10 { ", …" } else { "" };
-            lang.pick(
-                format!(
-                    "Which photo do you mean? Say its number or file name, like \"remove photo 2\" or \"swap photos 1 and 3\" (the video has {}: {}{more}).",
-                    plural(n, "photo", "photos"),
-                    names.join(", ")
-                ),
-                format!(
-                    "你指的是哪一张？请说第几张或文件名，比如“删除第2张”“交换第1张和第3张”（视频里有{n}张：{}{more}）。",
-                    names.join("、")
-                ),
-            )
-        }
+        Ask::WhichPhoto => lang.pick(
+            format!(
+                "Which photo do you mean? Say its number or file name, like \"remove photo 2\" or \"swap photos 1 and 3\" (the video has {}: {}).",
+                plural(n, "photo", "photos"),
+                names_of(show, ", ")
+            ),
+            format!(
+                "你指的是哪一张？请说第几张或文件名，比如“删除第2张”“交换第1张和第3张”（视频里有{n}张：{}）。",
+                names_of(show, "、")
+            ),
+        ),
         Ask::WhichTransition => {
             let k = show.transition.kind;
             lang.pick(
@@ -925,17 +928,12 @@ impl Editor<'_> {
                 {
                     return Some(i);
                 }
-                let names: Vec<&str> = ps.iter().take(10).map(|p| p.name.as_str()).collect();
-                let more = if n > 10 { ", …" } else { "" };
+                let (en, zh) = (names_of(&self.s, ", "), names_of(&self.s, "、"));
                 self.say(
                     format!(
-                        "There is no photo called {name}; the photos are {}{more}. Which one did you mean?",
-                        names.join(", ")
+                        "There is no photo called {name}; the photos are {en}. Which one did you mean?"
                     ),
-                    format!(
-                        "没有名为 {name} 的照片；照片有：{}{more}。你指的是哪一张？",
-                        names.join("、")
-                    ),
+                    format!("没有名为 {name} 的照片；照片有：{zh}。你指的是哪一张？"),
                 );
                 None
             }
@@ -995,17 +993,9 @@ impl Editor<'_> {
         }
         let old = std::mem::take(&mut self.s.photos);
         self.s.photos = order.iter().map(|&i| old[i].clone()).collect();
-        let names: Vec<&str> = self
-            .s
-            .photos
-            .iter()
-            .take(10)
-            .map(|p| p.name.as_str())
-            .collect();
-        let more = if n > 10 { ", …" } else { "" };
         self.say(
-            format!("New order: {}{more}.", names.join(", ")),
-            format!("新的顺序：{}{more}。", names.join("、")),
+            format!("New order: {}.", names_of(&self.s, ", ")),
+            format!("新的顺序：{}。", names_of(&self.s, "、")),
         );
     }
 

@@ -134,6 +134,9 @@ const UNDO: &[&str] = &[
 ];
 const MAKE: &[&str] = &[
     "video",
+    "vid",
+    "film",
+    "movie",
     "slideshow",
     "slide show",
     "montage",
@@ -206,8 +209,25 @@ const REMOVE: &[&str] = &[
     "无",
 ];
 const PHOTO_NOUNS: &[&str] = &[
-    "photo", "photos", "picture", "pictures", "image", "images", "pic", "pics", "slide", "slides",
-    "shot", "shots", "one",
+    "photo",
+    "photos",
+    "picture",
+    "pictures",
+    "image",
+    "images",
+    "pic",
+    "pics",
+    "slide",
+    "slides",
+    "shot",
+    "shots",
+    "snap",
+    "snaps",
+    "frame",
+    "frames",
+    "photograph",
+    "photographs",
+    "one",
 ];
 const ORDINALS: &[(&str, usize)] = &[
     ("first", 1),
@@ -278,48 +298,29 @@ const MUSIC_WORDS: &[&str] = &[
     "歌",
     "曲",
 ];
-const VOLUME_WORDS: &[&str] = &["volume", "loudness", "level", "音量"];
-/// Every word that names something a wish can be about, for [`negated`].
-const ALL_TARGETS: &[&str] = &[
-    "title",
-    "heading",
-    "headline",
-    "标题",
-    "片名",
-    "closing",
-    "ending",
-    "outro",
-    "end card",
-    "end text",
-    "结尾",
-    "片尾",
-    "music",
-    "song",
-    "track",
-    "bgm",
-    "soundtrack",
-    "audio",
-    "音乐",
-    "配乐",
-    "背景乐",
-    "歌",
-    "volume",
-    "音量",
-    "transition",
-    "transitions",
-    "转场",
-    "过渡",
-    "zoom",
-    "zooming",
-    "ken burns",
-    "motion",
-    "movement",
-    "moving",
-    "panning",
-    "缩放",
-    "动效",
-    "运镜",
-];
+const VOLUME_WORDS: &[&str] = &["volume", "vol", "loudness", "level", "音量"];
+/// Every word that names something a wish can be about (the text keys,
+/// the music, its volume, the transitions, the motion), for [`negated`]
+/// and the topic a clause leaves for the next: one list made of the others.
+static ALL_TARGETS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    [
+        TITLE_KEYS,
+        CLOSING_KEYS,
+        MUSIC_WORDS,
+        VOLUME_WORDS,
+        TRANSITION_NOUNS,
+        KB_WORDS,
+        &[
+            "opening",
+            "opening text",
+            "credits",
+            "sign off",
+            "end card",
+            "caption",
+        ],
+    ]
+    .concat()
+});
 /// The nouns that name the transitions themselves (not one kind).
 const TRANSITION_NOUNS: &[&str] = &["transition", "transitions", "转场", "过渡", "过渡效果"];
 /// Ken Burns: the motion on the photos.
@@ -384,6 +385,10 @@ const STILL: &[&str] = &[
 /// Whether the text between two targets joins them ("and the", "和", ",").
 fn conj(between: &str) -> bool {
     let t = between.trim();
+    // 开头结尾: Chinese joins two nouns with nothing between.
+    if between.is_empty() {
+        return true;
+    }
     for w in [
         "and",
         "&",
@@ -413,7 +418,15 @@ fn conj(between: &str) -> bool {
 /// not the music in "no zoom, with calm music"), or an off word right
 /// after it ("music off", 音乐不要了).
 fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
-    let targets = find_any(low, ALL_TARGETS);
+    // One span per target, the longest ("opening text", not also
+    // "opening"), so neighbours never overlap.
+    let mut targets: Vec<(usize, usize)> = Vec::new();
+    for t in find_any(low, &ALL_TARGETS) {
+        match targets.last_mut() {
+            Some(last) if t.0 < last.1 => last.1 = last.1.max(t.1),
+            _ => targets.push(t),
+        }
+    }
     // "标题和结尾都不要了": the off word after the last of joined targets.
     let joined_end = |mut e: usize| {
         let mut k = targets.partition_point(|t| t.0 < e);
@@ -430,7 +443,10 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
     let split_verb = |s: usize, e: usize| {
         starts_word(low[e..].trim_start(), "out")
             && !find_any(
-                &low[low.floor_char_boundary(s.saturating_sub(24))..s],
+                &low[(0..=s.saturating_sub(24))
+                    .rev()
+                    .find(|&i| low.is_char_boundary(i))
+                    .unwrap_or(0)..s],
                 &["take", "leave", "cut", "get"],
             )
             .is_empty()
@@ -483,7 +499,7 @@ fn negated(low: &str, spans: &[(usize, usize)]) -> bool {
         let mut s = s;
         let mut k = targets.partition_point(|t| t.1 <= s);
         while let Some(&(ps, pe)) = k.checked_sub(1).map(|k| &targets[k]) {
-            if !conj(&low[pe..s]) {
+            if pe > s || !conj(&low[pe..s]) {
                 break;
             }
             s = ps;
@@ -651,6 +667,11 @@ fn contrast_as_clause(text: &str) -> String {
 fn correction(clause: &str) -> (bool, &str) {
     const MARKS: &[&str] = &[
         "no wait",
+        "no actually",
+        "hmm actually",
+        "hmm",
+        "um",
+        "uh",
         "no sorry",
         "sorry no",
         "no no",
@@ -724,6 +745,10 @@ fn withdraws(clause: &str) -> bool {
             "forget it",
             "leave it",
             "keep it",
+            "keep the",
+            "stick with",
+            "stay with",
+            "go back to",
             "is fine",
             "留着",
             "不用了",
@@ -771,6 +796,20 @@ fn kind(e: &Edit) -> &'static str {
     }
 }
 
+/// The number an edit carries, to be corrected in place.
+fn number_of(e: &mut Edit) -> Option<&mut f64> {
+    match e {
+        Edit::PhotoSeconds(x)
+        | Edit::TotalSeconds(x)
+        | Edit::TotalAtMost(x)
+        | Edit::TransitionSeconds(x)
+        | Edit::PhotoDelta(x)
+        | Edit::TotalDelta(x)
+        | Edit::TransitionDelta(x) => Some(x),
+        _ => None,
+    }
+}
+
 /// A photo wish with the photos a correction names instead.
 fn reselect(e: &mut Edit, mut sels: Vec<Sel>) {
     match e {
@@ -797,7 +836,7 @@ fn reselect(e: &mut Edit, mut sels: Vec<Sel>) {
 /// the last day of our holiday") is conversation, not a wish left undone.
 fn talks_editing(clause: &str) -> bool {
     let low = clause.to_ascii_lowercase();
-    has(&low, ALL_TARGETS)
+    has(&low, &ALL_TARGETS)
         || has(&low, PHOTO_NOUNS)
         || has(&low, REMOVE)
         || has(&low, MOVE_VERBS)
@@ -841,6 +880,7 @@ fn name_photos(clause: &str, photos: &[String]) -> String {
     let texty = find_any(&low, TITLE_KEYS)
         .iter()
         .chain(&find_any(&low, CLOSING_KEYS))
+        .chain(&find_any(&low, DIRECT_KEYS))
         .any(|&(s, e)| !POSITION_KEYS.contains(&&low[s..e]));
     if photos.is_empty() || texty {
         return clause.to_string();
@@ -867,6 +907,20 @@ fn name_photos(clause: &str, photos: &[String]) -> String {
         for (s, e) in find_all(&low, stem) {
             // Already the file name ("dog.jpg"), or part of a longer one.
             if low[e..].starts_with('.') || low[..s].ends_with(['.', '_', '-']) {
+                continue;
+            }
+            // "make it Beach Weekend": a capitalised word next to another is
+            // part of a name for the screen, not the photo.
+            let capital = |w: Option<&str>| {
+                w.and_then(|w| w.chars().next())
+                    .is_some_and(|c| c.is_ascii_uppercase())
+            };
+            let here = capital(Some(&clause[s..e]));
+            let next = clause[e..].split_whitespace().next();
+            let prev = clause[..s].split_whitespace().last();
+            // (A sentence's first word is capitalised anyway: "Remove Beach".)
+            let prev_counts = clause[..s].split_whitespace().count() > 1;
+            if here && (capital(next) || prev_counts && capital(prev)) {
                 continue;
             }
             spans.push((s, e, name));
@@ -982,6 +1036,9 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
                 "since",
                 "因为",
                 "为了",
+                "这样",
+                "好让",
+                "以便",
             ]
             .iter()
             .any(|w| starts_word(&clause.to_ascii_lowercase(), w))
@@ -1014,6 +1071,15 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
                     reselect(e, sels);
                     correcting = false;
                     topic = clause_topic(clause, &quotes).or(topic);
+                    continue;
+                }
+            }
+            // "4 seconds per photo, no actually make it 3": a bare number
+            // corrects the last number said.
+            if let [Edit::Ask(Ask::Unit(n))] = found.as_slice() {
+                if let Some(e) = edits.iter_mut().rev().find_map(|e| number_of(e)) {
+                    *e = *n;
+                    correcting = false;
                     continue;
                 }
             }
@@ -1067,6 +1133,29 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
         });
         edits.push(Edit::Ask(Ask::PhotoOrTotal(p, t)));
     }
+    // "转场时间改成0.3秒，太拖了": a complaint after the exact value is the
+    // reason for it, not a second change.
+    let exact: Vec<&str> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::TransitionSeconds(_) => Some("transition length"),
+            Edit::PhotoSeconds(_) | Edit::TotalSeconds(_) | Edit::TotalAtMost(_) => Some("length"),
+            Edit::MusicVolume(_) => Some("volume"),
+            _ => None,
+        })
+        .collect();
+    edits.retain(|e| {
+        let relative = matches!(
+            e,
+            Edit::LongerTransitions
+                | Edit::ShorterTransitions
+                | Edit::Slower
+                | Edit::Faster
+                | Edit::Louder
+                | Edit::Quieter
+        );
+        !(relative && exact.contains(&kind(e)))
+    });
     // A bare "music" next to a precise wish about the music adds nothing.
     let precise = edits.iter().any(|e| {
         matches!(
@@ -1092,6 +1181,11 @@ pub fn parse_all(msg: &str, photos: &[String]) -> (Vec<Edit>, Vec<String>) {
 fn clause_topic(clause: &str, quotes: &[String]) -> Option<String> {
     let low = clause.to_ascii_lowercase();
     let sels = selections(clause, &low, quotes);
+    // "有一张照片拍糊了，删掉": a photo not yet named, so what follows asks
+    // which.
+    if sels.is_empty() && has(&low, VAGUE_PHOTOS) {
+        return Some("a photo".into());
+    }
     if let [(_, sel)] = sels.as_slice() {
         return match sel {
             Sel::Nth(k) => Some(format!("photo {k}")),
@@ -1177,6 +1271,10 @@ fn with_topic(clause: &str, quotes: &[String], topic: Option<&str>) -> Vec<Edit>
         [Edit::PhotoSeconds(x) | Edit::TotalSeconds(x)] if bare && topic == "the transitions" => {
             vec![Edit::TransitionSeconds(*x)]
         }
+        // "转场太生硬了，慢一点", "the fades are rushed, slow them down":
+        // slower or faster, right after the transitions, is theirs.
+        [Edit::Slower] if bare && topic == "the transitions" => vec![Edit::LongerTransitions],
+        [Edit::Faster] if bare && topic == "the transitions" => vec![Edit::ShorterTransitions],
         _ => found,
     }
 }
@@ -1256,7 +1354,9 @@ fn other_edits(clause: &str, low: &str, quotes: &[String]) -> Vec<Edit> {
             "other way round",
             "other way around",
         ],
-    ) {
+    ) || (has(low, &["flip", "invert", "turn around", "swap around"])
+        && has(low, &["order", "sequence", "顺序"]))
+    {
         out.push(Edit::ReversePhotos);
     }
     if has(low, MAKE) {
@@ -1388,8 +1488,13 @@ const VAGUE_PHOTOS: &[&str] = &[
     "this photo",
     "that picture",
     "this picture",
+    "those two",
+    "these two",
+    "the two",
     "一张",
     "那张",
+    "这两张",
+    "那两张",
     "这张",
     "某张",
     "几张",
@@ -1494,6 +1599,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
     if sels.is_empty() {
         let verb = has(low, SWAP_VERBS)
             || has(low, PHOTO_REMOVE)
+            || has(low, &["take"]) && has(low, &["out"])
             || has(
                 low,
                 &[
@@ -1529,6 +1635,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
             "移至",
             "换到",
             "排到",
+            "排在",
             "放第",
             "放最",
             "排第",
@@ -1543,6 +1650,7 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         } else {
             ve
         };
+        let from_at = sels.iter().find(|(p, _)| *p < vs).map(|(p, _)| *p);
         let Some(from) = sels.iter().find(|(p, _)| *p < vs).map(|(_, s)| s.clone()) else {
             // "猫那张放第一个": a photo named by what is in it.
             return has(&low[..vs], VAGUE_PHOTOS).then_some(Edit::Ask(Ask::WhichPhoto));
@@ -1550,7 +1658,10 @@ fn photo_op(clause: &str, low: &str, quotes: &[String]) -> Option<Edit> {
         let to = target(&low[ve..]).or_else(|| {
             // "把beach.jpg放到海边.jpg后面": next to another photo.
             // A name glued to the verb (放到海边.jpg) starts where it does.
-            let (at, other) = sels.iter().find(|(p, _)| *p >= vs)?;
+            // …or glued before it (要排在beach.jpg): the next photo named.
+            let (at, other) = sels
+                .iter()
+                .find(|(p, _)| *p >= vs || Some(*p) > from_at && from_at.is_some())?;
             let after = file_names(low)
                 .into_iter()
                 .find(|(s, _)| s == at)
@@ -1593,7 +1704,12 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
         let (from_at, from) = sels.first()?.clone();
         // "forest.jpg should come before city.png", "put dog.jpg after
         // photo 4": next to another photo.
-        for (w, before) in [(" before ", true), (" after ", false), (" ahead of ", true)] {
+        for (w, before) in [
+            (" before ", true),
+            (" b4 ", true),
+            (" after ", false),
+            (" ahead of ", true),
+        ] {
             let Some(cut) = low[from_at..].find(w).map(|i| from_at + i + w.len()) else {
                 continue;
             };
@@ -1649,27 +1765,35 @@ fn en_move_op(low: &str, sels: &[(usize, Sel)]) -> Option<Edit> {
                 return Some(Sel::Nth(1));
             }
             let after = &low[from_at..];
-            let at: std::collections::HashSet<usize> = sels.iter().map(|(p, _)| *p).collect();
             after
                 .match_indices(' ')
                 .map(|(i, _)| &after[i + 1..])
-                .filter(|w| !at.contains(&(low.len() - w.len())))
                 .find_map(|w| {
                     [
                         "first", "last", "second", "third", "fourth", "fifth", "sixth", "1st",
-                        "2nd", "3rd", "4th", "5th", "6th",
+                        "2nd", "3rd", "4th", "5th", "6th", "opening", "opener", "front", "start",
+                        "end",
                     ]
                     .iter()
                     .any(|x| {
+                        // "the first photo" names a photo, "the opening
+                        // shot" a place.
                         starts_word(w, x)
-                            && !PHOTO_NOUNS
-                                .iter()
-                                .any(|n| starts_word(w[x.len()..].trim_start(), n))
+                            && (x.starts_with("open")
+                                || !PHOTO_NOUNS
+                                    .iter()
+                                    .filter(|n| **n != "one")
+                                    .any(|n| starts_word(w[x.len()..].trim_start(), n)))
                     })
                     .then(|| target(w))
                     .flatten()
                 })
         })?;
+        // "the last two shots should go first", "put photos 4 and 5 first":
+        // several photos to the front, in the order named.
+        if to == Sel::Nth(1) && sels.len() > 1 {
+            return Some(Edit::Order(sels.iter().map(|(_, s)| s.clone()).collect()));
+        }
         Some(Edit::MovePhoto { from, to })
     }
 }
@@ -1719,6 +1843,11 @@ fn target(rest: &str) -> Option<Sel> {
         None => rest,
     };
     let first = [
+        "the opening shot",
+        "the opener",
+        "opening shot",
+        "the opening",
+        "the first shot",
         "the front",
         "front",
         "the start",
@@ -1974,9 +2103,11 @@ fn selections(clause: &str, low: &str, quotes: &[String]) -> Vec<(usize, Sel)> {
             || !inside(*at)
     });
     out.extend(runs);
-    for (s, e) in find_all(low, "last") {
-        if nouns_after(e) && !inside(s) {
-            out.push((s, Sel::Last));
+    for w in ["last", "final"] {
+        for (s, e) in find_all(low, w) {
+            if nouns_after(e) && !inside(s) {
+                out.push((s, Sel::Last));
+            }
         }
     }
     // 第3张, 第三张和第五张, 最后一张
@@ -2109,6 +2240,15 @@ const TITLE_KEYS: &[&str] = &[
     "opens with",
     "intro",
     "视频开头",
+    "开场文字",
+    "开场白",
+    "开场",
+    "起个名字",
+    "起名",
+    "取名",
+    "命名为",
+    "名字",
+    "opening title",
     "the name",
     "video name",
     "name of the video",
@@ -2120,6 +2260,19 @@ const TITLE_KEYS: &[&str] = &[
     "片头",
     "开头",
 ];
+/// Chinese keys the text follows directly, with no mark between:
+/// "最后加一句 我们的夏天".
+const DIRECT_ZH: &[&str] = &[
+    "最后加一句",
+    "最后加上",
+    "最后写上",
+    "最后显示",
+    "开头加一句",
+    "开头写上",
+    "开头加上",
+    "名字叫",
+];
+
 /// Keys the text follows directly: "name it Summer 2026".
 const DIRECT_KEYS: &[&str] = &[
     "titled",
@@ -2130,6 +2283,13 @@ const DIRECT_KEYS: &[&str] = &[
     "call the video",
     "name the video",
     "call the slideshow",
+    "rename it",
+    "rename the video",
+    "rename",
+    "entitle the film",
+    "entitle the video",
+    "entitle it",
+    "entitle",
     "name the slideshow",
     "title it",
     "caption it",
@@ -2161,6 +2321,18 @@ const CLOSING_KEYS: &[&str] = &[
     "最后的文字",
     "last line",
     "final line",
+    "closing line",
+    "ending line",
+    "last words",
+    "final words",
+    "closing words",
+    "ending words",
+    "end line",
+    "credits",
+    "end credits",
+    "sign off",
+    "signoff",
+    "sign-off",
     "片子最后",
     "最后加一句",
     "最后加上",
@@ -2190,9 +2362,11 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
             // Only the closing keys next to it can touch it (both lists are
             // in text order; scanning all would be quadratic).
             let i = closing_at.partition_point(|c| c.0 < t.0);
+            // "closing title" is the closing text; 开头结尾 (a title key
+            // before a closing key) is two texts.
             !closing_at[i.saturating_sub(2)..(i + 2).min(closing_at.len())]
                 .iter()
-                .any(|c| gap(*c, *t) <= 1)
+                .any(|c| c.0 < t.0 && gap(*c, *t) <= 1)
         })
         .filter(|(s, _)| !low[..*s].ends_with("sub"))
         .collect();
@@ -2208,14 +2382,32 @@ fn texts(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) -> usi
             continue;
         };
         let ke = keys.iter().map(|k| k.1).max().unwrap_or(ke);
-        let direct = DIRECT_KEYS.iter().any(|k| low[..ke].ends_with(k));
+        let direct = DIRECT_KEYS
+            .iter()
+            .chain(DIRECT_ZH)
+            .any(|k| low[..ke].ends_with(k));
         let mut more = Vec::new();
         // "drop the 'Bye' at the end": a quote before a negated key names
         // the text to remove.
         let neg = negated(low, keys);
-        match text_after(clause, low, ke, quotes, direct, &mut more)
-            .or_else(|| quote_before(low, ks, quotes).filter(|_| !neg))
-        {
+        // "put 'Hi' at the beginning and 'Bye' at the end", "put thanks for
+        // watching at the end": a place key takes the text before it.
+        let place = POSITION_KEYS.contains(&&low[ks..keys[0].1]);
+        let before = || {
+            quote_before(low, ks, quotes)
+                .or_else(|| {
+                    place
+                        .then(|| text_before(clause, low, ks, quotes))
+                        .flatten()
+                })
+                .filter(|_| !neg)
+        };
+        let found = if place {
+            before().or_else(|| text_after(clause, low, ke, quotes, direct, &mut more))
+        } else {
+            text_after(clause, low, ke, quotes, direct, &mut more).or_else(before)
+        };
+        match found {
             Some((t, quoted)) => {
                 out.push(set(t));
                 out.extend(more);
@@ -2270,10 +2462,15 @@ const TEXT_INTROS: &[&str] = &[
     "改为",
     "换成",
     "设为",
+    "设成",
     "设置为",
     "应该是",
     "应该叫",
     "应该写",
+    "加一句",
+    "加上一句",
+    "写一句",
+    "加上",
     "写上",
     "写着",
     "写成",
@@ -2328,7 +2525,26 @@ fn text_after(
     let bare = rest.chars().next().is_some_and(|c| {
         c.is_ascii_digit() || clause[from..].starts_with(|c: char| c.is_ascii_uppercase())
     });
-    if intro_len == 0 && !direct && !bare {
+    // "put the title first day of school on it": after "put/add the
+    // title" the words that follow are the text, capital or not.
+    let after_verb = [
+        "put the", "add the", "add a", "put a", "use the", "with the", "with a",
+    ]
+    .iter()
+    .any(|v| {
+        low[..at]
+            .trim_end()
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .trim_end()
+            .ends_with(v)
+    }) && ![
+        "at", "on", "in", "to", "for", "from", "of", "and", "or", "please", "with", "is", "should",
+        "under", "over", "below", "above", "beside", "next", "into", "onto", "across", "each",
+        "every", "per", "that", "which", "too", "there", "here",
+    ]
+    .iter()
+    .any(|w| starts_word(rest, w));
+    if intro_len == 0 && !direct && !bare && !after_verb {
         return None;
     }
     let intro = &rest[..intro_len];
@@ -2365,6 +2581,10 @@ fn text_after(
         let low_t = t.to_ascii_lowercase();
         let Some(w) = [
             " instead",
+            " on it",
+            " on the video",
+            " on top",
+            " on there",
             " please",
             " pls",
             " plz",
@@ -2415,7 +2635,70 @@ fn text_after(
     }
     let t = words::requote(t, quotes);
     let t = t.trim().to_string();
-    (!t.is_empty()).then_some((t, false))
+    // "the title is fine", 标题挺好的: a judgement, not the words to show.
+    let judgement = [
+        "fine",
+        "ok",
+        "okay",
+        "good",
+        "great",
+        "perfect",
+        "nice",
+        "wrong",
+        "bad",
+        "boring",
+        "too long",
+        "too short",
+        "fine as is",
+        "好",
+        "不错",
+        "挺好",
+        "挺好的",
+        "可以",
+        "没问题",
+    ]
+    .contains(&t.to_lowercase().as_str());
+    (!t.is_empty() && !judgement).then_some((t, false))
+}
+
+/// "put thanks for watching at the end", "add the words the end at the
+/// end": the unquoted text between a verb and a place key.
+fn text_before(clause: &str, low: &str, at: usize, quotes: &[String]) -> Option<(String, bool)> {
+    let head = &low[..at];
+    let (_, ve) = find_any(
+        head,
+        &["put", "add", "write", "show", "display", "have", "加", "写"],
+    )
+    .into_iter()
+    .last()?;
+    let mut from = ve;
+    for w in [
+        "the words",
+        "the text",
+        "a line saying",
+        "a line",
+        "the line",
+        "saying",
+        "that says",
+        "text",
+    ] {
+        let r = low[from..at].trim_start();
+        if starts_word(r, w) {
+            from = at - r.len() + w.len();
+            break;
+        }
+    }
+    let t = clause[from..at].trim();
+    let words = t.split_whitespace().count();
+    // Not "put it at the end" nor a whole sentence.
+    let pronoun = ["it", "this", "that", "them", "the video", "everything"]
+        .contains(&t.to_ascii_lowercase().as_str());
+    // Quoted text is the quotes' business.
+    let quoted = t.contains(words::QUOTE_OPEN);
+    if t.is_empty() || pronoun || quoted || words > 12 {
+        return None;
+    }
+    Some((words::requote(t, quotes), false))
 }
 
 /// "put 'Hello Lisbon' as the title": the quote just before "as (the)".
@@ -2444,6 +2727,11 @@ fn transitions(low: &str, out: &mut Vec<Edit>) {
             "without transitions",
             "hard cut",
             "hard cuts",
+            "jump cut",
+            "jump cuts",
+            "just cuts",
+            "simple cuts",
+            "直接切",
             "straight cuts",
             "just cut",
             "transitions off",
@@ -2623,11 +2911,15 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
     let mut per_photo = find_any(low, PER_PHOTO_WORDS);
     // "1.5 sec each transition": a quantifier belongs to the noun after
     // it, so "each" here names the transitions, not the photos.
+    // "transitions 1 second each": with no photo named, a bare "each"
+    // is the transitions' too.
+    let photo_named = has(low, PHOTO_NOUNS) || has(low, &["照片", "图片", "张"]);
     per_photo.retain(|&(s, e)| {
         let q = matches!(&low[s..e], "each" | "per" | "every" | "每个" | "每");
-        !(q && TRANSITION_WORDS
+        let next_is_transition = TRANSITION_WORDS
             .iter()
-            .any(|w| starts_word(low[e..].trim_start(), w)))
+            .any(|w| starts_word(low[e..].trim_start(), w));
+        !(q && (next_is_transition || !photo_named && has(low, TRANSITION_WORDS)))
     });
     let mut total = find_any(low, TOTAL_WORDS);
     // "make the transitions 2 seconds long": "long" says how long the
@@ -2748,6 +3040,11 @@ fn pacing(low: &str, out: &mut Vec<Edit>) {
             "too quick",
             "rushed",
             "hurried",
+            "abrupt",
+            "harsh",
+            "too sudden",
+            "生硬",
+            "太突然",
             "too short",
             "can't keep up",
             "太赶",
@@ -2927,11 +3224,13 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
                 .filter(|n| !dur_starts.contains(&n.start))
                 .find(|n| {
                     let head = low[..n.start].trim_end();
-                    let head = ["about", "around", "roughly", "maybe", "大概", "大约"]
-                        .iter()
-                        .find_map(|w| head.strip_suffix(w))
-                        .unwrap_or(head)
-                        .trim_end();
+                    let head = [
+                        "about", "around", "roughly", "maybe", "like", "大概", "大约",
+                    ]
+                    .iter()
+                    .find_map(|w| head.strip_suffix(w))
+                    .unwrap_or(head)
+                    .trim_end();
                     ["at", "to", "调到", "开到", "降到", "减到", "调成", "到"]
                         .iter()
                         .any(|w| head.ends_with(w))
@@ -2983,6 +3282,9 @@ fn music(clause: &str, low: &str, quotes: &[String], out: &mut Vec<Edit>) {
                 "half the volume",
                 "by half",
                 "小一半",
+                "降一半",
+                "减一半",
+                "调小一半",
             ],
         )
     {
@@ -3114,7 +3416,9 @@ fn off_after(low: &str, at: usize) -> bool {
             "那个",
             "这个",
             "的文字",
+            "的字",
             "文字",
+            "字",
             "效果",
             "的",
             "也",
@@ -3169,7 +3473,7 @@ fn mood(low: &str, about_music: bool) -> Option<Mood> {
         (
             Mood::LoFi,
             &["lo-fi", "lofi", "lo fi", "chillhop", "低保真"],
-            &["chill", "chilled", "mellow", "轻松"],
+            &["chill", "chilled", "mellow"],
         ),
         (
             Mood::Upbeat,
@@ -3208,7 +3512,7 @@ fn mood(low: &str, about_music: bool) -> Option<Mood> {
             &["舒缓"],
             &[
                 "calm", "relaxing", "relaxed", "gentle", "soft", "peaceful", "ambient", "soothing",
-                "轻柔", "平静", "安静", "柔和", "放松", "抒情",
+                "轻柔", "平静", "安静", "柔和", "放松", "抒情", "轻松",
             ],
         ),
     ];
@@ -3235,6 +3539,12 @@ fn canvas(low: &str, out: &mut Vec<Edit>) {
                 "on my phone",
                 "phone screen",
                 "手机竖着",
+                "phone format",
+                "mobile format",
+                "for mobile",
+                "phone size",
+                "手机格式",
+                "手机屏",
                 "shorts",
                 "youtube short",
                 "tiktok",
@@ -3252,6 +3562,10 @@ fn canvas(low: &str, out: &mut Vec<Edit>) {
                 "1x1",
                 "square",
                 "instagram post",
+                "instagram format",
+                "insta format",
+                "ig format",
+                "for instagram",
                 "方形",
                 "正方形",
                 "方屏",
@@ -3367,6 +3681,12 @@ const OUT_OF_SCOPE: &[(&[&str], &str, &str)] = &[
             "brighter",
             "red-eye",
             "red eye",
+            "mosaic",
+            "pixelate",
+            "blur faces",
+            "blur the faces",
+            "马赛克",
+            "打码",
             "sharpen",
             "调亮",
             "变亮",
@@ -3523,6 +3843,34 @@ pub fn named_song(msg: &str) -> Option<String> {
             }
         }
     }
+    // 背景音乐用周杰伦的晴天, 音乐换成稻香: what follows the verb, when it is
+    // no mood, no upload and no file.
+    for key in [
+        "背景音乐用",
+        "音乐用",
+        "配乐用",
+        "bgm用",
+        "背景音乐换成",
+        "音乐换成",
+        "bgm换成",
+        "歌换成",
+        "放一首",
+        "来一首",
+    ] {
+        if let Some(i) = low.find(key) {
+            let from = i + key.len();
+            let end = msg[from..]
+                .find(['，', ',', '。', '！', '？', '吧', '!', '?'])
+                .map_or(msg.len(), |e| from + e);
+            let name = msg[from..end].trim();
+            let generic = ["的", "一点", "点", "一首", "音乐", "歌"]
+                .iter()
+                .any(|g| name.ends_with(g));
+            if name.chars().count() >= 2 && !mine(name) && !generic {
+                return Some(name.to_string());
+            }
+        }
+    }
     // "play Yellow by Coldplay", "add the song 'Yellow'"
     for key in [
         " by ",
@@ -3582,10 +3930,15 @@ fn unsupported_parts(msg: &str) -> Vec<Part> {
         found.retain(|&(s, _)| !(low[..s].ends_with("结尾") || low[..s].ends_with("片尾")));
         // "remove the background music" is about the music.
         found.retain(|&(_, e)| {
-            !has(
-                low[e..].trim_start().split(' ').next().unwrap_or(""),
-                MUSIC_WORDS,
-            )
+            let next = low[e..].trim_start();
+            let word = next
+                .split([' ', ',', '，', '。'])
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(12)
+                .collect::<String>();
+            !(word.is_ascii() && has(&word, MUSIC_WORDS))
         });
         let Some(&(s, mut e)) = found.first() else {
             continue;

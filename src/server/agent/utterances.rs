@@ -691,7 +691,7 @@ fn rows() -> Vec<Row> {
         r(V(3), "改成竖版", vec![Aspect(A::Portrait)]),
         r(V(3), "做成方形的", vec![Aspect(A::Square)]),
         r(V(3), "分辨率720p", vec![Res(720)]),
-        r(V(3), "加一段轻松的音乐", vec![Gen(Mood::LoFi)]),
+        r(V(3), "加一段轻松的音乐", vec![Gen(Mood::Calm)]),
         r(V(3), "配乐换成舒缓的", vec![Gen(Mood::Calm)]),
         r(M(3, 100), "不要音乐了", vec![NoMusic]),
         r(M(3, 100), "音量调到六十", vec![Vol(60)]),
@@ -955,6 +955,22 @@ fn rows_written_from_the_readme_alone() {
         (
             "readme-only-4",
             include_str!("../../../tests/utterances/readme-only-4.txt"),
+        ),
+        (
+            "readme-only-5",
+            include_str!("../../../tests/utterances/readme-only-5.txt"),
+        ),
+        (
+            "readme-only-6",
+            include_str!("../../../tests/utterances/readme-only-6.txt"),
+        ),
+        (
+            "readme-only-7",
+            include_str!("../../../tests/utterances/readme-only-7.txt"),
+        ),
+        (
+            "readme-only-8",
+            include_str!("../../../tests/utterances/readme-only-8.txt"),
         ),
     ] {
         let (n, wrong) = run_rows(text);

@@ -175,6 +175,36 @@ pub fn clauses(text: &str) -> Vec<&str> {
         "为了",
     ] {
         for (i, _) in lower.match_indices(w) {
+            // "so that it is second": where, not why.
+            let next = &lower[i + w.len()..];
+            if ["it is", "it's", "is ", "it becomes", "they are"]
+                .iter()
+                .any(|n| next.starts_with(n))
+            {
+                continue;
+            }
+            cuts.push(i);
+            cuts.push(i);
+        }
+    }
+    // A correction starts a clause of its own, keeping its word ("remove
+    // the third picture no wait the fourth one", 每张2秒不对是3秒).
+    for w in [
+        " no wait",
+        " no actually",
+        " hmm actually",
+        " actually",
+        " i mean",
+        " i meant",
+        "不对",
+        "我是说",
+    ] {
+        for (i, _) in lower.match_indices(w) {
+            // A whole word: "no wait," and "no wait " but not "actually's".
+            let next = lower[i + w.len()..].chars().next();
+            if next.is_some_and(|c| c.is_alphanumeric()) && w.is_ascii() {
+                continue;
+            }
             cuts.push(i);
             cuts.push(i);
         }
@@ -229,6 +259,8 @@ const TYPOS: &[(&str, &str)] = &[
     ("quiter", "quieter"),
     ("volumn", "volume"),
     ("volum", "volume"),
+    ("txt", "text"),
+    ("vol", "volume"),
     ("revers", "reverse"),
 ];
 
@@ -337,12 +369,13 @@ fn corrected(low: &str) -> Option<&'static str> {
     let w = low.as_bytes();
     let mut found = VOCAB.iter().filter(|v| {
         let v = v.as_bytes();
-        one_slip(w, v)
-            && (w.len() >= 6
-                || (w.len() == v.len() && w != v && {
-                    let d: Vec<usize> = (0..w.len()).filter(|&i| w[i] != v[i]).collect();
-                    d.len() == 2 && d[1] == d[0] + 1
-                }))
+        // Five letters: swapped neighbours ("musci") or one dropped from a
+        // longer word ("delte", "swich", "squar").
+        let swapped = w.len() == v.len() && w != v && {
+            let d: Vec<usize> = (0..w.len()).filter(|&i| w[i] != v[i]).collect();
+            d.len() == 2 && d[1] == d[0] + 1
+        };
+        one_slip(w, v) && (w.len() >= 6 || swapped || v.len() == w.len() + 1)
     });
     let first = found.next()?;
     found.next().is_none().then_some(*first)

@@ -7,7 +7,8 @@
 //! figure and drains stderr concurrently so a failing render says why
 //! (ripgrep's `CommandReader` habit).
 
-pub mod fonts;
+/// Shared with the client's storyboard, which draws text too.
+pub use crate::fonts;
 pub mod graph;
 pub mod music;
 pub mod probe;

@@ -1,5 +1,6 @@
-//! Finding a real font for titles: fontconfig when it is there, then the
-//! usual places on macOS, Windows and Linux. Text in Chinese, Japanese or
+//! Finding a real font for text: the renderer's titles and the
+//! storyboard's labels. Fontconfig when it is there, then the usual places
+//! on macOS, Windows and Linux. Text in Chinese, Japanese or
 //! Korean needs a font that has those characters; without one the title
 //! would come out as empty boxes, so it is left out with a clear warning.
 
