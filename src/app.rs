@@ -154,6 +154,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             )
             .await
         }
+        Some(Command::Publish(args)) => {
+            let cancel = cancel_on_ctrl_c();
+            handlers::publish::run(&ctx, &args, &cancel).await
+        }
         Some(Command::Serve(_) | Command::Completions { .. } | Command::Man) => {
             unreachable!("handled above")
         }

@@ -15,12 +15,14 @@ Examples:
   img2yt status                            show the timeline
   img2yt storyboard -o board.png           draw the timeline as a picture
   img2yt export -o trip.mp4                render and download the MP4
+  img2yt publish trip.mp4                  put it on YouTube (private)
   img2yt serve --port 8787                 run the offline backend
   img2yt --local                           use an in-process offline backend
 
 Exit codes: 0 ok, 1 error, 2 usage, 3 file refused, 4 token invalid, 5 out of
 credits, 6 export needs registration, 7 network, 8 service error, 9 render
-failed, 10 nothing to export, 130 interrupted.";
+failed, 10 nothing to export, 11 YouTube refused (quota, upload limit,
+forbidden), 130 interrupted.";
 
 #[derive(Debug, Parser)]
 #[command(name = "img2yt", version, about = "Turn your photos into a finished YouTube video, from the terminal.", after_help = AFTER_HELP)]
@@ -126,6 +128,8 @@ pub enum Command {
         #[command(flatten)]
         export: ExportArgs,
     },
+    /// Upload a video to YouTube (private unless --privacy says otherwise).
+    Publish(PublishArgs),
     /// Run the embedded NemoVideo-compatible backend.
     Serve(ServeArgs),
     /// Print a completion script for your shell (see the README's Install).
@@ -223,4 +227,40 @@ impl Quality {
             Quality::Low => "low",
         }
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    /// The MP4 to publish (default: the video this run exported; exports
+    /// the project first when there is none).
+    #[arg(value_name = "VIDEO")]
+    pub video: Option<PathBuf>,
+    /// Title (default: the project's title, else the file name); 1-100
+    /// characters.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// Description, at most 5000 bytes.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub description: String,
+    /// Comma-separated tags (500 characters in all, as YouTube counts).
+    #[arg(long, value_name = "A,B")]
+    pub tags: Option<String>,
+    /// Who may watch it.
+    #[arg(long, value_enum, default_value_t = crate::youtube::metadata::Privacy::Private)]
+    pub privacy: crate::youtube::metadata::Privacy,
+    /// YouTube category number (22 People & Blogs, 19 Travel & Events, 10 Music …).
+    #[arg(long, value_name = "ID", default_value = crate::youtube::metadata::DEFAULT_CATEGORY)]
+    pub category: String,
+    /// Declare the video made for kids (YouTube asks every uploader).
+    #[arg(long)]
+    pub made_for_kids: bool,
+    /// The thumbnail JPEG (default: the one export saved beside the video).
+    #[arg(long, value_name = "PATH")]
+    pub thumbnail: Option<PathBuf>,
+    /// Your Google OAuth client (a "Desktop app" client_secret.json).
+    #[arg(long, env = "IMG2YT_YOUTUBE_CLIENT_SECRETS", value_name = "PATH")]
+    pub client_secrets: Option<PathBuf>,
+    /// Revoke img2yt's access to your YouTube channel and forget it.
+    #[arg(long, conflicts_with_all = ["video", "title", "tags", "thumbnail"])]
+    pub sign_out: bool,
 }

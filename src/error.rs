@@ -3,6 +3,7 @@
 
 use crate::api::ApiError;
 use crate::store::StoreError;
+use crate::youtube::YoutubeError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -10,6 +11,8 @@ pub enum Error {
     Api(#[from] ApiError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Youtube(#[from] YoutubeError),
     /// Bad input from the user (a refused file, a bad argument).
     #[error("{0}")]
     Input(String),
@@ -54,6 +57,9 @@ pub mod exit {
     pub const SERVICE: u8 = 8;
     pub const RENDER: u8 = 9;
     pub const NOTHING_TO_EXPORT: u8 = 10;
+    /// YouTube refused the upload (quota, upload limit, forbidden, the
+    /// metadata): trying again the same way will not help today.
+    pub const YOUTUBE_REFUSED: u8 = 11;
     pub const INTERRUPTED: u8 = 130;
 }
 
@@ -77,6 +83,7 @@ impl Error {
                 | ApiError::Garbage { .. }
                 | ApiError::TooLarge { .. } => exit::SERVICE,
             },
+            Error::Youtube(e) => youtube_exit_code(e),
             Error::Store(_) | Error::Io(_) | Error::Server(_) => exit::ERROR,
             Error::Input(_) => exit::INPUT,
             Error::Usage(_) => exit::USAGE,
@@ -105,8 +112,27 @@ impl Error {
     pub fn detail(&self) -> Option<String> {
         match self {
             Error::Api(e) => e.detail(),
+            Error::Youtube(e) => e.detail(),
             _ => None,
         }
+    }
+}
+
+fn youtube_exit_code(e: &YoutubeError) -> u8 {
+    match e {
+        YoutubeError::Metadata(_)
+        | YoutubeError::ClientSecrets { .. }
+        | YoutubeError::LocalFile { .. } => exit::INPUT,
+        YoutubeError::NoClientSecrets => exit::USAGE,
+        YoutubeError::SignIn(_) | YoutubeError::SignInAgain => exit::AUTH,
+        YoutubeError::Connect { .. } => exit::NETWORK,
+        YoutubeError::Service { .. } | YoutubeError::Garbage { .. } => exit::SERVICE,
+        YoutubeError::Keep { .. } => exit::ERROR,
+        YoutubeError::Interrupted => exit::INTERRUPTED,
+        YoutubeError::QuotaExceeded { .. }
+        | YoutubeError::UploadLimitExceeded { .. }
+        | YoutubeError::Forbidden { .. }
+        | YoutubeError::Refused { .. } => exit::YOUTUBE_REFUSED,
     }
 }
 

@@ -14,6 +14,8 @@
 //! - [`handlers`] — one per user action; the only code combining api,
 //!   store and ui.
 //! - [`ui`] — everything that writes to the terminal.
+//! - [`youtube`] — publishing: Google sign-in, the resumable upload,
+//!   YouTube's metadata limits.
 //! - [`server`] — the embedded NemoVideo-compatible backend (`img2yt
 //!   serve`, `--local`, and every test); the client never depends on it.
 
@@ -34,3 +36,4 @@ pub mod storyboard;
 pub mod timeline;
 pub mod ui;
 pub mod wire;
+pub mod youtube;

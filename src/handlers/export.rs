@@ -277,6 +277,9 @@ async fn finish_job(
         delivered.thumbnail = thumbnail(ctx, url, &target, cancel).await;
     }
     forget(ctx, &job.id)?;
+    if own {
+        super::publish::remember_export(ctx, &delivered);
+    }
     report(ctx, &delivered, &status, own).await;
     Ok(delivered)
 }

@@ -100,6 +100,7 @@ async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Fl
             super::storyboard::run(ctx, path.map(|p| expand_home(&p))).await?;
         }
         Intent::UploadHelp => ctx.out.line(UPLOAD_HELP),
+        Intent::Publish => super::publish::from_prompt(ctx, "", cancel).await?,
         Intent::Chat(text) => {
             super::chat::send(ctx, &text, cancel).await?;
         }
@@ -142,6 +143,7 @@ async fn slash(
         }
         Command::Export => export(ctx, Some(arg), cancel).await?,
         Command::Play => super::project::play(ctx)?,
+        Command::Publish => super::publish::from_prompt(ctx, &arg, cancel).await?,
         Command::New => super::project::new(ctx).await?,
         Command::Open => super::project::open(ctx, false).await?,
         Command::Help => ctx.out.line(help(arg.trim())),

@@ -7,6 +7,7 @@ pub mod export;
 pub mod line;
 pub mod make;
 pub mod project;
+pub mod publish;
 pub mod status;
 pub mod storyboard;
 pub mod upload;

@@ -54,6 +54,7 @@
 //! [`routed_note`] makes the remaining misroutes visible.
 
 mod keywords;
+mod publish;
 
 use keywords::{
     Action, ActionWords, ACTIONS, IMAGE_EXTENSIONS, SHARED_EN, SHARED_ZH, VIDEO_EXTENSIONS,
@@ -73,6 +74,7 @@ pub enum Command {
     History,
     Play,
     Storyboard,
+    Publish,
 }
 
 impl Command {
@@ -113,6 +115,8 @@ pub enum Intent {
     },
     /// The user talks about uploading but gave no paths: the caller explains how to drop files.
     UploadHelp,
+    /// Put the video on YouTube ("upload it to YouTube", 「发布到YouTube」).
+    Publish,
     /// Everything else goes to the editing agent.
     Chat(String),
 }
@@ -220,6 +224,14 @@ pub static COMMANDS: &[CommandInfo] = &[
         summary: "Watch the video you just exported",
         example: "/play",
     },
+    CommandInfo {
+        command: Command::Publish,
+        name: "publish",
+        aliases: &["youtube", "yt"],
+        usage: "/publish [VIDEO]",
+        summary: "Put the video on YouTube (private)",
+        example: "/publish",
+    },
 ];
 
 /// Finds a command by name or alias, case-insensitively, with or without
@@ -242,6 +254,9 @@ pub fn route(line: &str) -> Intent {
         // A path-like line is the caller's business; keywords inside a path
         // ("/tmp/export.mp4") must not turn it into an action.
         return parse_slash(text).unwrap_or_else(|| Intent::Chat(text.to_string()));
+    }
+    if publish::is_publish_request(text) {
+        return Intent::Publish;
     }
     match keyword_action(text) {
         Some((Action::Export, path)) => Intent::Export { path },
@@ -302,6 +317,7 @@ pub fn routed_note(intent: &Intent) -> Option<String> {
         Intent::UploadHelp => ("upload help".to_string(), "/upload"),
         Intent::Storyboard { path: None } => ("storyboard".to_string(), "/storyboard"),
         Intent::Storyboard { path: Some(p) } => (format!("storyboard to {p}"), "/storyboard"),
+        Intent::Publish => ("publish to YouTube".to_string(), "/publish"),
         Intent::Nothing | Intent::Slash { .. } | Intent::UnknownSlash(_) | Intent::Chat(_) => {
             return None
         }

@@ -15,6 +15,7 @@
 
 pub mod picture;
 pub mod progress;
+pub mod publish;
 pub mod report;
 pub mod sanitize;
 pub mod stream;

@@ -304,7 +304,7 @@ fn help_lists_the_commands_with_examples() {
     r.ok();
     assert_eq!(r.stderr, "");
     let commands: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("  /")).collect();
-    assert_eq!(commands.len(), 11, "{}", r.stdout);
+    assert_eq!(commands.len(), 12, "{}", r.stdout);
     for l in &commands {
         assert_eq!(l.matches(" e.g. ").count(), 1, "one example: {l}");
     }
@@ -325,6 +325,7 @@ fn help_lists_the_commands_with_examples() {
         "  /export [PATH] Render the video and save it locally e.g. /export ~/Videos/trip.mp4",
         "  /storyboard [PATH] Draw the timeline as a picture (PNG) e.g. /storyboard ~/board.png",
         "  /quit Leave img2yt e.g. /quit",
+        "  /publish [VIDEO] Put the video on YouTube (private) e.g. /publish",
     ] {
         assert!(commands.iter().any(|c| c == want), "{want:?} not in /help:\n{}", r.stdout);
     }

@@ -1,0 +1,453 @@
+//! `img2yt publish`: put a video on YouTube. Picks the video (exporting
+//! the project first when there is none), checks the metadata before a
+//! byte is sent, signs in (once; the refresh token is kept), uploads with
+//! the resumable protocol, sets the thumbnail, and ends with the watch link.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::Ctx;
+use crate::cli::PublishArgs;
+use crate::error::{Error, Result};
+use crate::youtube::keep::{Keep, SignIn};
+use crate::youtube::metadata::{self, Metadata, Privacy};
+use crate::youtube::oauth::{self, Authorizer, ClientSecrets};
+use crate::youtube::thumbnail;
+use crate::youtube::upload::{self, Progress, Uploader};
+use crate::youtube::{Endpoints, YoutubeError};
+
+pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> Result<()> {
+    let endpoints = Endpoints::from_env();
+    let keep = Keep::new(&ctx.store.paths().config_dir);
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(30))
+        .build()
+        .map_err(|e| Error::Io(format!("Cannot start the HTTP client: {e}")))?;
+    if args.sign_out {
+        return sign_out(ctx, &http, &endpoints, &keep).await;
+    }
+    // The client file first: nothing is exported or checked for nothing.
+    let secrets_path = args
+        .client_secrets
+        .as_deref()
+        .filter(|p| !p.as_os_str().is_empty())
+        .ok_or(YoutubeError::NoClientSecrets)?;
+    let secrets = ClientSecrets::load(secrets_path)?;
+    if let Some(t) = args.thumbnail.as_deref().filter(|t| !t.is_file()) {
+        return Err(Error::Input(format!(
+            "The thumbnail {} is not a file.",
+            t.display()
+        )));
+    }
+    let (video, exported_thumbnail) = match &args.video {
+        Some(v) => (v.clone(), None),
+        None => last_video(ctx, cancel).await?,
+    };
+    check_video(&video)?;
+    let meta = metadata_of(ctx, args, &video);
+    let problems = metadata::problems(&meta);
+    if !problems.is_empty() {
+        return Err(YoutubeError::Metadata(problems).into());
+    }
+    let auth = authorize(ctx, &http, &endpoints, &keep, secrets, cancel).await?;
+
+    let total = std::fs::metadata(&video).map(|m| m.len()).unwrap_or(0);
+    ctx.out.status(format!(
+        "Uploading {} ({}) to YouTube as {}…",
+        video.display(),
+        indicatif::HumanBytes(total),
+        meta.privacy.as_str()
+    ));
+    let bar = ctx.out.upload_bar(total);
+    let uploader = Uploader {
+        http: &http,
+        endpoints: &endpoints,
+        auth: &auth,
+        keep: &keep,
+        chunk: upload::chunk_size(),
+        time_scale: ctx.time_scale,
+    };
+    let result = uploader
+        .upload(&video, &meta, shown_on(ctx, &bar), cancel)
+        .await;
+    bar.finish_and_clear();
+    let resource = result?;
+    let id = resource["id"].as_str().unwrap_or_default().to_string();
+    if id.is_empty() {
+        return Err(YoutubeError::Garbage {
+            status: 200,
+            raw: "the finished upload has no video id".into(),
+        }
+        .into());
+    }
+    let privacy = report_status(ctx, &resource, meta.privacy);
+
+    let thumbnail = args
+        .thumbnail
+        .clone()
+        .or(exported_thumbnail)
+        .or_else(|| thumbnail_beside(&video));
+    if let Some(t) = thumbnail {
+        set_thumbnail(ctx, &http, &endpoints, &auth, &id, &t).await;
+    }
+    ctx.out
+        .published(&id, &format!("https://youtu.be/{id}"), &privacy);
+    Ok(())
+}
+
+/// The metadata from the flags; the title defaults to the project's, else
+/// the file name.
+fn metadata_of(ctx: &Ctx, args: &PublishArgs, video: &Path) -> Metadata {
+    Metadata {
+        title: args
+            .title
+            .clone()
+            .or_else(|| project_title(ctx))
+            .unwrap_or_else(|| file_title(video)),
+        description: args.description.clone(),
+        tags: args
+            .tags
+            .as_deref()
+            .map(metadata::parse_tags)
+            .unwrap_or_default(),
+        privacy: args.privacy,
+        category: args.category.trim().to_string(),
+        made_for_kids: args.made_for_kids,
+    }
+}
+
+/// The upload's progress, drawn on `bar` with status lines above it.
+fn shown_on(ctx: &Ctx, bar: &indicatif::ProgressBar) -> upload::OnProgress {
+    let out = ctx.out.clone();
+    let b = bar.clone();
+    Arc::new(move |p| match p {
+        Progress::Start {
+            offset,
+            total,
+            resumed,
+        } => {
+            if resumed {
+                b.suspend(|| {
+                    out.status(format!(
+                        "Resuming the upload begun earlier: {} of {} already on YouTube.",
+                        indicatif::HumanBytes(offset),
+                        indicatif::HumanBytes(total)
+                    ))
+                });
+            }
+            b.set_position(offset);
+        }
+        Progress::Sent(n) => b.set_position(n),
+        Progress::Retry { why, wait } => b.suspend(|| {
+            out.status(format!(
+                "The upload was interrupted ({why}); asking YouTube where it stands in {}s.",
+                wait.as_secs_f64().ceil() as u64
+            ))
+        }),
+        Progress::NewSession => {
+            b.suspend(|| out.warn("YouTube no longer had the earlier upload; starting it again."))
+        }
+    })
+}
+
+/// `/publish [VIDEO]` or plain words at the prompt: the defaults (private,
+/// the client file from `IMG2YT_YOUTUBE_CLIENT_SECRETS`).
+pub async fn from_prompt(ctx: &Ctx, arg: &str, cancel: &CancellationToken) -> Result<()> {
+    let video = arg.trim().trim_matches(['"', '\'']);
+    let args = PublishArgs {
+        video: (!video.is_empty()).then(|| PathBuf::from(video)),
+        title: None,
+        description: String::new(),
+        tags: None,
+        privacy: Privacy::Private,
+        category: metadata::DEFAULT_CATEGORY.into(),
+        made_for_kids: false,
+        thumbnail: None,
+        client_secrets: std::env::var_os("IMG2YT_YOUTUBE_CLIENT_SECRETS").map(PathBuf::from),
+        sign_out: false,
+    };
+    run(ctx, &args, cancel).await
+}
+
+/// The video this run exported, else export the project now.
+async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, Option<PathBuf>)> {
+    let last = ctx
+        .last_video
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if let Some(v) = last {
+        return Ok((v, None));
+    }
+    if let Some((v, thumb)) = remembered_export(ctx) {
+        ctx.out.status(format!(
+            "Publishing {}, this project's last export.",
+            v.display()
+        ));
+        return Ok((v, thumb));
+    }
+    ctx.out
+        .status("No video named and none exported yet: exporting the project first.");
+    let opts = super::export::Options {
+        output: None,
+        quality: "high".into(),
+        force: false,
+    };
+    let d = super::export::run(ctx, &opts, cancel).await?;
+    *ctx.last_video.lock().unwrap_or_else(|e| e.into_inner()) = Some(d.path.clone());
+    Ok((d.path, d.thumbnail))
+}
+
+/// Where a project's last export is remembered (in the project's entry of
+/// the store, so another project's video is never taken for this one's).
+const LAST_EXPORT: &str = "last_export";
+
+/// Remember `d` as the current project's last export, for a later
+/// `img2yt publish` without a VIDEO. Best effort: publishing can always be
+/// given the file.
+pub fn remember_export(ctx: &Ctx, d: &super::export::Delivered) {
+    let entry = serde_json::json!({"path": d.path, "thumbnail": d.thumbnail});
+    let _ = ctx.store.update(|data| {
+        if let Some(p) = data.project.as_mut() {
+            p.extra.insert(LAST_EXPORT.into(), entry);
+        }
+    });
+}
+
+/// The current project's last export, if its file is still there.
+fn remembered_export(ctx: &Ctx) -> Option<(PathBuf, Option<PathBuf>)> {
+    let project = ctx.store.load().project?;
+    let entry = project.extra.get(LAST_EXPORT)?;
+    let path = PathBuf::from(entry["path"].as_str()?);
+    let thumb = entry["thumbnail"].as_str().map(PathBuf::from);
+    path.is_file()
+        .then_some((path, thumb.filter(|t| t.is_file())))
+}
+
+fn check_video(video: &Path) -> Result<()> {
+    match std::fs::metadata(video) {
+        Ok(m) if m.is_file() && m.len() > 0 => Ok(()),
+        Ok(m) if m.is_file() => Err(Error::Input(format!(
+            "{} is empty; there is nothing to publish.",
+            video.display()
+        ))),
+        Ok(_) => Err(Error::Input(format!(
+            "{} is not a video file.",
+            video.display()
+        ))),
+        Err(e) => Err(Error::Input(format!(
+            "Cannot read {}: {e}",
+            video.display()
+        ))),
+    }
+}
+
+fn project_title(ctx: &Ctx) -> Option<String> {
+    ctx.store
+        .load()
+        .project
+        .and_then(|p| p.title)
+        .filter(|t| !t.trim().is_empty())
+}
+
+fn file_title(video: &Path) -> String {
+    video
+        .file_stem()
+        .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
+        .unwrap_or_default()
+}
+
+fn thumbnail_beside(video: &Path) -> Option<PathBuf> {
+    let stem = video.file_stem()?.to_string_lossy().to_string();
+    [
+        video.with_extension("jpg"),
+        video.with_file_name(format!("{stem}-thumbnail.jpg")),
+    ]
+    .into_iter()
+    .find(|p| p != video && p.is_file())
+}
+
+/// An [`Authorizer`] for the kept account, or a sign-in first.
+async fn authorize(
+    ctx: &Ctx,
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    keep: &Keep,
+    secrets: ClientSecrets,
+    cancel: &CancellationToken,
+) -> Result<Authorizer> {
+    let kept = keep
+        .read()
+        .sign_in
+        .filter(|s| s.client_id == secrets.client_id);
+    if let Some(s) = kept {
+        ctx.out.debug(format!(
+            "using the kept YouTube sign-in ({})",
+            s.refresh_token
+        ));
+        let auth = Authorizer::new(
+            http.clone(),
+            endpoints.clone(),
+            secrets,
+            s.refresh_token,
+            None,
+        );
+        match auth.access_token().await {
+            Ok(_) => return Ok(auth),
+            Err(YoutubeError::SignInAgain) => {
+                ctx.out
+                    .warn("Your YouTube sign-in was revoked or has expired; sign in again.");
+                keep.update(|k| k.sign_in = None)?;
+                let secrets = auth.into_secrets();
+                return sign_in_fresh(ctx, http, endpoints, keep, secrets, cancel).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    sign_in_fresh(ctx, http, endpoints, keep, secrets, cancel).await
+}
+
+async fn sign_in_fresh(
+    ctx: &Ctx,
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    keep: &Keep,
+    secrets: ClientSecrets,
+    cancel: &CancellationToken,
+) -> Result<Authorizer> {
+    let pending = oauth::begin(endpoints, &secrets).await?;
+    ctx.out.sign_in_link(pending.url());
+    if ctx.out.ask_yes("Open it in your browser now?").await {
+        if let Err(e) = open_in_browser(pending.url()) {
+            ctx.out.warn(format!(
+                "Could not open a browser ({e}); open the link above yourself."
+            ));
+        }
+    }
+    ctx.out
+        .status("Waiting for the sign-in to finish in the browser…");
+    let tokens = pending.finish(http, endpoints, &secrets, cancel).await?;
+    let client_id = secrets.client_id.clone();
+    let refresh = tokens.refresh.clone();
+    keep.update(|k| {
+        k.sign_in = Some(SignIn {
+            client_id,
+            refresh_token: refresh,
+        })
+    })?;
+    ctx.out.status("Signed in to YouTube.");
+    Ok(Authorizer::new(
+        http.clone(),
+        endpoints.clone(),
+        secrets,
+        tokens.refresh,
+        Some((tokens.access, tokens.expires_in)),
+    ))
+}
+
+/// `$BROWSER` when set, else the system's opener.
+fn open_in_browser(url: &str) -> std::io::Result<()> {
+    let cmd = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".into()
+            } else if cfg!(windows) {
+                "explorer".into()
+            } else {
+                "xdg-open".into()
+            }
+        });
+    std::process::Command::new(cmd.trim())
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
+
+/// Say what YouTube made of the upload; returns the privacy it has.
+fn report_status(ctx: &Ctx, resource: &Value, asked: Privacy) -> String {
+    let status = &resource["status"];
+    let privacy = status["privacyStatus"]
+        .as_str()
+        .unwrap_or(asked.as_str())
+        .to_string();
+    if asked != Privacy::Private && privacy == "private" {
+        ctx.out.warn(format!(
+            "YouTube kept the video private although you asked for {}: videos uploaded through an OAuth app Google has not verified stay private. Change it in YouTube Studio, or have the app verified.",
+            asked.as_str()
+        ));
+    }
+    if status["uploadStatus"].as_str() == Some("rejected") {
+        ctx.out.warn(format!(
+            "YouTube rejected the video after the upload ({}).",
+            status["rejectionReason"]
+                .as_str()
+                .unwrap_or("no reason given")
+        ));
+    }
+    privacy
+}
+
+/// `thumbnails.set`. A channel that may not set custom thumbnails gets a
+/// note, any other failure a warning: the video is published either way.
+async fn set_thumbnail(
+    ctx: &Ctx,
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    auth: &Authorizer,
+    video_id: &str,
+    path: &Path,
+) {
+    let jpeg = match thumbnail::fit(path).await {
+        Ok(j) => j,
+        Err(why) => {
+            ctx.out.warn(format!(
+                "The thumbnail {} was not used: {why}.",
+                path.display()
+            ));
+            return;
+        }
+    };
+    match thumbnail::set(http, endpoints, auth, video_id, jpeg).await {
+        Ok(()) => ctx.out.status("Thumbnail set."),
+        Err(YoutubeError::Forbidden { .. }) => ctx.out.note(
+            "Note: this channel may not set custom thumbnails yet (verify it at youtube.com/verify); YouTube picks one from the video.",
+        ),
+        Err(e) => ctx.out.warn(format!("The thumbnail was not set: {e}")),
+    }
+}
+
+/// `--sign-out`: revoke the refresh token at Google and forget it.
+async fn sign_out(
+    ctx: &Ctx,
+    http: &reqwest::Client,
+    endpoints: &Endpoints,
+    keep: &Keep,
+) -> Result<()> {
+    let Some(s) = keep.read().sign_in else {
+        ctx.out.result(
+            "Not signed in to YouTube; nothing to do.",
+            serde_json::json!({"type": "signed_out", "was_signed_in": false}),
+        );
+        return Ok(());
+    };
+    let revoked = oauth::revoke(http, endpoints, &s.refresh_token).await;
+    keep.update(|k| k.sign_in = None)?;
+    if let Err(e) = &revoked {
+        ctx.out.warn(format!(
+            "Google could not be told ({e}); img2yt forgot the sign-in anyway. Remove img2yt's access at myaccount.google.com/permissions."
+        ));
+    }
+    ctx.out.result(
+        "Signed out of YouTube: img2yt's access was revoked and forgotten.",
+        serde_json::json!({"type": "signed_out", "was_signed_in": true, "revoked": revoked.is_ok()}),
+    );
+    Ok(())
+}
