@@ -441,8 +441,10 @@ fn photos_keep_their_exif_orientation_and_get_a_blurred_fill() {
     );
     for t in [0.5, 1.5, 2.5] {
         let beside = colour_at(&out, t, Some("4:20:51:2"));
+        // The photo's own red is 208; beside it is its darkened fill
+        // (about 150).
         assert!(
-            beside[0] < 150,
+            beside[0] < 175,
             "at {t} s the 1:2 photo is 45 px wide: {beside:?}"
         );
     }
