@@ -3,8 +3,8 @@
 //! YouTube-ready MP4 (H.264 High, BT.709 tags, AAC 48 kHz, faststart).
 //! Pure (no I/O), so every choice here is unit-tested.
 //!
-//! Music is synthesised (mastered to −14 LUFS, see [`super::music`]) or
-//! read from the upload and normalised with `loudnorm`; a limiter keeps
+//! Music is a generated loop (mastered to −14 LUFS, see [`super::music`])
+//! or the upload, normalised with `loudnorm`; a limiter keeps
 //! true peaks under −1.5 dBTP either way.
 
 use std::fmt::Write as _;
@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use super::compose::timeline::FPS;
 use super::music;
-use crate::server::slideshow::Mood;
 
 /// Loudness target (YouTube's reference) and true-peak ceiling.
 const LUFS: f64 = -14.0;
@@ -24,7 +23,12 @@ pub const THUMB: (u32, u32) = (1280, 720);
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sound {
     Silence,
-    Generated(Mood),
+    /// A generated loop, written to a WAV file, and the gain that masters
+    /// it to −14 LUFS.
+    Generated {
+        wav: PathBuf,
+        gain_db: f64,
+    },
     File(PathBuf),
 }
 
@@ -118,16 +122,11 @@ fn sound(job: &Job, args: &mut Vec<String>) -> String {
         .expect("string");
     };
     let mut a = match &job.sound {
-        Sound::Generated(mood) if job.volume > 0 => {
-            let l = music::synth(*mood);
-            let mut a = format!(
-                "aevalsrc=exprs={}:s={}:d={:.6},aformat=sample_fmts=fltp,aloop=loop=-1:size={}",
-                opt(&format!("{}|{}", l.left, l.right)),
-                music::RATE,
-                l.seconds,
-                l.samples
-            );
-            master(&mut a, Some(l.gain_db));
+        Sound::Generated { wav, gain_db } if job.volume > 0 => {
+            args.extend(["-stream_loop", "-1", "-i"].map(String::from));
+            args.push(wav.to_string_lossy().into_owned());
+            let mut a = "[1:a]aformat=sample_fmts=fltp".to_string();
+            master(&mut a, Some(*gain_db));
             a
         }
         Sound::File(path) if job.volume > 0 => {
@@ -259,7 +258,10 @@ mod tests {
         Job {
             size: (320, 180),
             total_frames: 848,
-            sound: Sound::Generated(Mood::Calm),
+            sound: Sound::Generated {
+                wav: "/d/out.music.wav".into(),
+                gain_db: 0.7,
+            },
             volume: 100,
             video_out: "/d/out.mp4".into(),
             preset: "veryfast".into(),
@@ -293,7 +295,12 @@ mod tests {
             "generated music comes mastered: {a}"
         );
         assert!(a.contains("alimiter=limit=0.8414"), "{a}");
-        assert!(a.contains("atrim=duration=28.266667"), "{a}");
+        assert!(a.contains("-stream_loop -1 -i /d/out.music.wav"), "{a}");
+        assert!(
+            a.contains("[1:a]aformat=sample_fmts=fltp,atrim=duration=28.266667"),
+            "{a}"
+        );
+        assert!(a.contains("volume=0.70dB"), "{a}");
     }
 
     #[test]

@@ -170,6 +170,12 @@ fn drawn(text: &str, size: (u32, u32), warnings: &mut Vec<String>) -> Option<com
     }
 }
 
+/// A file of the render in progress: `<out_dir>/<id>.part.<ext>` (a
+/// render that dies leaves only such files, which the next one removes).
+fn part_path(req: &RenderRequest, ext: &str) -> PathBuf {
+    req.out_dir.join(format!("{}.part.{ext}", req.id))
+}
+
 /// Render a draft to `<out_dir>/<id>.mp4` and `<id>.jpg` (its thumbnail);
 /// `progress` gets 0-100 as frames are encoded.
 pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Rendered, String> {
@@ -216,7 +222,20 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
 
     let sound = match show.music.as_ref().map(|m| &m.source) {
         None => Sound::Silence,
-        Some(MusicSource::Generated { mood }) => Sound::Generated(*mood),
+        Some(MusicSource::Generated { mood }) => {
+            let (mood, wav) = (*mood, part_path(&req, "music.wav"));
+            let to = wav.clone();
+            tokio::task::spawn_blocking(move || {
+                std::fs::write(&to, music::wav(&music::samples(mood)))
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("cannot write the generated music: {e}"))?;
+            Sound::Generated {
+                wav,
+                gain_db: music::gain_db(mood),
+            }
+        }
         Some(MusicSource::Upload { file_id, name }) => {
             match find(req.media, file_id.as_deref(), name).filter(|m| m.kind == "audio") {
                 Some(m) => Sound::File(m.path.clone().expect("checked")),
@@ -230,7 +249,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         }
     };
 
-    let part = |ext: &str| req.out_dir.join(format!("{}.part.{ext}", req.id));
+    let part = |ext: &str| part_path(&req, ext);
     let mut texts = Vec::new();
     for (t, span) in [
         (&show.title, show.title_span()),
@@ -273,6 +292,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         workers: threads,
     };
     let result = run(&plan, scene, progress).await;
+    let _ = std::fs::remove_file(part("music.wav"));
     if result.is_err() {
         let _ = std::fs::remove_file(part("jpg"));
     }
