@@ -4,7 +4,10 @@
 # `psnr` compares the two videos frame by frame, at the same timestamps.
 # Twice: with Ken Burns off (the stills, fills, transitions and colours
 # compared as such) and on (then the sub-pixel camera differs by design:
-# the old renderer moved in half-pixel steps from a 2x upscale).
+# the old renderer moved in half-pixel steps from a 2x upscale). The photos
+# have fine detail but no film grain: two independent x264 encodes of grain
+# differ by the encoder's own noise (about 35 dB between them), which would
+# hide what the renderers do.
 #
 #   OLD=/path/to/old/img2yt benches/psnr.sh
 #   P=720 OLD=… benches/psnr.sh        another canvas height (default 1080)
@@ -19,7 +22,7 @@ photo() { # out w h seed [ffmpeg output options…]
   ffmpeg -v error -y \
     -f lavfi -i "mandelbrot=s=$(( pw / 4 ))x$(( ph / 4 )):maxiter=300:start_scale=0.01$((s % 4)),format=rgb24" \
     -f lavfi -i "gradients=s=${pw}x${ph}:nb_colors=4:seed=$s,format=rgb24" \
-    -filter_complex "[0]scale=$pw:$ph:flags=bicubic[m];[1][m]blend=all_mode=overlay:all_opacity=0.55,noise=alls=8:allf=0" \
+    -filter_complex "[0]scale=$pw:$ph:flags=bicubic[m];[1][m]blend=all_mode=overlay:all_opacity=0.55" \
     -frames:v 1 "${@:5}" "$f"
 }
 echo "== generating photos"

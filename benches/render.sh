@@ -23,7 +23,7 @@
 # do not fail the script.
 #
 # Memory must not grow with the number of photos: img2yt also renders the
-# same workload three times over (30 photos, 84.25 s; `img2yt30` in the
+# same workload three times over (30 photos, 83.25 s; `img2yt30` in the
 # table), interleaved with the rest, and its peak RSS is compared with the
 # 10-photo one (target: at most 5 MB more). SKIP_30=1 leaves it out.
 #

@@ -363,6 +363,19 @@ fn die_with_parent(_: &mut tokio::process::Command) {}
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn die_with_parent_std(_: &mut std::process::Command) {}
 
+/// Large buffers (decoded photos, stills, frames) are mapped and unmapped
+/// on their own, so memory goes back to the system as soon as they are
+/// freed. glibc otherwise raises its mmap threshold to the size of the
+/// first large buffer freed (up to 32 MB) and keeps later ones on heaps
+/// that do not shrink, one per thread.
+fn return_large_buffers() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a tuning parameter of the allocator.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Run a render: the compositor makes `scene`'s frames on its own threads,
 /// they are written to the encoder started from `plan`, and `progress`
 /// gets 0-100 as they go. Dropping the future stops both (the compositor
@@ -372,6 +385,11 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
     die_with_parent(&mut cmd);
     let mut child = cmd
         .args(&plan.args)
+        // glibc otherwise raises its mmap threshold after the first large
+        // buffers are freed and keeps later ones on the heap, where freed
+        // buffers are never handed back: a fixed trim threshold keeps
+        // large buffers mapped and returned. Other C libraries ignore it.
+        .env("MALLOC_TRIM_THRESHOLD_", "4194304")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -388,9 +406,10 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
         s
     });
     let mut stdin = child.stdin.take().expect("piped");
-    // Two frames in the pipe's queue: the encoder never waits for the
+    return_large_buffers();
+    // One frame waiting for the pipe: the encoder never waits for the
     // compositor's next one, and memory stays a few frames.
-    let (tx, mut rx) = tokio::sync::mpsc::channel(2);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
     let pool = Pool::default();
     {
         let pool = pool.clone();

@@ -139,7 +139,7 @@ fn spawn_decoder(
                     if let Some(t) = thumbnail.as_ref().filter(|t| t.index == i) {
                         write_thumbnail(&img, t);
                     }
-                    Arc::new(still::compose(&img, size))
+                    Arc::new(still::compose(img, size))
                 });
             let failed = r.is_err();
             if tx.send((i, r)).is_err() || failed {
@@ -244,7 +244,9 @@ fn frames(
         to_workers.push(jt);
         from_workers.push(dr);
     }
-    let window = (2 * n) as u64;
+    // Frames in flight: one per worker, and one more so a worker never
+    // waits for the collector.
+    let window = (n + 1) as u64;
 
     let mut stills: HashMap<usize, Arc<Yuv>> = HashMap::new();
     let mut clips: HashMap<usize, clip::Clip> = HashMap::new();
