@@ -5,9 +5,8 @@
 # Twice: with Ken Burns off (the stills, fills, transitions and colours
 # compared as such) and on (then the sub-pixel camera differs by design:
 # the old renderer moved in half-pixel steps from a 2x upscale). The photos
-# have fine detail but no film grain: two independent x264 encodes of grain
-# differ by the encoder's own noise (about 35 dB between them), which would
-# hide what the renderers do.
+# have fine detail but no film grain, so that the two x264 encodes differ
+# by what the renderers do rather than by how each encode treats grain.
 #
 #   OLD=/path/to/old/img2yt benches/psnr.sh
 #   P=720 OLD=… benches/psnr.sh        another canvas height (default 1080)
