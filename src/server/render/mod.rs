@@ -1,28 +1,34 @@
-//! Rendering a draft to a YouTube-ready MP4 (and its thumbnail) with one
-//! ffmpeg process, for the embedded backend.
+//! Rendering a draft to a YouTube-ready MP4 (and its thumbnail), for the
+//! embedded backend.
 //!
-//! [`graph`] builds the command (pure, unit-tested); [`render`] gathers
-//! what it needs (media paths, EXIF orientation, fonts, the best photo for
-//! the thumbnail), runs ffmpeg, reads its `-progress` output for a live
-//! figure and drains stderr concurrently so a failing render says why
-//! (ripgrep's `CommandReader` habit).
+//! The pictures are ours: [`compose`] decodes each photo once and makes
+//! every frame, in 4:2:0 YUV, on a few threads. ffmpeg only encodes:
+//! [`encode`] builds its command (pure, unit-tested), which reads the raw
+//! frames from a pipe and makes the soundtrack. [`render`] gathers what a
+//! render needs (media paths, EXIF orientation, fonts, the best photo for
+//! the thumbnail), feeds the frames to ffmpeg, counts them for a live
+//! figure, and drains ffmpeg's stderr concurrently so a failing render
+//! says why (ripgrep's `CommandReader` habit).
 
 /// Shared with the client's storyboard, which draws text too.
 pub use crate::fonts;
-pub mod graph;
+pub mod compose;
+pub mod encode;
 pub mod music;
 pub mod probe;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::media::{self, Shown};
 use super::slideshow::{MusicSource, Slideshow};
 use super::world::Media;
+use compose::timeline::Timeline;
+use compose::{Pool, Scene, Source, Thumbnail};
+use encode::{Job, Plan, Sound};
 use fonts::FontChoice;
-use graph::{Job, Overlay, Plan, Sound, Visual};
 
 /// What a render job asks for.
 pub struct RenderRequest<'a> {
@@ -141,58 +147,60 @@ fn find<'a>(media: &'a [Media], file_id: Option<&str>, name: &str) -> Option<&'a
         .filter(|m| m.path.as_ref().is_some_and(|p| p.is_file()))
 }
 
-/// Text for an overlay: written to a file next to the output, with a font
-/// that can draw it (or a warning and no overlay).
-fn overlay(
-    text: &str,
-    (from_ms, to_ms): (u64, u64),
-    file: PathBuf,
-    warnings: &mut Vec<String>,
-) -> Option<Overlay> {
-    let font = match fonts::font_for(text) {
-        FontChoice::Found(p) => p,
+/// A font able to draw `text`, or a warning (once) and none.
+fn font(text: &str, warnings: &mut Vec<String>) -> Option<PathBuf> {
+    match fonts::font_for(text) {
+        FontChoice::Found(p) => Some(p),
         FontChoice::Missing { warning } => {
             if !warnings.contains(&warning) {
                 warnings.push(warning);
             }
-            return None;
+            None
         }
-    };
-    if let Err(e) = std::fs::write(&file, text) {
-        warnings.push(format!("The text \"{text}\" was left out: {e}"));
-        return None;
     }
-    let width_chars = text
-        .chars()
-        .map(|c| if fonts::is_cjk(c) { 2 } else { 1 })
-        .sum();
-    Some(Overlay {
-        textfile: file,
-        font,
-        width_chars,
-        from_ms,
-        to_ms,
-    })
+}
+
+/// `text` drawn for a `size` frame, or a warning and nothing.
+fn drawn(text: &str, size: (u32, u32), warnings: &mut Vec<String>) -> Option<compose::text::Drawn> {
+    let f = font(text, warnings)?;
+    match compose::text::draw(text, &f, size) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            warnings.push(format!("The text \"{text}\" was left out: {e}"));
+            None
+        }
+    }
+}
+
+/// A file of the render in progress: `<out_dir>/<id>.part.<ext>` (a
+/// render that dies leaves only such files, which the next one removes).
+fn part_path(req: &RenderRequest, ext: &str) -> PathBuf {
+    req.out_dir.join(format!("{}.part.{ext}", req.id))
 }
 
 /// Render a draft to `<out_dir>/<id>.mp4` and `<id>.jpg` (its thumbnail);
-/// `progress` gets 0-100 as ffmpeg reports it.
+/// `progress` gets 0-100 as frames are encoded.
 pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Rendered, String> {
     if which("ffmpeg").is_none() {
         return Err(ffmpeg_install_hint());
     }
     let show = Slideshow::from_draft(req.draft).ok_or("the draft has no photos to show")?;
+    if show.photos.is_empty() {
+        return Err("the draft has no photos to show".into());
+    }
     let canvas = show.canvas.capped(req.max_p);
     let size = canvas.size();
     let mut warnings = Vec::new();
 
-    let mut visuals = Vec::with_capacity(show.photos.len());
+    let mut sources = Vec::with_capacity(show.photos.len());
     let mut best: Option<(usize, f64)> = None;
     // Every file ffmpeg reads, with the name its user knows it by.
     let mut inputs: Vec<(PathBuf, String)> = Vec::new();
     for (i, p) in show.photos.iter().enumerate() {
         let found = find(req.media, p.file_id.as_deref(), &p.name)
             .filter(|m| m.kind == "image" || m.kind == "video");
+        // What the renderer reads of each upload: the photo or clip itself,
+        // or what was made of it on arrival (a HEIC's JPEG, a GIF's clip).
         let shown = match found {
             Some(m) => {
                 let upload = m.path.as_deref().expect("checked");
@@ -204,21 +212,17 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
             }
             None => None,
         };
-        let v = match shown {
-            Some((_, Shown::Clip(path))) => Visual::Video { path },
+        let s = match shown {
+            Some((_, Shown::Clip(path))) => Source::Clip { path },
             Some((m, Shown::Photo(path))) => {
                 let score = m.exposure.unwrap_or(f64::MAX / 2.0);
                 if best.is_none_or(|(_, b)| score < b) {
                     best = Some((i, score));
                 }
-                let orientation = probe::orientation(&path);
-                let upright = probe::upright_size(&path, orientation);
-                Visual::Image {
-                    jpeg: probe::is_jpeg(&path),
-                    lowres: probe::lowres(&path, upright, size),
-                    size: upright,
-                    orientation,
+                Source::Image {
+                    orientation: probe::orientation(&path),
                     path,
+                    name: p.name.clone(),
                 }
             }
             _ => {
@@ -226,15 +230,28 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
                     "\"{}\" is not among this project's uploads, so a plain frame stands in for it.",
                     p.name
                 ));
-                Visual::Missing
+                Source::Missing
             }
         };
-        visuals.push(v);
+        sources.push(s);
     }
 
     let sound = match show.music.as_ref().map(|m| &m.source) {
         None => Sound::Silence,
-        Some(MusicSource::Generated { mood }) => Sound::Generated(*mood),
+        Some(MusicSource::Generated { mood }) => {
+            let (mood, wav) = (*mood, part_path(&req, "music.wav"));
+            let to = wav.clone();
+            tokio::task::spawn_blocking(move || {
+                std::fs::write(&to, music::wav(&music::samples(mood)))
+            })
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("cannot write the generated music: {e}"))?;
+            Sound::Generated {
+                wav,
+                gain_db: music::gain_db(mood),
+            }
+        }
         Some(MusicSource::Upload { file_id, name }) => {
             match find(req.media, file_id.as_deref(), name).filter(|m| m.kind == "audio") {
                 Some(m) => {
@@ -252,69 +269,69 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         }
     };
 
-    let part = |ext: &str| req.out_dir.join(format!("{}.part.{ext}", req.id));
-    let mut overlays = Vec::new();
-    if let Some(t) = &show.title {
-        overlays.extend(overlay(
-            t,
-            show.title_span(),
-            part("title.txt"),
-            &mut warnings,
-        ));
-    }
-    if let Some(t) = &show.closing {
-        overlays.extend(overlay(
-            t,
-            show.closing_span(),
-            part("closing.txt"),
-            &mut warnings,
-        ));
-    }
-    let thumbnail = best.map(|(i, _)| {
-        let title = overlays.first().filter(|_| show.title.is_some()).cloned();
-        (i, part("jpg"), title)
-    });
-    let job = Job {
-        show,
-        size,
-        visuals,
-        sound,
-        overlays,
-        thumbnail,
-        video_out: part("mp4"),
-        preset: preset(),
-        threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-    };
-    let plan = graph::plan(&job)?;
-    let mut result = Ok(());
-    for (path, text) in &plan.lists {
-        if let Err(e) = std::fs::write(path, text) {
-            result = Err(format!("cannot write the render's photo list: {e}"));
+    let part = |ext: &str| part_path(&req, ext);
+    let mut texts = Vec::new();
+    for (t, span) in [
+        (&show.title, show.title_span()),
+        (&show.closing, show.closing_span()),
+    ] {
+        if let Some(d) = t.as_deref().and_then(|t| drawn(t, size, &mut warnings)) {
+            texts.push((d.layer(size), span));
         }
     }
-    if result.is_ok() {
-        // A file ffmpeg cannot decode is named, never shown in its words.
-        result = match run(&plan, progress).await {
-            Err(e) => Err(media::blame(&e, &inputs).await.unwrap_or(e)),
-            ok => ok,
-        };
-    }
-    for f in ["title.txt", "closing.txt"] {
-        let _ = std::fs::remove_file(part(f));
-    }
-    for (path, _) in &plan.lists {
-        let _ = std::fs::remove_file(path);
+    let thumbnail = best.map(|(index, _)| Thumbnail {
+        index,
+        path: part("jpg"),
+        size: encode::THUMB,
+        title: show
+            .title
+            .as_deref()
+            .filter(|_| !texts.is_empty())
+            .and_then(|t| drawn(t, encode::THUMB, &mut Vec::new())),
+    });
+    let timeline = Timeline::of(&show, size.0);
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let job = Job {
+        size,
+        total_frames: timeline.total(),
+        sound,
+        volume: show.music.as_ref().map_or(0, |m| m.volume),
+        video_out: part("mp4"),
+        preset: preset(),
+        threads,
+    };
+    let plan = encode::plan(&job);
+    let scene = Scene {
+        size,
+        timeline,
+        sources,
+        ken_burns: show.ken_burns,
+        aspect: show.canvas.aspect,
+        texts,
+        thumbnail,
+        workers: threads,
+    };
+    // A file that cannot be decoded is named, never shown in a decoder's
+    // words.
+    let result = match run(&plan, scene, progress).await {
+        Err(e) => Err(media::blame(&e, &inputs).await.unwrap_or(e)),
+        ok => ok,
+    };
+    let _ = std::fs::remove_file(part("music.wav"));
+    if result.is_err() {
+        let _ = std::fs::remove_file(part("jpg"));
     }
     result?;
     let video = req.out_dir.join(format!("{}.mp4", req.id));
     std::fs::rename(part("mp4"), &video).map_err(|e| format!("cannot keep the video: {e}"))?;
-    let thumbnail = job.thumbnail.as_ref().and_then(|(_, p, _)| {
-        let to = graph::thumbnail_path(&video);
-        std::fs::rename(p, &to).ok().map(|_| to)
+    let thumb = part("jpg");
+    let thumbnail = thumb.is_file().then(|| {
+        let to = encode::thumbnail_path(&video);
+        std::fs::rename(&thumb, &to).ok().map(|_| to)
     });
     Ok(Rendered {
         video,
-        thumbnail,
+        thumbnail: thumbnail.flatten(),
         duration_s: plan.duration_s(),
         width: size.0,
         height: size.1,
@@ -326,14 +343,16 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
 /// `kill_on_drop` covers every way img2yt stops but SIGKILL (or a crash):
 /// then ffmpeg would go on rendering, for nobody, next to the render the
 /// next img2yt takes over. Renders are started from the runtime's worker
-/// threads, which live as long as the runtime.
+/// threads, which live as long as the runtime; clips are decoded by
+/// ffmpegs started from the compositor's thread, which lives as long as
+/// the render.
 #[cfg(target_os = "linux")]
-fn die_with_parent(cmd: &mut tokio::process::Command) {
+fn die_with_parent_hook() -> impl FnMut() -> std::io::Result<()> + Send + Sync + 'static {
     let parent = std::process::id() as libc::pid_t;
-    // SAFETY: the closure runs between fork and exec and only makes
-    // async-signal-safe calls (prctl, getppid, _exit); it allocates nothing.
-    unsafe {
-        cmd.pre_exec(move || {
+    move || {
+        // SAFETY: runs between fork and exec and only makes
+        // async-signal-safe calls (prctl, getppid, _exit); no allocation.
+        unsafe {
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
@@ -341,28 +360,63 @@ fn die_with_parent(cmd: &mut tokio::process::Command) {
             if libc::getppid() != parent {
                 libc::_exit(1);
             }
-            Ok(())
-        });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn die_with_parent(cmd: &mut tokio::process::Command) {
+    // SAFETY: see `die_with_parent_hook`.
+    unsafe {
+        cmd.pre_exec(die_with_parent_hook());
+    }
+}
+
+#[cfg(target_os = "linux")]
+pub(crate) fn die_with_parent_std(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: see `die_with_parent_hook`.
+    unsafe {
+        cmd.pre_exec(die_with_parent_hook());
     }
 }
 
 #[cfg(not(target_os = "linux"))]
 fn die_with_parent(_: &mut tokio::process::Command) {}
 
-/// Run a plan; `progress` gets 0-100 as ffmpeg reports it.
-pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<(), String> {
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn die_with_parent_std(_: &mut std::process::Command) {}
+
+/// Large buffers (decoded photos, stills, frames) are mapped and unmapped
+/// on their own, so memory goes back to the system as soon as they are
+/// freed. glibc otherwise raises its mmap threshold to the size of the
+/// first large buffer freed (up to 32 MB) and keeps later ones on heaps
+/// that do not shrink, one per thread.
+fn return_large_buffers() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a tuning parameter of the allocator.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+/// Run a render: the compositor makes `scene`'s frames on its own threads,
+/// they are written to the encoder started from `plan`, and `progress`
+/// gets 0-100 as they go. Dropping the future stops both (the compositor
+/// when its channel closes, ffmpeg by `kill_on_drop`).
+pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<(), String> {
     let mut cmd = tokio::process::Command::new("ffmpeg");
     die_with_parent(&mut cmd);
     let mut child = cmd
         .args(&plan.args)
         // glibc otherwise raises its mmap threshold after the first large
-        // frames are freed and keeps later ones on the heap, where freed
-        // frame buffers are never handed back: a fixed trim threshold keeps
-        // large buffers mapped and returned (about 50 MB less at 1080p).
-        // Other C libraries ignore the variable.
+        // buffers are freed and keeps later ones on the heap, where freed
+        // buffers are never handed back: a fixed trim threshold keeps
+        // large buffers mapped and returned. Other C libraries ignore it.
         .env("MALLOC_TRIM_THRESHOLD_", "4194304")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -376,22 +430,59 @@ pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<(), String> {
         let _ = stderr.read_to_string(&mut s).await;
         s
     });
-    let total_us = plan.duration_s() * 1e6;
-    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
-    while let Ok(Some(line)) = lines.next_line().await {
-        // `out_time_ms` is in microseconds too (an old ffmpeg misnomer).
-        if let Some(us) = line
-            .strip_prefix("out_time_us=")
-            .or_else(|| line.strip_prefix("out_time_ms="))
-        {
-            if let Ok(us) = us.trim().parse::<f64>() {
-                if total_us > 0.0 {
-                    progress((us / total_us * 100.0).clamp(0.0, 99.0));
+    let mut stdin = child.stdin.take().expect("piped");
+    return_large_buffers();
+    // One frame waiting for the pipe: the encoder never waits for the
+    // compositor's next one, and memory stays a few frames.
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1);
+    let pool = Pool::default();
+    {
+        let pool = pool.clone();
+        std::thread::spawn(move || compose::run(scene, tx, pool));
+    }
+    let total = plan.total_frames;
+    let mut written = 0u64;
+    let mut failure = None;
+    let mut ended = None;
+    loop {
+        // ffmpeg may stop before it has read a frame (an ffmpeg without
+        // libx264, say): that ends the render at once.
+        let item = tokio::select! {
+            item = rx.recv() => item,
+            status = child.wait() => {
+                ended = Some(status.map_err(|e| e.to_string())?);
+                break;
+            }
+        };
+        let Some(item) = item else { break };
+        match item {
+            Ok(frame) => {
+                // A write fails when ffmpeg has stopped: its stderr says why.
+                if stdin.write_all(&frame).await.is_err() {
+                    break;
                 }
+                pool.put(frame);
+                written += 1;
+                if total > 0 {
+                    progress((written as f64 / total as f64 * 100.0).clamp(0.0, 99.0));
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
             }
         }
     }
-    let status = child.wait().await.map_err(|e| e.to_string())?;
+    drop(rx);
+    if let Some(e) = failure {
+        let _ = child.kill().await;
+        return Err(e);
+    }
+    drop(stdin);
+    let status = match ended {
+        Some(s) => s,
+        None => child.wait().await.map_err(|e| e.to_string())?,
+    };
     let err = drain.await.unwrap_or_default();
     if !status.success() {
         if let Some(line) = missing_part(&err) {
@@ -402,6 +493,9 @@ pub async fn run(plan: &Plan, progress: impl Fn(f64)) -> Result<(), String> {
             .find(|l| !l.trim().is_empty())
             .unwrap_or("no message");
         return Err(format!("ffmpeg failed ({status}): {first}\n{}", err.trim()));
+    }
+    if written < total {
+        return Err("the render stopped unexpectedly".into());
     }
     Ok(())
 }

@@ -1,8 +1,11 @@
-//! Generated background music: a short loop synthesised by ffmpeg's
-//! `aevalsrc` inside the render's filter graph, so a video needs no sample
-//! files and carries no licence question. Each mood is a four-chord loop
-//! (pads, an arpeggio, a soft pulse) that repeats seamlessly, mastered to
-//! −14 LUFS by a measured gain; the renderer trims and fades it.
+//! Generated background music: a short loop synthesised here, so a video
+//! needs no sample files and carries no licence question. Each mood is a
+//! four-chord loop (pads, an arpeggio, a soft pulse) that repeats
+//! seamlessly, mastered to −14 LUFS by a measured gain; the renderer writes
+//! one loop to a WAV file, and the encoder repeats, trims and fades it.
+//! ([`synth`] also gives the loop as ffmpeg `aevalsrc` expressions, the
+//! reference the samples are checked against: evaluated by ffmpeg per
+//! sample they cost about 3 s of CPU a render, computed here about 0.1 s.)
 //!
 //! These are honest synthesiser loops, not songs: the agent calls them
 //! "generated" wherever it mentions them.
@@ -166,6 +169,97 @@ pub fn synth(mood: Mood) -> Loop {
     }
 }
 
+/// Gain that brings the mood's loop to YouTube's −14 LUFS.
+pub fn gain_db(mood: Mood) -> f64 {
+    -14.0 - recipe(mood).lufs
+}
+
+/// The mood's loop as interleaved stereo samples, exactly what [`synth`]'s
+/// expressions describe (the lo-fi crackle's random clicks aside, which
+/// come from another generator).
+pub fn samples(mood: Mood) -> Vec<f32> {
+    let r = recipe(mood);
+    let beat = 60.0 / r.bpm;
+    let bar = 4.0 * beat;
+    let n = (4.0 * bar * RATE as f64).round() as usize;
+    let step = if r.arp_per_beat > 0.0 {
+        beat / r.arp_per_beat
+    } else {
+        0.0
+    };
+    use std::f64::consts::PI;
+    let sin = f64::sin;
+    // ffmpeg's random(): a linear congruential generator per channel.
+    let mut seeds = [0u64; 2];
+    let mut random = |ch: usize| {
+        seeds[ch] = seeds[ch]
+            .wrapping_mul(1_664_525)
+            .wrapping_add(1_013_904_223)
+            & 0xffff_ffff;
+        seeds[ch] as f64 / 4_294_967_296.0
+    };
+    let mut out = Vec::with_capacity(2 * n);
+    for i in 0..n {
+        let t = i as f64 / RATE as f64;
+        let c = ((t / bar).floor() as usize).min(3);
+        let tones = r.chords[c];
+        let pos = (t - c as f64 * bar) / bar;
+        let mut common = 0.0;
+        if step > 0.0 {
+            let since = t - (t / step).floor() * step;
+            let f = tones[((t / step).floor() as usize) % 3];
+            common += r.arp_level
+                * (-5.0 * since / step).exp()
+                * sin(PI * (since * 200.0).min(1.0))
+                * (sin(4.0 * PI * f * t) + 0.3 * sin(8.0 * PI * f * t));
+        }
+        if r.pulse > 0.0 {
+            let tb = t - (t / beat).floor() * beat;
+            common += r.pulse * (-9.0 * tb).exp() * sin(2.0 * PI * 55.0 * tb);
+        }
+        for (ch, d) in [1.0, 1.003].into_iter().enumerate() {
+            let pad = r.pad_level
+                * sin(PI * pos)
+                * (sin(2.0 * PI * tones[0] * d * t)
+                    + sin(2.0 * PI * tones[1] * d * t)
+                    + 0.8 * sin(2.0 * PI * tones[2] * d * t)
+                    + 0.5 * sin(PI * tones[0] * t));
+            let mut v = pad + common;
+            if r.crackle > 0.0 {
+                let click = random(ch) > 0.9985;
+                let x = random(ch) - 0.5;
+                if click {
+                    v += r.crackle * 20.0 * x;
+                }
+            }
+            out.push(v as f32);
+        }
+    }
+    out
+}
+
+/// Interleaved stereo samples as a 32-bit float WAV file's bytes.
+pub fn wav(samples: &[f32]) -> Vec<u8> {
+    let data = (samples.len() * 4) as u32;
+    let mut b = Vec::with_capacity(44 + data as usize);
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&3u16.to_le_bytes()); // IEEE float
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&RATE.to_le_bytes());
+    b.extend_from_slice(&(RATE * 8).to_le_bytes());
+    b.extend_from_slice(&8u16.to_le_bytes());
+    b.extend_from_slice(&32u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data.to_le_bytes());
+    for s in samples {
+        b.extend_from_slice(&s.to_le_bytes());
+    }
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +274,47 @@ mod tests {
         }
         assert!(synth(Mood::LoFi).left.contains("random(9)"));
         assert!(!synth(Mood::Calm).left.contains("random"));
+    }
+
+    #[test]
+    fn the_samples_are_the_expressions() {
+        // ffmpeg evaluates the calm loop's expressions at a few instants;
+        // the samples computed here agree with it.
+        let l = synth(Mood::Calm);
+        let s = samples(Mood::Calm);
+        assert_eq!(s.len() as u64, 2 * l.samples);
+        let at = [1000usize, 100_000, 345_678, 700_000];
+        let expr = format!("{}|{}", l.left, l.right);
+        let out = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-f", "lavfi", "-i"])
+            .arg(format!(
+                "aevalsrc=exprs={}:s={RATE}:d={}",
+                crate::server::render::encode::opt(&expr),
+                l.seconds
+            ))
+            .args(["-f", "f32le", "-c:a", "pcm_f32le", "pipe:1"])
+            .output();
+        let Ok(out) = out else {
+            return; // no ffmpeg here: nothing to compare with
+        };
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let theirs: Vec<f32> = out
+            .stdout
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        for i in at {
+            for ch in 0..2 {
+                let (a, b) = (s[2 * i + ch], theirs[2 * i + ch]);
+                assert!((a - b).abs() < 1e-4, "sample {i} channel {ch}: {a} vs {b}");
+            }
+        }
+        let w = wav(&s[..4]);
+        assert_eq!(&w[..4], b"RIFF");
+        assert_eq!(w.len(), 44 + 16);
     }
 }

@@ -1,0 +1,393 @@
+//! Photos, decoded once and composed once: the picture turned upright
+//! (EXIF), contained in a canvas-shaped still over a blurred, darkened
+//! cover fill of itself (no black bars on a portrait), in 4:2:0 BT.709
+//! YUV, which the frames are cut from. Decoding is the `image` crate's
+//! (zune-jpeg for JPEGs); what it cannot read, ffmpeg decodes.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use fast_image_resize as fr;
+use image::{DynamicImage, GenericImageView};
+
+/// A picture in 4:2:0 BT.709 limited-range YUV, its planes back to back
+/// (I420, exactly what the encoder reads). Width and height are even.
+#[derive(Clone, PartialEq)]
+pub struct Yuv {
+    pub w: u32,
+    pub h: u32,
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for Yuv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Yuv({}x{})", self.w, self.h)
+    }
+}
+
+/// Bytes of an I420 picture.
+pub fn i420_len(w: u32, h: u32) -> usize {
+    let (w, h) = (w as usize, h as usize);
+    w * h + 2 * (w / 2) * (h / 2)
+}
+
+/// The three planes of an I420 buffer of `w`×`h`.
+pub fn planes_mut(buf: &mut [u8], w: u32, h: u32) -> [&mut [u8]; 3] {
+    let y = (w * h) as usize;
+    let c = ((w / 2) * (h / 2)) as usize;
+    let (py, rest) = buf.split_at_mut(y);
+    let (pu, pv) = rest.split_at_mut(c);
+    [py, pu, &mut pv[..c]]
+}
+
+/// One RGB colour in BT.709 limited-range YUV.
+pub fn yuv_of(rgb: [u8; 3]) -> [u8; 3] {
+    let [r, g, b] = rgb.map(|c| c as f64 / 255.0);
+    let y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    let u = (b - y) / 1.8556;
+    let v = (r - y) / 1.5748;
+    [16.0 + 219.0 * y, 128.0 + 224.0 * u, 128.0 + 224.0 * v]
+        .map(|x| x.round().clamp(0.0, 255.0) as u8)
+}
+
+impl Yuv {
+    pub fn planes(&self) -> [&[u8]; 3] {
+        let y = (self.w * self.h) as usize;
+        let c = ((self.w / 2) * (self.h / 2)) as usize;
+        [
+            &self.data[..y],
+            &self.data[y..y + c],
+            &self.data[y + c..y + 2 * c],
+        ]
+    }
+
+    /// A plain frame of one colour.
+    pub fn solid(w: u32, h: u32, rgb: [u8; 3]) -> Yuv {
+        let mut data = vec![0u8; i420_len(w, h)];
+        let c = yuv_of(rgb);
+        for (plane, v) in planes_mut(&mut data, w, h).into_iter().zip(c) {
+            plane.fill(v);
+        }
+        Yuv { w, h, data }
+    }
+
+    /// From packed RGB (`w`×`h`, both even).
+    pub fn from_rgb(w: u32, h: u32, rgb: &[u8]) -> Yuv {
+        use yuvutils_rs::{
+            rgb_to_yuv420, BufferStoreMut, YuvConversionMode, YuvPlanarImageMut, YuvRange,
+            YuvStandardMatrix,
+        };
+        let mut data = vec![0u8; i420_len(w, h)];
+        {
+            let [y, u, v] = planes_mut(&mut data, w, h);
+            let mut img = YuvPlanarImageMut {
+                y_plane: BufferStoreMut::Borrowed(y),
+                y_stride: w,
+                u_plane: BufferStoreMut::Borrowed(u),
+                u_stride: w / 2,
+                v_plane: BufferStoreMut::Borrowed(v),
+                v_stride: w / 2,
+                width: w,
+                height: h,
+            };
+            rgb_to_yuv420(
+                &mut img,
+                rgb,
+                w * 3,
+                YuvRange::Limited,
+                YuvStandardMatrix::Bt709,
+                YuvConversionMode::Balanced,
+            )
+            .expect("planes sized for the picture");
+        }
+        Yuv { w, h, data }
+    }
+}
+
+/// Decode a photo and turn it upright (EXIF `orientation`, 1-8).
+pub fn decode(path: &Path, orientation: u8) -> Result<DynamicImage, String> {
+    let mut img = match image::ImageReader::open(path)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.decode().map_err(|e| e.to_string()))
+    {
+        Ok(img) => img,
+        Err(ours) => {
+            decode_with_ffmpeg(path).map_err(
+                |theirs| {
+                    if theirs.is_empty() {
+                        ours
+                    } else {
+                        theirs
+                    }
+                },
+            )?
+        }
+    };
+    if let Some(o) = image::metadata::Orientation::from_exif(orientation) {
+        img.apply_orientation(o);
+    }
+    Ok(img)
+}
+
+/// ffmpeg decodes what the `image` crate cannot read: the first frame,
+/// as it is stored (not turned), handed over as a PNG.
+fn decode_with_ffmpeg(path: &Path) -> Result<DynamicImage, String> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-nostdin", "-noautorotate", "-i"])
+        .arg(path)
+        .args([
+            "-frames:v",
+            "1",
+            "-f",
+            "image2pipe",
+            "-c:v",
+            "png",
+            "-pix_fmt",
+            "rgba",
+            "pipe:1",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run ffmpeg: {e}"))?;
+    if !out.status.success() || out.stdout.is_empty() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(err.lines().next().unwrap_or("").trim().to_string());
+    }
+    image::load_from_memory_with_format(&out.stdout, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())
+}
+
+/// The packed 8-bit pixels of `img` (RGB, or RGBA when it has alpha),
+/// borrowed when it already is one of those.
+fn pixels(img: &DynamicImage) -> (std::borrow::Cow<'_, [u8]>, fr::PixelType) {
+    use std::borrow::Cow;
+    match img {
+        DynamicImage::ImageRgb8(b) => (Cow::Borrowed(b.as_raw()), fr::PixelType::U8x3),
+        DynamicImage::ImageRgba8(b) => (Cow::Borrowed(b.as_raw()), fr::PixelType::U8x4),
+        i if i.color().has_alpha() => (Cow::Owned(i.to_rgba8().into_raw()), fr::PixelType::U8x4),
+        i => (Cow::Owned(i.to_rgb8().into_raw()), fr::PixelType::U8x3),
+    }
+}
+
+/// Resize (a crop of) `img` to `w`×`h` packed RGB; alpha, if any, is
+/// dropped after resizing (premultiplied, so transparent pixels do not
+/// bleed).
+fn resized_rgb(
+    img: &DynamicImage,
+    crop: Option<(f64, f64, f64, f64)>,
+    (w, h): (u32, u32),
+    filter: fr::FilterType,
+) -> (Vec<u8>, Option<Vec<u8>>) {
+    let (pw, ph) = img.dimensions();
+    let (src, kind) = pixels(img);
+    let src = fr::images::ImageRef::new(pw, ph, &src, kind).expect("a whole picture");
+    let mut dst = fr::images::Image::new(w, h, kind);
+    let mut opts = fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(filter));
+    if let Some((l, t, cw, ch)) = crop {
+        opts = opts.crop(l, t, cw, ch);
+    }
+    fr::Resizer::new()
+        .resize(&src, &mut dst, &opts)
+        .expect("same pixel types");
+    let buf = dst.into_vec();
+    if kind == fr::PixelType::U8x3 {
+        return (buf, None);
+    }
+    let mut rgb = Vec::with_capacity((w * h * 3) as usize);
+    let mut alpha = Vec::with_capacity((w * h) as usize);
+    for p in buf.chunks_exact(4) {
+        rgb.extend_from_slice(&p[..3]);
+        alpha.push(p[3]);
+    }
+    (rgb, Some(alpha))
+}
+
+/// The centred crop of a `pw`×`ph` picture with the shape of `w`×`h`,
+/// zoomed in a further `zoom`.
+pub fn cover_crop((pw, ph): (u32, u32), (w, h): (u32, u32), zoom: f64) -> (f64, f64, f64, f64) {
+    let (pw, ph) = (pw as f64, ph as f64);
+    let target = w as f64 / h as f64;
+    let (mut cw, mut ch) = if pw / ph > target {
+        (ph * target, ph)
+    } else {
+        (pw, pw / target)
+    };
+    cw /= zoom;
+    ch /= zoom;
+    ((pw - cw) / 2.0, (ph - ch) / 2.0, cw, ch)
+}
+
+/// A separable Gaussian blur of packed RGB, edges clamped.
+fn blur(rgb: &mut [u8], w: usize, h: usize, sigma: f64) {
+    let r = (sigma * 3.0).ceil() as isize;
+    let k: Vec<f32> = (-r..=r)
+        .map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp() as f32)
+        .collect();
+    let sum: f32 = k.iter().sum();
+    let k: Vec<f32> = k.iter().map(|v| v / sum).collect();
+    let src: Vec<f32> = rgb.iter().map(|&v| v as f32).collect();
+    let mut tmp = vec![0f32; src.len()];
+    for y in 0..h {
+        for x in 0..w {
+            let mut acc = [0f32; 3];
+            for (j, kv) in k.iter().enumerate() {
+                let sx = (x as isize + j as isize - r).clamp(0, w as isize - 1) as usize;
+                let p = (y * w + sx) * 3;
+                for c in 0..3 {
+                    acc[c] += src[p + c] * kv;
+                }
+            }
+            tmp[(y * w + x) * 3..][..3].copy_from_slice(&acc);
+        }
+    }
+    for y in 0..h {
+        for x in 0..w {
+            let mut acc = [0f32; 3];
+            for (j, kv) in k.iter().enumerate() {
+                let sy = (y as isize + j as isize - r).clamp(0, h as isize - 1) as usize;
+                let p = (sy * w + x) * 3;
+                for c in 0..3 {
+                    acc[c] += tmp[p + c] * kv;
+                }
+            }
+            for c in 0..3 {
+                rgb[(y * w + x) * 3 + c] = acc[c].round().clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+}
+
+/// The fill behind a photo, small: the photo covering `w`×`h` (zoomed 2 %
+/// more), at an eighth of the size, blurred, darker (luma × 0.6) and less
+/// saturated (chroma × 0.8). It is scaled back up to `w`×`h`.
+fn fill_small(img: &DynamicImage, (w, h): (u32, u32)) -> DynamicImage {
+    let (bw, bh) = ((w / 8).max(16) & !1, (h / 8).max(16) & !1);
+    let crop = cover_crop(img.dimensions(), (bw, bh), 1.02);
+    let (mut small, _) = resized_rgb(img, Some(crop), (bw, bh), fr::FilterType::Bilinear);
+    blur(
+        &mut small,
+        bw as usize,
+        bh as usize,
+        (bw.min(bh) as f64 / 12.0).max(2.0).round(),
+    );
+    for p in small.chunks_exact_mut(3) {
+        let y = 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32;
+        for c in p.iter_mut() {
+            *c = (0.8 * *c as f32 - 0.2 * y).round().clamp(0.0, 255.0) as u8;
+        }
+    }
+    DynamicImage::ImageRgb8(
+        image::RgbImage::from_raw(bw, bh, small).expect("sized for the picture"),
+    )
+}
+
+/// The size a `pw`×`ph` picture takes contained in `w`×`h` (at least 1×1).
+pub fn contain((pw, ph): (u32, u32), (w, h): (u32, u32)) -> (u32, u32) {
+    let s = (w as f64 / pw as f64).min(h as f64 / ph as f64);
+    (
+        ((pw as f64 * s).round() as u32).clamp(1, w),
+        ((ph as f64 * s).round() as u32).clamp(1, h),
+    )
+}
+
+/// A photo's still: `w`×`h`, the photo contained and centred over its
+/// fill (which shows where the photo is transparent, too).
+/// Takes the decoded photo, to let go of it (the largest buffer of a
+/// render) as soon as it has been resized.
+pub fn compose(img: DynamicImage, (w, h): (u32, u32)) -> Yuv {
+    let (fw, fh) = contain(img.dimensions(), (w, h));
+    let covers = fw == w && fh == h && !img.color().has_alpha();
+    let small = (!covers).then(|| fill_small(&img, (w, h)));
+    let (fg, alpha) = resized_rgb(&img, None, (fw, fh), fr::FilterType::Lanczos3);
+    drop(img);
+    let Some(small) = small else {
+        return Yuv::from_rgb(w, h, &fg);
+    };
+    let mut rgb = resized_rgb(&small, None, (w, h), fr::FilterType::CatmullRom).0;
+    let (x0, y0) = (((w - fw) / 2) as usize, ((h - fh) / 2) as usize);
+    let (w, fw) = (w as usize, fw as usize);
+    for row in 0..fh as usize {
+        let dst = &mut rgb[((y0 + row) * w + x0) * 3..][..fw * 3];
+        let src = &fg[row * fw * 3..][..fw * 3];
+        match &alpha {
+            None => dst.copy_from_slice(src),
+            Some(a) => {
+                // Premultiplied by the resize: over = src + dst·(1 − α).
+                for (x, (d, s)) in dst.chunks_exact_mut(3).zip(src.chunks_exact(3)).enumerate() {
+                    let inv = 255 - a[row * fw + x] as u32;
+                    for c in 0..3 {
+                        d[c] = (s[c] as u32 + (d[c] as u32 * inv + 127) / 255).min(255) as u8;
+                    }
+                }
+            }
+        }
+    }
+    Yuv::from_rgb(w as u32, h, &rgb)
+}
+
+/// `img` covering `w`×`h` (centred crop), packed RGB: the thumbnail.
+pub fn cover_rgb(img: &DynamicImage, (w, h): (u32, u32)) -> Vec<u8> {
+    let crop = cover_crop(img.dimensions(), (w, h), 1.0);
+    resized_rgb(img, Some(crop), (w, h), fr::FilterType::CatmullRom).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_in_bt709_limited_range() {
+        assert_eq!(yuv_of([0, 0, 0]), [16, 128, 128]);
+        assert_eq!(yuv_of([255, 255, 255]), [235, 128, 128]);
+        assert_eq!(yuv_of([255, 0, 0]), [63, 102, 240]);
+        let s = Yuv::solid(4, 2, [255, 255, 255]);
+        assert_eq!(
+            s.data,
+            vec![235, 235, 235, 235, 235, 235, 235, 235, 128, 128, 128, 128]
+        );
+        let c = Yuv::from_rgb(2, 2, &[255, 0, 0].repeat(4));
+        assert!(
+            c.data[0].abs_diff(63) <= 1 && c.data[5].abs_diff(240) <= 1,
+            "{:?}",
+            c.data
+        );
+    }
+
+    #[test]
+    fn a_portrait_sits_on_its_fill_without_black_bars() {
+        // A tall white photo on a 16:9 still: the sides are its fill
+        // (darker than the photo, but far from black).
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            30,
+            60,
+            image::Rgb([250, 250, 250]),
+        ));
+        let s = compose(img, (64, 36));
+        let [y, _, _] = s.planes();
+        let (left, mid) = (y[18 * 64 + 2], y[18 * 64 + 32]);
+        assert!(mid > 225, "{mid}");
+        assert!((100..200).contains(&left), "{left}");
+        assert_eq!(contain((30, 60), (64, 36)), (18, 36));
+        assert_eq!(
+            cover_crop((400, 300), (16, 9), 1.0),
+            (0.0, 37.5, 400.0, 225.0)
+        );
+    }
+
+    #[test]
+    fn transparency_shows_the_fill() {
+        let mut px = image::RgbaImage::from_pixel(64, 36, image::Rgba([255, 0, 0, 255]));
+        for x in 0..32 {
+            for y in 0..36 {
+                px.put_pixel(x, y, image::Rgba([0, 0, 255, 0]));
+            }
+        }
+        let s = compose(DynamicImage::ImageRgba8(px), (64, 36));
+        let [y, _, v] = s.planes();
+        // The right half is the red photo; the left is the fill, not the
+        // transparent pixels' blue.
+        assert!(v[9 * 32 + 28] > 200, "{}", v[9 * 32 + 28]);
+        assert!(y[18 * 64 + 4] < 100, "{}", y[18 * 64 + 4]);
+    }
+}
