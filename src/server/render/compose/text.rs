@@ -300,9 +300,7 @@ mod tests {
 
     #[test]
     fn text_is_white_and_centred_with_a_dark_edge() {
-        let crate::fonts::FontChoice::Found(font) =
-            crate::fonts::font_for("Hi")
-        else {
+        let crate::fonts::FontChoice::Found(font) = crate::fonts::font_for("Hi") else {
             return; // no font on this machine: the renderer warns instead
         };
         let d = draw("HH", &font, (320, 180)).unwrap();
