@@ -94,6 +94,13 @@ enum Step {
     Fatal(YoutubeError),
 }
 
+impl Step {
+    /// A request that never got an answer: worth asking again.
+    fn dropped(uri: &str, e: &reqwest::Error) -> Step {
+        Step::Retry(YoutubeError::transport(uri, e).detail().unwrap_or_default())
+    }
+}
+
 pub struct Uploader<'a> {
     pub http: &'a reqwest::Client,
     pub endpoints: &'a Endpoints,
@@ -286,13 +293,7 @@ impl Uploader<'_> {
             .header(CONTENT_RANGE, format!("bytes */{total}"))
             .send()
             .await
-            .map_err(|e| {
-                Step::Retry(
-                    YoutubeError::transport(uri.expose(), &e)
-                        .detail()
-                        .unwrap_or_default(),
-                )
-            })?;
+            .map_err(|e| Step::dropped(uri.expose(), &e))?;
         status_of(resp).await
     }
 
@@ -342,13 +343,7 @@ impl Uploader<'_> {
             .body(reqwest::Body::wrap_stream(body))
             .send()
             .await
-            .map_err(|e| {
-                Step::Retry(
-                    YoutubeError::transport(uri.expose(), &e)
-                        .detail()
-                        .unwrap_or_default(),
-                )
-            })?;
+            .map_err(|e| Step::dropped(uri.expose(), &e))?;
         status_of(resp).await
     }
 }

@@ -269,20 +269,7 @@ fn ctrl_c_then_publish_again_resumes_the_same_session() {
     let video = env.video("v.mp4", 3 * UNIT);
     env.fake.fault(Fault::Pass);
     env.fake.fault(Fault::StallAfter(1000));
-    let child = env
-        .cmd(&[video.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    while !env.fake.with(|w| w.stalled) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = interrupt_once_stalled(&env, &video);
     assert_eq!(out.status.code(), Some(130));
     assert!(String::from_utf8_lossy(&out.stderr).contains("again to resume"));
 
@@ -412,20 +399,10 @@ fn a_session_youtube_forgot_starts_over_and_an_unverified_app_is_said() {
     env.signed_in();
     let video = env.video("v.mp4", 2 * UNIT);
     env.fake.fault(Fault::StallAfter(1000));
-    let child = env
-        .cmd(&[video.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    while !env.fake.with(|w| w.stalled) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(130));
+    assert_eq!(
+        interrupt_once_stalled(&env, &video).status.code(),
+        Some(130)
+    );
     env.fake.expire_sessions();
     env.fake.with(|w| w.unverified_app = true);
     let run = env.run(&[video.to_str().unwrap(), "--privacy", "public"]);
@@ -598,4 +575,22 @@ fn upload_it_to_youtube_publishes_the_projects_last_export_with_its_thumbnail() 
         env.fake.with(|w| w.thumbnails.clone()),
         vec![(id, thumb as usize)]
     );
+}
+
+/// Publish `video`, and press Ctrl-C once the fake holds the upload still.
+fn interrupt_once_stalled(env: &Env, video: &std::path::Path) -> std::process::Output {
+    let child = env
+        .cmd(&[video.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while !env.fake.with(|w| w.stalled) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait_with_output().unwrap()
 }
