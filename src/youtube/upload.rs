@@ -209,12 +209,22 @@ impl Uploader<'_> {
                     resumed = false;
                 }
                 Err(Step::Unauthorized) => {
-                    self.auth.refresh().await?;
                     failures += 1;
                     if failures > MAX_FAILURES {
                         return Err(YoutubeError::SignInAgain);
                     }
                     offset = None;
+                    // A new access token; a refresh that got no answer (a
+                    // dropped connection, a 5xx) is waited out like any
+                    // other, and the refused chunk is asked about again.
+                    match self.auth.refresh().await {
+                        Ok(_) => {}
+                        Err(e @ (YoutubeError::Connect { .. } | YoutubeError::Service { .. })) => {
+                            let why = e.detail().unwrap_or_default();
+                            self.pause(failures, why, &on, cancel).await?;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 Err(Step::Retry(why)) => {
                     failures += 1;
@@ -224,16 +234,28 @@ impl Uploader<'_> {
                             detail: why,
                         });
                     }
-                    let wait = backoff(failures, self.time_scale);
-                    on(Progress::Retry { why, wait });
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => {}
-                        _ = cancel.cancelled() => return Err(YoutubeError::Interrupted),
-                    }
+                    self.pause(failures, why, &on, cancel).await?;
                     offset = None;
                 }
                 Err(Step::Fatal(e)) => return Err(e),
             }
+        }
+    }
+
+    /// Say why the upload waits, then wait before the next try (or stop
+    /// at Ctrl-C).
+    async fn pause(
+        &self,
+        failures: u32,
+        why: String,
+        on: &OnProgress,
+        cancel: &CancellationToken,
+    ) -> Result<(), YoutubeError> {
+        let wait = backoff(failures, self.time_scale);
+        on(Progress::Retry { why, wait });
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => Ok(()),
+            _ = cancel.cancelled() => Err(YoutubeError::Interrupted),
         }
     }
 

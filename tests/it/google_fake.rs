@@ -42,6 +42,8 @@ pub enum Fault {
     /// Every access token given so far expires: this and later requests
     /// with them get 401.
     ExpireTokens,
+    /// As `ExpireTokens`, and the next this many token refreshes get a 503.
+    ExpireTokensThenOutage(usize),
     /// Keep this many bytes of the chunk, then hang (the test sends Ctrl-C).
     StallAfter(usize),
 }
@@ -74,6 +76,9 @@ pub struct World {
     /// stands, chunks that are not multiples of 256 KiB, …
     pub violations: Vec<String>,
     pub stalled: bool,
+    /// Answer this many token refreshes with a 503 (an outage at the token
+    /// endpoint while an upload waits for a new access token).
+    pub token_outages: usize,
     pub revoked: Vec<String>,
     counter: u64,
 }
@@ -336,6 +341,10 @@ async fn token(State(world): State<Shared>, Form(form): Form<HashMap<String, Str
             .into_response()
         }
         "refresh_token" => {
+            if w.token_outages > 0 {
+                w.token_outages -= 1;
+                return (StatusCode::SERVICE_UNAVAILABLE, "outage").into_response();
+            }
             if !w.refresh_tokens.contains(&f("refresh_token")) {
                 return oauth_error("invalid_grant");
             }
@@ -469,8 +478,11 @@ async fn put(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|r| r.starts_with("bytes */"));
         let fault = if is_query { None } else { w.faults.pop_front() };
-        if matches!(fault, Some(Fault::ExpireTokens)) {
+        if let Some(Fault::ExpireTokens | Fault::ExpireTokensThenOutage(_)) = fault {
             w.access_tokens.clear();
+        }
+        if let Some(Fault::ExpireTokensThenOutage(n)) = fault {
+            w.token_outages = n;
         }
         if !bearer_ok(&w, &headers) {
             return unauthorized();
