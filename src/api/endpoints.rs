@@ -134,6 +134,10 @@ impl Client {
         spec.timeout += std::time::Duration::from_secs(
             file.size * UPLOADS_SHARING_THE_LINK / SLOW_UPLOAD_BYTES_PER_SEC,
         );
+        // A stalled body is caught by the caller's progress watch; once it
+        // is sent, the server decodes it (a HEIC takes seconds), and a retry
+        // after a too-short wait would upload the file twice.
+        spec.timeout_floor = std::time::Duration::from_secs(10);
         spec.body = Body::Multipart(Box::new(move || multipart_for(&file, progress.clone())));
         Ok(UploadedMedia::list_from(&self.json(spec).await?))
     }

@@ -107,6 +107,9 @@ pub(crate) struct Spec<'a> {
     pub stream: bool,
     /// The whole request's timeout (scaled; not for streams).
     pub timeout: Duration,
+    /// Never less than this, whatever the time scale: the server's own work
+    /// (decoding an upload) does not get faster when tests shorten waits.
+    pub timeout_floor: Duration,
     pub extra_headers: Vec<(header::HeaderName, String)>,
 }
 
@@ -128,6 +131,7 @@ impl<'a> Spec<'a> {
             retry_in_new_session: false,
             stream: false,
             timeout: Duration::from_secs(60),
+            timeout_floor: Duration::ZERO,
             extra_headers: Vec::new(),
         }
     }
@@ -530,7 +534,7 @@ impl Client {
                 "text/event-stream, application/octet-stream, */*",
             );
         } else {
-            rb = rb.timeout(self.cfg.timeout(spec.timeout));
+            rb = rb.timeout(self.cfg.timeout(spec.timeout).max(spec.timeout_floor));
         }
         self.hooks.debug(&format!("→ {} {path}", spec.method));
         let resp = rb.send().await.map_err(Failure::Transport)?;
