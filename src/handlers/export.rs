@@ -18,7 +18,7 @@ use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::ApiError;
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::store::{self, PendingRender};
 use crate::timeline;
@@ -52,7 +52,7 @@ pub struct Delivered {
 /// With `--local`, renders run on this machine with ffmpeg: a missing
 /// ffmpeg is one clear line with the install command, before any work.
 pub fn check_local_renderer(ctx: &Ctx) -> Result<()> {
-    if ctx.local && crate::server::render::which("ffmpeg").is_none() {
+    if ctx.local && crate::server::tools::which("ffmpeg").is_none() {
         return Err(Error::Render(crate::server::render::ffmpeg_install_hint()));
     }
     Ok(())
@@ -278,7 +278,7 @@ async fn finish_job(
     }
     forget(ctx, &job.id)?;
     if own {
-        super::publish::remember_export(ctx, &delivered);
+        remember(ctx, &delivered);
     }
     report(ctx, &delivered, &status, own).await;
     Ok(delivered)
@@ -769,6 +769,32 @@ pub fn pending_note(ctx: &Ctx) -> Option<String> {
             }
         )
     })
+}
+
+/// Where a project's last export is remembered (in the project's entry of
+/// the store, so another project's video is never taken for this one's).
+const LAST_EXPORT: &str = "last_export";
+
+/// Remember `d` as the current project's last export, for a later
+/// `img2yt publish` without a VIDEO. Best effort: publishing can always be
+/// given the file.
+pub fn remember(ctx: &Ctx, d: &Delivered) {
+    let entry = serde_json::json!({"path": d.path, "thumbnail": d.thumbnail});
+    let _ = ctx.store.update(|data| {
+        if let Some(p) = data.project.as_mut() {
+            p.extra.insert(LAST_EXPORT.into(), entry);
+        }
+    });
+}
+
+/// The current project's last export, if its file is still there.
+pub fn remembered(ctx: &Ctx) -> Option<(PathBuf, Option<PathBuf>)> {
+    let project = ctx.store.load().project?;
+    let entry = project.extra.get(LAST_EXPORT)?;
+    let path = PathBuf::from(entry["path"].as_str()?);
+    let thumb = entry["thumbnail"].as_str().map(PathBuf::from);
+    path.is_file()
+        .then_some((path, thumb.filter(|t| t.is_file())))
 }
 
 #[cfg(test)]

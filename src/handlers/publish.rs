@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::Ctx;
 use crate::cli::PublishArgs;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::youtube::keep::{Keep, SignIn};
 use crate::youtube::metadata::{self, Metadata, Privacy};
@@ -24,6 +24,7 @@ pub async fn run(ctx: &Ctx, args: &PublishArgs, cancel: &CancellationToken) -> R
     let keep = Keep::new(&ctx.store.paths().config_dir);
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(30))
+        .pool_idle_timeout(crate::api::POOL_IDLE)
         .build()
         .map_err(|e| Error::Io(format!("Cannot start the HTTP client: {e}")))?;
     if args.sign_out {
@@ -182,7 +183,7 @@ async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, O
     if let Some(v) = last {
         return Ok((v, None));
     }
-    if let Some((v, thumb)) = remembered_export(ctx) {
+    if let Some((v, thumb)) = super::export::remembered(ctx) {
         ctx.out.status(format!(
             "Publishing {}, this project's last export.",
             v.display()
@@ -199,32 +200,6 @@ async fn last_video(ctx: &Ctx, cancel: &CancellationToken) -> Result<(PathBuf, O
     let d = super::export::run(ctx, &opts, cancel).await?;
     *ctx.last_video.lock().unwrap_or_else(|e| e.into_inner()) = Some(d.path.clone());
     Ok((d.path, d.thumbnail))
-}
-
-/// Where a project's last export is remembered (in the project's entry of
-/// the store, so another project's video is never taken for this one's).
-const LAST_EXPORT: &str = "last_export";
-
-/// Remember `d` as the current project's last export, for a later
-/// `img2yt publish` without a VIDEO. Best effort: publishing can always be
-/// given the file.
-pub fn remember_export(ctx: &Ctx, d: &super::export::Delivered) {
-    let entry = serde_json::json!({"path": d.path, "thumbnail": d.thumbnail});
-    let _ = ctx.store.update(|data| {
-        if let Some(p) = data.project.as_mut() {
-            p.extra.insert(LAST_EXPORT.into(), entry);
-        }
-    });
-}
-
-/// The current project's last export, if its file is still there.
-fn remembered_export(ctx: &Ctx) -> Option<(PathBuf, Option<PathBuf>)> {
-    let project = ctx.store.load().project?;
-    let entry = project.extra.get(LAST_EXPORT)?;
-    let path = PathBuf::from(entry["path"].as_str()?);
-    let thumb = entry["thumbnail"].as_str().map(PathBuf::from);
-    path.is_file()
-        .then_some((path, thumb.filter(|t| t.is_file())))
 }
 
 fn check_video(video: &Path) -> Result<()> {

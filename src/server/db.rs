@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::world::{Account, Media, Phase, RenderJob, Session, UserId};
+use super::world::{Account, Media, Phase, RenderJob, Session, UserId, World};
 
 /// The schema's version (`PRAGMA user_version`); bump it and add a step
 /// to [`migrate`] when the schema changes.
@@ -52,6 +52,18 @@ pub struct Snapshot {
     pub client_tokens: HashMap<String, String>,
     pub sessions: HashMap<String, Session>,
     pub renders: HashMap<String, RenderJob>,
+}
+
+impl Snapshot {
+    /// Put what is stored (accounts, tokens, sessions, renders) in `world`
+    /// in place of what it held; faults, scripts and the log stay.
+    pub fn replace_in(self, world: &mut World) {
+        world.tokens = self.tokens;
+        world.accounts = self.accounts;
+        world.client_tokens = self.client_tokens;
+        world.sessions = self.sessions;
+        world.renders = self.renders;
+    }
 }
 
 /// What the job runner needs to know about a stored, unfinished job.

@@ -17,8 +17,7 @@
 use clap::ValueEnum;
 use serde_json::{json, Value};
 
-use super::agent::events;
-use super::agent::{Frame, Step};
+use super::turn::{events, Frame, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum Wire {

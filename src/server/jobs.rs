@@ -127,7 +127,7 @@ pub fn resume_stale(sh: &Arc<Shared>, only: Option<&str>) -> Result<usize, DbErr
         // The dead process's unfinished files go. Its ffmpeg dies with it
         // on Linux; elsewhere it may still be writing (into a file that is
         // no longer there), so this render writes under another name.
-        let stem = super::routes::sanitize(&lease.id);
+        let stem = super::media::safe_name(&lease.id);
         remove_parts(&sh.data_dir.join("renders"), &stem);
         let file = secret_name(&stem);
         tokio::spawn(run(sh.clone(), lease.id, file, draft, media));
@@ -172,7 +172,7 @@ fn secret_name(stem: &str) -> String {
 /// Render job `id` in the background. The job is already in the world
 /// and the store, owned by this instance.
 pub fn start(sh: Arc<Shared>, id: String, draft: Value, media: Vec<Media>) {
-    let file = secret_name(&super::routes::sanitize(&id));
+    let file = secret_name(&super::media::safe_name(&id));
     tokio::spawn(run(sh, id, file, draft, media));
 }
 

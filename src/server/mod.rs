@@ -14,11 +14,14 @@ pub mod db;
 pub mod dialect;
 mod error;
 pub mod faults;
+pub mod fonts;
 pub mod jobs;
 pub mod media;
 pub mod render;
 mod routes;
 pub mod slideshow;
+pub mod tools;
+pub mod turn;
 pub mod world;
 
 use axum::body::Body;
@@ -37,9 +40,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-use crate::cli::ServeArgs;
-use crate::error::{Error, Result};
-use crate::ui::Out;
 use faults::FaultAction;
 use world::{LogEntry, World};
 
@@ -52,8 +52,9 @@ pub struct ServerConfig {
     pub data_dir: Option<PathBuf>,
     /// Cap on the rendered short side (tests render tiny videos).
     pub max_p: Option<u32>,
-    /// Print one line per request (never a token).
-    pub log: bool,
+    /// Where to write one line per request (never a token); the server
+    /// itself prints nothing.
+    pub log: Option<RequestLog>,
     /// Never charge; the balance says `"unlimited": true`.
     pub unlimited_credits: bool,
     /// The dialect of PROTOCOL.md it speaks ([`dialect`]).
@@ -61,6 +62,17 @@ pub struct ServerConfig {
     /// How long a client may take to send a request's headers, and how
     /// long an idle kept-alive connection stays open (default 10 s).
     pub header_timeout: Option<Duration>,
+}
+
+/// What receives the request log: `img2yt serve` prints it, tests and
+/// `--local` keep none.
+#[derive(Clone)]
+pub struct RequestLog(pub Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for RequestLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RequestLog")
+    }
 }
 
 /// Requests kept in the log `/__control/log` shows (tests read it); older
@@ -122,7 +134,7 @@ impl Shared {
     pub(crate) fn sync(&self) -> std::result::Result<(), db::DbError> {
         let mut w = self.world();
         if self.db.changed()? {
-            w.replace_persistent(self.db.load()?);
+            self.db.load()?.replace_in(&mut w);
         }
         Ok(())
     }
@@ -284,12 +296,12 @@ async fn observe(State(sh): State<Arc<Shared>>, req: Request, next: Next) -> Res
         Some(a) => apply_fault(&sh, a, user.as_deref(), req, next).await,
     };
     let status = resp.status().as_u16();
-    if sh.cfg.log {
+    if let Some(log) = &sh.cfg.log {
         let who = user
             .as_deref()
             .map(|u| format!(" (user {u})"))
             .unwrap_or_default();
-        println!("{method} {path} → {status}{who}");
+        (log.0)(&format!("{method} {path} → {status}{who}"));
     }
     // Only a test server (`--faults`) shows its log; keep none otherwise.
     if sh.cfg.faults {
@@ -625,67 +637,56 @@ fn max_p_from_env() -> Option<u32> {
         .filter(|p| (16..=4320).contains(p))
 }
 
-/// `img2yt serve`: print the URL, log requests, stop on Ctrl-C.
-///
-/// Without `--data-dir` it keeps its data in `default_dir` (the folder
-/// `--local` uses, so both see the same projects), or, with `--faults`
-/// (a test server), in a temporary folder. Credits are unlimited unless
-/// faults are on (tests need real balances).
-pub async fn run_cli(args: ServeArgs, default_dir: Option<PathBuf>, out: &Out) -> Result<()> {
-    let data_dir = match (&args.data_dir, args.faults) {
-        (Some(d), _) => Some(d.clone()),
-        (None, false) => default_dir,
-        (None, true) => None,
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("Cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("Cannot start the offline backend: {0}")]
+    Start(std::io::Error),
+}
+
+/// A server bound to its address, its world open, ready to [`Bound::run`].
+pub struct Bound {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    pub addr: SocketAddr,
+}
+
+/// Bind `addr` and open the world `cfg` describes; the jobs a dead process
+/// left are finished without waiting for a poll.
+pub async fn bind(addr: &str, cfg: ServerConfig) -> std::result::Result<Bound, StartError> {
+    let listen = |source| StartError::Listen {
+        addr: addr.to_string(),
+        source,
     };
-    let cfg = ServerConfig {
-        faults: args.faults,
-        data_dir,
-        max_p: args.max_height,
-        log: true,
-        unlimited_credits: !args.faults,
-        wire: args.wire,
-        header_timeout: None,
-    };
-    let addr = format!("{}:{}", args.host, args.port);
-    let listener = TcpListener::bind(&addr)
-        .await
-        .map_err(|e| Error::Server(format!("Cannot listen on {addr}: {e}")))?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| Error::Server(e.to_string()))?;
-    let shared = Shared::new(cfg)
-        .map_err(|e| Error::Server(format!("Cannot start the offline backend: {e}")))?;
-    // Jobs a dead process left are finished without waiting for a poll.
+    let listener = TcpListener::bind(addr).await.map_err(listen)?;
+    let local = listener.local_addr().map_err(listen)?;
+    let shared = Shared::new(cfg).map_err(StartError::Start)?;
     let _ = jobs::resume_stale(&shared, None);
-    out.line(format!(
-        "img2yt offline backend listening on http://{local}"
-    ));
-    if args.wire != dialect::Wire::Doc {
-        out.status(format!(
-            "Speaking the {} dialect ({})",
-            args.wire.name(),
-            args.wire.source()
-        ));
-    }
-    out.status(format!(
-        "Use it from another shell with: NEMO_API_URL=http://{local} img2yt …{}",
-        if args.faults {
-            "  (fault injection on)"
-        } else {
-            ""
-        }
-    ));
-    if let Some(d) = &shared.cfg.data_dir {
-        out.status(format!("Projects are kept in {}", d.display()));
-    }
-    if !local.ip().is_loopback() {
-        out.warn("listening beyond loopback: anyone who can reach this port can use it");
-    }
-    serve(listener, shared, async {
-        let _ = tokio::signal::ctrl_c().await;
+    Ok(Bound {
+        listener,
+        shared,
+        addr: local,
     })
-    .await
-    .map_err(|e| Error::Server(e.to_string()))
+}
+
+impl Bound {
+    /// Where projects are kept (`None`: a temporary folder).
+    pub fn data_dir(&self) -> Option<&std::path::Path> {
+        self.shared.cfg.data_dir.as_deref()
+    }
+
+    /// Serve until `shutdown` resolves.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        serve(self.listener, self.shared, shutdown).await
+    }
 }
 
 #[cfg(test)]

@@ -14,10 +14,11 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tower::ServiceExt;
 
-use super::agent::{self, Frame};
+use super::agent;
 use super::error::{Reply, ServerError};
 use super::jobs;
 use super::media;
+use super::turn::{Frame, Script};
 use super::world::{Media, Phase, RenderJob, Session, UserId, World};
 use super::Shared;
 use crate::wire::{
@@ -239,7 +240,7 @@ pub async fn upload(State(sh): State<Arc<Shared>>, Path(sid): Path<String>, req:
             let path = sh
                 .data_dir
                 .join("uploads")
-                .join(format!("{file_id}-{}", sanitize(&name)));
+                .join(format!("{file_id}-{}", media::safe_name(&name)));
             let mut f = private_file(&path).await?;
             written.0.push(path.clone());
             let mut size = 0u64;
@@ -361,18 +362,6 @@ async fn private_file(path: &std::path::Path) -> Result<tokio::fs::File, ServerE
     o.open(path)
         .await
         .map_err(|e| ServerError::Status(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
-}
-
-pub(crate) fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// The largest `/run_sse` body read (the message and its JSON framing).
@@ -696,7 +685,7 @@ fn output_file(job: &RenderJob) -> String {
         .as_ref()
         .and_then(|p| p.file_name())
         .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| format!("{}.mp4", sanitize(&job.id)))
+        .unwrap_or_else(|| format!("{}.mp4", media::safe_name(&job.id)))
 }
 
 /// `GET /api/render/proxy/<id>/download` (auth; Range supported).
@@ -778,7 +767,7 @@ pub async fn get_log(State(sh): State<Arc<Shared>>) -> Response {
     Json(sh.world().log.clone()).into_response()
 }
 
-pub async fn add_script(State(sh): State<Arc<Shared>>, Json(s): Json<agent::Script>) -> Response {
+pub async fn add_script(State(sh): State<Arc<Shared>>, Json(s): Json<Script>) -> Response {
     sh.world().scripts.push_back(s);
     StatusCode::NO_CONTENT.into_response()
 }

@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 
-use super::agent::Script;
 use super::faults::Fault;
+use super::turn::Script;
 
 pub type UserId = String;
 
@@ -177,15 +177,5 @@ impl World {
         }
         a.used += cost;
         true
-    }
-
-    /// Replace what is stored (accounts, tokens, sessions, renders) with
-    /// `snap`; faults, scripts and the log stay.
-    pub fn replace_persistent(&mut self, snap: super::db::Snapshot) {
-        self.tokens = snap.tokens;
-        self.accounts = snap.accounts;
-        self.client_tokens = snap.client_tokens;
-        self.sessions = snap.sessions;
-        self.renders = snap.renders;
     }
 }

@@ -31,12 +31,14 @@ impl Painter {
     /// The system font able to draw `sample` (all the board's text), else
     /// the bitmap font.
     pub fn for_text(sample: &str) -> Painter {
-        match crate::fonts::font_for(sample) {
-            crate::fonts::FontChoice::Found(p) => Painter::from_file(&p),
-            crate::fonts::FontChoice::Missing { .. } => match crate::fonts::font_for("") {
-                crate::fonts::FontChoice::Found(p) => Painter::from_file(&p),
-                crate::fonts::FontChoice::Missing { .. } => Painter::Bitmap,
-            },
+        match crate::server::fonts::font_for(sample) {
+            crate::server::fonts::FontChoice::Found(p) => Painter::from_file(&p),
+            crate::server::fonts::FontChoice::Missing { .. } => {
+                match crate::server::fonts::font_for("") {
+                    crate::server::fonts::FontChoice::Found(p) => Painter::from_file(&p),
+                    crate::server::fonts::FontChoice::Missing { .. } => Painter::Bitmap,
+                }
+            }
         }
     }
 

@@ -323,7 +323,7 @@ fn a_title_this_machine_cannot_draw_is_flagged_when_it_is_set() {
         "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig></fontconfig>",
     )
     .unwrap();
-    if img2yt::server::render::fonts::CJK
+    if img2yt::server::fonts::CJK
         .iter()
         .any(|p| Path::new(p).exists())
     {

@@ -533,7 +533,7 @@ fn without_libheif_a_heic_is_refused_at_upload_with_how_to_install_it() {
     let bin = env.dir.path().join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     for tool in ["ffmpeg", "ffprobe"] {
-        let real = img2yt::server::render::which(tool).expect("ffmpeg is installed");
+        let real = img2yt::server::tools::which(tool).expect("ffmpeg is installed");
         std::os::unix::fs::symlink(real, bin.join(tool)).unwrap();
     }
     let r = env.run_with(

@@ -22,8 +22,6 @@
 //! each change are kept in the session's history for "undo".
 
 mod apply;
-pub mod events;
-mod frames;
 mod intent;
 mod words;
 
@@ -34,7 +32,7 @@ mod utterances;
 
 use serde_json::{json, Value};
 
-pub use frames::{Frame, Script, Step};
+use super::turn::{Frame, Step};
 
 use super::dialect::Wire;
 use super::slideshow::Slideshow;

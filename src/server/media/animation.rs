@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::{lacks_a_part, reason, write_private, Shown, Undecodable};
-use crate::server::render::which;
+use crate::server::tools::which;
 
 /// The clip's frame rate (the renderer's).
 const FPS: u32 = 30;

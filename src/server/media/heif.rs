@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use super::{reason, write_private, Undecodable};
-use crate::server::render::which;
+use crate::server::tools::{self, which};
 
 /// The decoder on this system, newest name first.
 fn program() -> Option<&'static str> {
@@ -26,21 +26,15 @@ fn program() -> Option<&'static str> {
 
 /// One line saying how to get libheif's decoder on this system.
 pub fn install_hint() -> String {
-    let how = if cfg!(target_os = "macos") {
-        Some("brew install libheif")
-    } else if which("apt-get").is_some() {
-        Some("sudo apt install libheif-examples")
-    } else if which("dnf").is_some() {
-        Some("sudo dnf install libheif-tools")
-    } else if which("pacman").is_some() {
-        Some("sudo pacman -S libheif")
-    } else if which("zypper").is_some() {
-        Some("sudo zypper install heif-examples")
-    } else if which("apk").is_some() {
-        Some("sudo apk add libheif-tools")
-    } else {
-        None
-    };
+    let how = tools::install_command(&tools::Packages {
+        brew: "libheif",
+        winget: None,
+        apt: "libheif-examples",
+        dnf: "libheif-tools",
+        pacman: "libheif",
+        zypper: "heif-examples",
+        apk: "libheif-tools",
+    });
     let how = match how {
         Some(c) => format!("with: {c}"),
         None => "with your package manager (libheif's command-line tools)".into(),

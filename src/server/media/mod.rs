@@ -147,7 +147,7 @@ fn existing(upload: &Path) -> Option<Shown> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {
     pub shown: Shown,
-    /// Lower is better (see [`super::render::probe::exposure_penalty`]);
+    /// Lower is better (see [`exposure_penalty`]);
     /// `None` without ffmpeg or for clips and songs.
     pub exposure: Option<f64>,
 }
@@ -210,7 +210,7 @@ async fn derive(upload: &Path, kind: &str, verify: bool) -> Result<Shown, Undeco
 }
 
 fn have_ffmpeg() -> bool {
-    super::render::which("ffmpeg").is_some()
+    super::tools::which("ffmpeg").is_some()
 }
 
 /// ffmpeg decodes the first picture (`stream` "v") or the first second of
@@ -252,7 +252,7 @@ async fn measure_exposure(path: &Path) -> Result<Option<f64>, Undecodable> {
     if gray.len() != 32 * 32 {
         return Err(Undecodable(reason("", "picture")));
     }
-    Ok(Some(super::render::probe::exposure_penalty(&gray)))
+    Ok(Some(exposure_penalty(&gray)))
 }
 
 /// Run ffmpeg on `input` with output `args`; its stdout, or why it failed
@@ -380,9 +380,54 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.persist(path).map(|_| ()).map_err(|e| e.error)
 }
 
+/// `name` as a safe file name in the data dir: anything but ASCII letters,
+/// digits, `.`, `-` and `_` becomes `_`.
+pub fn safe_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// How far a photo is from a good exposure: 0 is ideal, larger is worse.
+/// `gray` is a small greyscale thumbnail (one byte per pixel).
+pub fn exposure_penalty(gray: &[u8]) -> f64 {
+    if gray.is_empty() {
+        return f64::MAX;
+    }
+    let n = gray.len() as f64;
+    let mean = gray.iter().map(|&v| v as f64).sum::<f64>() / n / 255.0;
+    let clipped = gray.iter().filter(|&&v| !(8..=247).contains(&v)).count() as f64 / n;
+    let var = gray
+        .iter()
+        .map(|&v| (v as f64 / 255.0 - mean).powi(2))
+        .sum::<f64>()
+        / n;
+    // Mid-grey is the target; clipped pixels and a flat image cost extra.
+    (mean - 0.46).abs() + clipped * 0.8 + (0.2 - var.sqrt()).max(0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn well_exposed_beats_dark_bright_and_flat() {
+        let good: Vec<u8> = (0..1024).map(|i| (40 + (i * 7) % 180) as u8).collect();
+        let dark = vec![5u8; 1024];
+        let bright = vec![252u8; 1024];
+        let flat = vec![118u8; 1024];
+        let g = exposure_penalty(&good);
+        for worse in [&dark, &bright, &flat] {
+            assert!(exposure_penalty(worse) > g);
+        }
+        assert_eq!(exposure_penalty(&[]), f64::MAX);
+    }
 
     #[test]
     fn formats_by_their_first_bytes() {

@@ -11,7 +11,6 @@
 //! says why (ripgrep's `CommandReader` habit).
 
 /// Shared with the client's storyboard, which draws text too.
-pub use crate::fonts;
 pub mod compose;
 pub mod encode;
 pub mod music;
@@ -22,13 +21,15 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use super::fonts::{self, FontChoice};
 use super::media::{self, Shown};
 use super::slideshow::{MusicSource, Slideshow};
+use super::tools;
+use super::tools::which;
 use super::world::Media;
 use compose::timeline::Timeline;
 use compose::{Pool, Scene, Source, Thumbnail};
 use encode::{Job, Plan, Sound};
-use fonts::FontChoice;
 
 /// What a render job asks for.
 pub struct RenderRequest<'a> {
@@ -107,36 +108,15 @@ fn missing_part(stderr: &str) -> Option<String> {
 }
 
 /// How to install ffmpeg on this system, when it is known.
-fn install_command() -> Option<&'static str> {
-    Some(if cfg!(target_os = "macos") {
-        "brew install ffmpeg"
-    } else if cfg!(windows) {
-        "winget install ffmpeg"
-    } else if which("apt-get").is_some() {
-        "sudo apt install ffmpeg"
-    } else if which("dnf").is_some() {
-        "sudo dnf install ffmpeg"
-    } else if which("pacman").is_some() {
-        "sudo pacman -S ffmpeg"
-    } else if which("zypper").is_some() {
-        "sudo zypper install ffmpeg"
-    } else if which("apk").is_some() {
-        "sudo apk add ffmpeg"
-    } else {
-        return None;
-    })
-}
-
-/// A program on PATH, without running it (start-up stays fast).
-pub fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).find_map(|dir| {
-        let p = dir.join(program);
-        if p.is_file() {
-            return Some(p);
-        }
-        let exe = dir.join(format!("{program}.exe"));
-        exe.is_file().then_some(exe)
+fn install_command() -> Option<String> {
+    tools::install_command(&tools::Packages {
+        brew: "ffmpeg",
+        winget: Some("ffmpeg"),
+        apt: "ffmpeg",
+        dnf: "ffmpeg",
+        pacman: "ffmpeg",
+        zypper: "ffmpeg",
+        apk: "ffmpeg",
     })
 }
 
@@ -534,13 +514,5 @@ mod tests {
             missing_part("Invalid data found when processing input"),
             None
         );
-    }
-
-    #[test]
-    fn which_finds_a_shell_and_not_nonsense() {
-        if cfg!(unix) {
-            assert!(which("sh").is_some());
-        }
-        assert!(which("img2yt-no-such-program").is_none());
     }
 }

@@ -75,40 +75,9 @@ pub fn upright_filters(o: u8) -> &'static str {
     }
 }
 
-/// How far a photo is from a good exposure: 0 is ideal, larger is worse.
-/// `gray` is a small greyscale thumbnail (one byte per pixel).
-pub fn exposure_penalty(gray: &[u8]) -> f64 {
-    if gray.is_empty() {
-        return f64::MAX;
-    }
-    let n = gray.len() as f64;
-    let mean = gray.iter().map(|&v| v as f64).sum::<f64>() / n / 255.0;
-    let clipped = gray.iter().filter(|&&v| !(8..=247).contains(&v)).count() as f64 / n;
-    let var = gray
-        .iter()
-        .map(|&v| (v as f64 / 255.0 - mean).powi(2))
-        .sum::<f64>()
-        / n;
-    // Mid-grey is the target; clipped pixels and a flat image cost extra.
-    (mean - 0.46).abs() + clipped * 0.8 + (0.2 - var.sqrt()).max(0.0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn well_exposed_beats_dark_bright_and_flat() {
-        let good: Vec<u8> = (0..1024).map(|i| (40 + (i * 7) % 180) as u8).collect();
-        let dark = vec![5u8; 1024];
-        let bright = vec![252u8; 1024];
-        let flat = vec![118u8; 1024];
-        let g = exposure_penalty(&good);
-        for worse in [&dark, &bright, &flat] {
-            assert!(exposure_penalty(worse) > g);
-        }
-        assert_eq!(exposure_penalty(&[]), f64::MAX);
-    }
 
     #[test]
     fn orientation_filters() {

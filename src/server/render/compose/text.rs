@@ -1,5 +1,5 @@
 //! Titles and closing text: drawn once with the font file
-//! [`crate::server::render::fonts`] picked (CJK too), as drawtext drew
+//! [`crate::server::fonts`] picked (CJK too), as drawtext drew
 //! them before — white, centred, about 11 % of the frame high, a soft
 //! black border and a shadow — then laid over each frame they show on.
 
@@ -23,7 +23,13 @@ pub struct Drawn {
 /// How many characters wide `text` is (CJK counts double).
 fn width_chars(text: &str) -> usize {
     text.chars()
-        .map(|c| if crate::fonts::is_cjk(c) { 2 } else { 1 })
+        .map(|c| {
+            if crate::server::fonts::is_cjk(c) {
+                2
+            } else {
+                1
+            }
+        })
         .sum()
 }
 
@@ -300,7 +306,8 @@ mod tests {
 
     #[test]
     fn text_is_white_and_centred_with_a_dark_edge() {
-        let crate::fonts::FontChoice::Found(font) = crate::fonts::font_for("Hi") else {
+        let crate::server::fonts::FontChoice::Found(font) = crate::server::fonts::font_for("Hi")
+        else {
             return; // no font on this machine: the renderer warns instead
         };
         let d = draw("HH", &font, (320, 180)).unwrap();

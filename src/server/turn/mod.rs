@@ -1,7 +1,11 @@
 //! The pieces of an SSE turn: [`Frame`]s (what the writer in `routes`
 //! sends, one by one), queued [`Script`]s, and the agent's [`Step`]s before
-//! a dialect turns them into frames. What the agent decides lives in the
-//! rest of the module; the events themselves are built in `events`.
+//! a dialect turns them into frames; the ADK events themselves are built in
+//! [`events`]. Apart from the agent, which decides the steps, so that the
+//! agent, the dialects and the world's script queue all lean on it and on
+//! nothing of each other.
+
+pub mod events;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
