@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, ApiConfig, Hooks, SessionRef};
 use crate::cli::{Cli, Command};
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::handlers;
 use crate::secret::Secret;
@@ -20,38 +21,16 @@ use crate::ui::{Out, OutOptions};
 pub const DEFAULT_API_URL: &str = "https://mega-api-prod.nemovideo.ai";
 pub const DEFAULT_WEB_URL: &str = "https://nemovideo.com";
 
-/// Everything a command needs.
-pub struct Ctx {
-    pub api: Arc<api::Client>,
-    pub store: Arc<Store>,
-    pub out: Out,
-    /// Multiplies every built-in wait (`IMG2YT_TIME_SCALE`).
-    pub time_scale: f64,
-    /// Talking to the in-process offline backend (`--local`): renders are
-    /// polled often, and there is no web page to link to.
-    pub local: bool,
-    /// The video this run last saved, for `/play`.
-    pub last_video: std::sync::Mutex<Option<std::path::PathBuf>>,
-    /// `status` has mentioned the storyboard in this run (it says so once).
-    pub storyboard_mentioned: std::sync::atomic::AtomicBool,
-}
-
-impl Ctx {
-    pub fn scaled(&self, d: Duration) -> Duration {
-        d.mul_f64(self.time_scale)
-    }
-}
-
 /// Run the parsed command line; the exit code comes from the error.
 pub async fn run(cli: Cli) -> Result<()> {
-    let color = !cli.global.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = !cli.common.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let out = Out::new(OutOptions {
-        json: cli.global.json,
+        json: cli.client.json,
         color,
-        quiet: cli.global.quiet,
-        verbose: cli.global.verbose,
+        quiet: cli.common.quiet,
+        verbose: cli.common.verbose,
     });
-    let local_dir = || store::paths::local_data_dir(cli.global.config_dir.as_deref());
+    let local_dir = || store::paths::local_data_dir(cli.common.config_dir.as_deref());
     match &cli.command {
         Some(Command::Serve(args)) => {
             if let Some(flag) = args.client_only.given() {
@@ -59,7 +38,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     "{flag} is for the client commands; `img2yt serve --help` lists what serve takes."
                 )));
             }
-            return crate::server::run_cli(args.clone(), local_dir().ok(), &out).await;
+            return handlers::serve::run(args.clone(), local_dir().ok(), &out).await;
         }
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
@@ -80,8 +59,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     // `--local`: an in-process offline backend on a loopback port, with
     // its projects kept in a data dir of its own.
-    let mut api_url = cli.global.api_url.clone();
-    let _local = if cli.global.local {
+    let mut api_url = cli.client.api_url.clone();
+    let _local = if cli.client.local {
         let dir = local_dir()
             .map_err(|e| Error::Io(format!("Cannot find a folder for offline projects: {e}")))?;
         let (url, handle) = crate::server::spawn_local(dir)
@@ -94,7 +73,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         None
     };
     let mut ctx = build_ctx(&cli, api_url, out)?;
-    ctx.local = cli.global.local;
+    ctx.local = cli.client.local;
     for w in ctx.store.take_warnings() {
         ctx.out.warn(w);
     }
@@ -107,7 +86,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
     }
     match cli.command {
-        None => crate::repl::run(&ctx, cli.global.keep_going).await,
+        None => crate::repl::run(&ctx, cli.client.keep_going).await,
         Some(Command::Credits) => handlers::credits::run(&ctx).await,
         Some(Command::Status) => handlers::status::run(&ctx, "img2yt storyboard").await,
         Some(Command::Storyboard { output }) => {
@@ -268,8 +247,8 @@ fn write_client_id(file: &Path, id: &str) -> std::io::Result<()> {
 }
 
 pub fn build_ctx(cli: &Cli, api_url: Option<String>, out: Out) -> Result<Ctx> {
-    let g = &cli.global;
-    let mut paths = Paths::resolve(g.config_dir.clone())
+    let g = &cli.client;
+    let mut paths = Paths::resolve(cli.common.config_dir.clone())
         .map_err(|e| Error::Io(format!("Cannot find a folder for img2yt's settings: {e}")))?;
     paths.local = g.local;
     let store = Arc::new(Store::new(paths.clone()));

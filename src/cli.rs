@@ -28,25 +28,19 @@ forbidden), 130 interrupted.";
 #[command(name = "img2yt", version, about = "Turn your photos into a finished YouTube video, from the terminal.", after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub common: Common,
+    #[command(flatten)]
+    pub client: ClientFlags,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// Flags every command takes, `serve` included.
 #[derive(Debug, Clone, Args)]
-pub struct Global {
-    /// NemoVideo API base URL.
-    #[arg(long, env = "NEMO_API_URL", global = true, value_name = "URL")]
-    pub api_url: Option<String>,
-    /// Web app base URL (browser links).
-    #[arg(long, env = "NEMO_WEB_URL", global = true, value_name = "URL")]
-    pub web_url: Option<String>,
+pub struct Common {
     /// Keep settings, history and the client id in this folder.
     #[arg(long, env = "IMG2YT_CONFIG_DIR", global = true, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
-    /// Language of the editing session (default from LANG: zh* → zh, else en).
-    #[arg(long, global = true, value_name = "LANG")]
-    pub lang: Option<String>,
     /// Show technical details (requests, codes); the token stays redacted.
     #[arg(short, long, global = true)]
     pub verbose: bool,
@@ -56,6 +50,21 @@ pub struct Global {
     /// No colour (also NO_COLOR).
     #[arg(long, global = true)]
     pub no_color: bool,
+}
+
+/// Flags of the client: which service it talks to and how it answers.
+/// `serve` does not take them (see [`ClientOnly`]).
+#[derive(Debug, Clone, Args)]
+pub struct ClientFlags {
+    /// NemoVideo API base URL.
+    #[arg(long, env = "NEMO_API_URL", global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Web app base URL (browser links).
+    #[arg(long, env = "NEMO_WEB_URL", global = true, value_name = "URL")]
+    pub web_url: Option<String>,
+    /// Language of the editing session (default from LANG: zh* → zh, else en).
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
     /// Newline-delimited JSON results on stdout, for scripts.
     #[arg(long, global = true)]
     pub json: bool,

@@ -13,10 +13,10 @@ fn main() -> ExitCode {
         }
     };
     let out = img2yt::ui::Out::new(img2yt::ui::OutOptions {
-        json: cli.global.json,
+        json: cli.client.json,
         color: false,
-        quiet: cli.global.quiet,
-        verbose: cli.global.verbose,
+        quiet: cli.common.quiet,
+        verbose: cli.common.verbose,
     });
     match runtime.block_on(img2yt::app::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,

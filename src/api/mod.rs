@@ -34,6 +34,10 @@ pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 /// Retries after a connect error or 500/502/503/504 (idempotent requests
 /// only).
 const MAX_TRANSIENT_RETRIES: u32 = 3;
+/// How long an idle kept-alive connection is reused. Shorter than the idle
+/// timeouts servers commonly use (5 s is Node's, 10 s ours), so a request
+/// is not sent on a connection the server is closing that very moment.
+pub const POOL_IDLE: Duration = Duration::from_secs(4);
 
 /// What the client needs to know, resolved once by `app`.
 #[derive(Debug, Clone)]
@@ -167,6 +171,7 @@ impl Client {
     ) -> Client {
         let http = reqwest::Client::builder()
             .connect_timeout(cfg.timeout(Duration::from_secs(10)))
+            .pool_idle_timeout(POOL_IDLE)
             .user_agent(format!("img2yt/{}", cfg.version))
             .build()
             .expect("the HTTP client can always be built with these settings");

@@ -14,10 +14,10 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::ApiError;
-use crate::app::Ctx;
 use crate::chat::sse::{self, ChatEvent, Interpreter};
 use crate::chat::translate::{GuiAction, TextFilter};
 use crate::chat::two_stage_done;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::timeline;
 use crate::ui::stream::ChatView;

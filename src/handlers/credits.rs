@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::wire::Credits;
 

@@ -1,14 +1,15 @@
-//! One line of input, as typed at the prompt or read from a pipe: route it
-//! (`router`), pick up dropped paths (`input::paths`), and run the handler.
+//! One line of input, as typed at the prompt or read from a pipe, once the
+//! router has decided what it asks for (`router::decide`, called by the
+//! REPL): this carries the decision out, the upload first, then the action.
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use tokio_util::sync::CancellationToken;
 
 use super::export::Options;
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::input::paths;
-use crate::router::{self, Command, Intent, COMMANDS};
+use crate::router::{self, Action, Decision, COMMANDS};
 
 /// What the loop does after a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,45 +18,39 @@ pub enum Flow {
     Quit,
 }
 
-/// Handle one line.
-pub async fn handle(ctx: &Ctx, line: &str, cancel: &CancellationToken) -> Result<Flow> {
-    let intent = router::route(line);
-    // Only free text can carry dropped files: a line the router already
-    // recognised as a local action ("export ~/trip.mp4") keeps its meaning
-    // even when the path it names exists.
-    if !matches!(intent, Intent::Chat(_) | Intent::UploadHelp) {
-        return run(ctx, intent, cancel).await;
+/// Carry out what one line asks for.
+pub async fn handle(ctx: &Ctx, decision: Decision, cancel: &CancellationToken) -> Result<Flow> {
+    let Decision {
+        upload,
+        note,
+        action,
+    } = decision;
+    if let Some(up) = upload {
+        if let Some(n) = up.note {
+            ctx.out.note(n);
+        }
+        let report = super::upload::upload(ctx, up.named, cancel).await?;
+        // Nothing accepted: the instruction that came with the files is
+        // not acted on (it was about them).
+        if action == Action::Nothing || report.accepted.is_empty() {
+            return super::upload::finish(report).map(|_| Flow::Continue);
+        }
     }
-    // Dropped paths: upload them, then treat the rest as the instruction.
-    let (cwd, home) = super::upload::env_dirs();
-    let found = paths::extract(
-        line,
-        &paths::Env {
-            cwd: &cwd,
-            home: home.as_deref(),
-        },
-    );
-    // A dropped folder with nothing to upload is still an upload: say why
-    // rather than send its path to the editor as words.
-    if found.files.is_empty() && found.urls.is_empty() && found.empty.is_empty() {
-        return run(ctx, intent, cancel).await;
+    if let Some(n) = note {
+        ctx.out.note(n);
     }
-    ctx.out.note("→ upload (dropped files)");
-    let report = super::upload::upload(ctx, &found, Vec::new(), cancel).await?;
-    let rest = found.rest.trim();
-    if rest.is_empty() {
-        return super::upload::finish(report).map(|_| Flow::Continue);
-    }
-    if report.accepted.is_empty() {
-        return super::upload::finish(report).map(|_| Flow::Continue);
-    }
-    run(ctx, router::route(rest), cancel).await
+    run(ctx, action, cancel).await
 }
 
 /// Export from the prompt; at a terminal, say how to watch the result
 /// (never opened by itself, and never offered to a script).
-async fn export(ctx: &Ctx, path: Option<String>, cancel: &CancellationToken) -> Result<()> {
-    let delivered = super::export::run(ctx, &export_opts(path), cancel).await?;
+async fn export(ctx: &Ctx, output: Option<PathBuf>, cancel: &CancellationToken) -> Result<()> {
+    let opts = Options {
+        output,
+        quality: "high".into(),
+        force: false,
+    };
+    let delivered = super::export::run(ctx, &opts, cancel).await?;
     *ctx.last_video.lock().unwrap_or_else(|e| e.into_inner()) = Some(delivered.path);
     if std::io::stdin().is_terminal() && ctx.out.stdout_is_tty() {
         ctx.out.note("Type /play to watch it.");
@@ -63,45 +58,29 @@ async fn export(ctx: &Ctx, path: Option<String>, cancel: &CancellationToken) -> 
     Ok(())
 }
 
-fn export_opts(path: Option<String>) -> Options {
-    Options {
-        output: path
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| expand_home(p.trim())),
-        quality: "high".into(),
-        force: false,
-    }
-}
-
-fn expand_home(p: &str) -> std::path::PathBuf {
-    let p = p.trim_matches(|c| c == '"' || c == '\'');
-    match (p.strip_prefix("~/"), directories::BaseDirs::new()) {
-        (Some(rest), Some(b)) => b.home_dir().join(rest),
-        _ => p.into(),
-    }
-}
-
-async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Flow> {
-    if let Some(note) = router::routed_note(&intent) {
-        ctx.out.note(note);
-    }
-    match intent {
-        Intent::Nothing => {}
-        Intent::UnknownSlash(cmd) => {
+async fn run(ctx: &Ctx, action: Action, cancel: &CancellationToken) -> Result<Flow> {
+    match action {
+        Action::Nothing => {}
+        Action::Unknown(cmd) => {
             return Err(Error::Usage(format!(
                 "Unknown command {cmd}. Type /help to see the commands."
             )))
         }
-        Intent::Slash { command, arg } => return slash(ctx, command, arg, cancel).await,
-        Intent::Export { path } => export(ctx, path, cancel).await?,
-        Intent::Credits => super::credits::run(ctx).await?,
-        Intent::Status => super::status::run(ctx, "/storyboard").await?,
-        Intent::Storyboard { path } => {
-            super::storyboard::run(ctx, path.map(|p| expand_home(&p))).await?;
+        Action::Help(topic) => ctx.out.line(help(topic.trim())),
+        Action::UploadHelp => ctx.out.line(UPLOAD_HELP),
+        Action::Export(path) => export(ctx, path, cancel).await?,
+        Action::Storyboard(path) => {
+            super::storyboard::run(ctx, path).await?;
         }
-        Intent::UploadHelp => ctx.out.line(UPLOAD_HELP),
-        Intent::Publish => super::publish::from_prompt(ctx, "", cancel).await?,
-        Intent::Chat(text) => {
+        Action::Credits => super::credits::run(ctx).await?,
+        Action::Status => super::status::run(ctx, "/storyboard").await?,
+        Action::Play => super::project::play(ctx)?,
+        Action::Publish(args) => super::publish::from_prompt(ctx, &args, cancel).await?,
+        Action::New => super::project::new(ctx).await?,
+        Action::Open => super::project::open(ctx, false).await?,
+        Action::Quit => return Ok(Flow::Quit),
+        Action::History => history(ctx),
+        Action::Chat(text) => {
             super::chat::send(ctx, &text, cancel).await?;
         }
     }
@@ -110,58 +89,18 @@ async fn run(ctx: &Ctx, intent: Intent, cancel: &CancellationToken) -> Result<Fl
 
 const UPLOAD_HELP: &str = "To upload, drag photos (or a folder) onto this terminal and press Enter, or type /upload followed by paths, a glob like ~/trip/*.jpg, or a link.";
 
-async fn slash(
-    ctx: &Ctx,
-    command: Command,
-    arg: String,
-    cancel: &CancellationToken,
-) -> Result<Flow> {
-    match command {
-        Command::Upload => {
-            if arg.trim().is_empty() {
-                ctx.out.line(UPLOAD_HELP);
-                return Ok(Flow::Continue);
-            }
-            let (cwd, home) = super::upload::env_dirs();
-            let env = paths::Env {
-                cwd: &cwd,
-                home: home.as_deref(),
-            };
-            let (found, errors) = paths::expand_line(&arg, &env);
-            let pre = errors
-                .into_iter()
-                .map(|(a, why)| format!("{a}: {why}"))
-                .collect();
-            let report = super::upload::upload(ctx, &found, pre, cancel).await?;
-            super::upload::finish(report)?;
-        }
-        Command::Credits => super::credits::run(ctx).await?,
-        Command::Status => super::status::run(ctx, "/storyboard").await?,
-        Command::Storyboard => {
-            let path = (!arg.trim().is_empty()).then(|| expand_home(arg.trim()));
-            super::storyboard::run(ctx, path).await?;
-        }
-        Command::Export => export(ctx, Some(arg), cancel).await?,
-        Command::Play => super::project::play(ctx)?,
-        Command::Publish => super::publish::from_prompt(ctx, &arg, cancel).await?,
-        Command::New => super::project::new(ctx).await?,
-        Command::Open => super::project::open(ctx, false).await?,
-        Command::Help => ctx.out.line(help(arg.trim())),
-        Command::Quit => return Ok(Flow::Quit),
-        Command::History => {
-            let path = ctx.store.paths().history_file();
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-            let start = lines.len().saturating_sub(20);
-            if lines.is_empty() {
-                ctx.out.line("Nothing said yet.");
-            }
-            for l in &lines[start..] {
-                ctx.out.line(format!("  {l}"));
-            }
-        }
+/// `/history`: the last 20 lines said.
+fn history(ctx: &Ctx) {
+    let path = ctx.store.paths().history_file();
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let start = lines.len().saturating_sub(20);
+    if lines.is_empty() {
+        ctx.out.line("Nothing said yet.");
     }
-    Ok(Flow::Continue)
+    for l in &lines[start..] {
+        ctx.out.line(format!("  {l}"));
+    }
 }
 
 /// `/help` and `/help COMMAND`.

@@ -5,9 +5,9 @@
 use tokio_util::sync::CancellationToken;
 
 use super::export::{self, Options};
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::input::paths;
+use crate::input::paths::{Dirs, Named};
 
 pub async fn run(
     ctx: &Ctx,
@@ -25,19 +25,8 @@ pub async fn run(
     }
     ctx.out.heading("[1/3] Uploading");
     if !inputs.is_empty() {
-        let (cwd, home) = super::upload::env_dirs();
-        let (found, errors) = paths::expand_args(
-            inputs,
-            &paths::Env {
-                cwd: &cwd,
-                home: home.as_deref(),
-            },
-        );
-        let pre = errors
-            .into_iter()
-            .map(|(a, why)| format!("{a}: {why}"))
-            .collect();
-        let report = super::upload::upload(ctx, &found, pre, cancel).await?;
+        let named = Named::args(inputs, &Dirs::current().env());
+        let report = super::upload::upload(ctx, named, cancel).await?;
         if report.accepted.is_empty() {
             return Err(Error::Input(
                 "None of the files could be uploaded; nothing to make a video from.".into(),

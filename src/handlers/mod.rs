@@ -8,6 +8,7 @@ pub mod line;
 pub mod make;
 pub mod project;
 pub mod publish;
+pub mod serve;
 pub mod status;
 pub mod storyboard;
 pub mod upload;

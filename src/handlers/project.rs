@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 
 pub async fn new(ctx: &Ctx) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::timeline;
 

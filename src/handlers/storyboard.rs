@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::storyboard::{self, Board, Painter};
 use crate::timeline;

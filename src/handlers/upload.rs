@@ -4,16 +4,15 @@
 
 use futures_util::StreamExt;
 use serde_json::json;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{ApiError, UploadFile};
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
-use crate::input::paths::{self, Extracted};
+use crate::input::paths::{Dirs, Named};
 use crate::input::validate::{self, MediaKind};
 use crate::store::UploadRecord;
 
@@ -32,28 +31,10 @@ pub struct Report {
     pub refused: Vec<String>,
 }
 
-/// The folders paths are resolved against.
-pub fn env_dirs() -> (PathBuf, Option<PathBuf>) {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
-    (cwd, home)
-}
-
 /// `img2yt upload ARGS…`: every argument is a file, folder, glob or URL.
 pub async fn run_args(ctx: &Ctx, args: &[String], cancel: &CancellationToken) -> Result<Report> {
-    let (cwd, home) = env_dirs();
-    let (found, errors) = paths::expand_args(
-        args,
-        &paths::Env {
-            cwd: &cwd,
-            home: home.as_deref(),
-        },
-    );
-    let pre: Vec<String> = errors
-        .into_iter()
-        .map(|(arg, why)| format!("{arg}: {why}"))
-        .collect();
-    let report = upload(ctx, &found, pre, cancel).await?;
+    let named = Named::args(args, &Dirs::current().env());
+    let report = upload(ctx, named, cancel).await?;
     finish(report)
 }
 
@@ -79,15 +60,11 @@ pub fn finish(report: Report) -> Result<Report> {
     }
 }
 
-/// Validate and upload what `found` holds; `refused` carries refusals
-/// already known (arguments that matched nothing). Folders and globs that
-/// gave nothing are refused here, whoever found them.
-pub async fn upload(
-    ctx: &Ctx,
-    found: &Extracted,
-    mut refused: Vec<String>,
-    cancel: &CancellationToken,
-) -> Result<Report> {
+/// Validate and upload what `named` holds, with the refusals already
+/// known (arguments that matched nothing). Folders and globs that gave
+/// nothing are refused here, whoever found them.
+pub async fn upload(ctx: &Ctx, named: Named, cancel: &CancellationToken) -> Result<Report> {
+    let Named { found, mut refused } = named;
     refused.extend(found.empty.iter().map(|(e, why)| format!("{e}: {why}")));
     for r in &refused {
         ctx.out.warn(format!("skipped {r}"));

@@ -13,10 +13,12 @@ use std::io::BufRead;
 use std::io::IsTerminal;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::Ctx;
+use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::handlers::line::{self, Flow};
 use crate::handlers::{export, status};
+use crate::input::paths::Dirs;
+use crate::router;
 use crate::timeline;
 
 pub use helper::complete_command;
@@ -79,8 +81,9 @@ async fn pipe(ctx: &Ctx, keep_going: bool) -> Result<()> {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
+        let decision = router::decide(t, &Dirs::current());
         let cancel = CancellationToken::new();
-        match with_ctrl_c(&cancel, line::handle(ctx, t, &cancel)).await {
+        match with_ctrl_c(&cancel, line::handle(ctx, decision, &cancel)).await {
             Ok(Flow::Quit) => break,
             Ok(Flow::Continue) => {}
             Err(Error::Interrupted) => return Err(Error::Interrupted),
@@ -177,8 +180,9 @@ async fn interactive(ctx: &Ctx) -> Result<()> {
                 if ed.save_history(&history).is_ok() {
                     let _ = crate::store::atomic::set_private(&history);
                 }
+                let decision = router::decide(t, &Dirs::current());
                 let cancel = CancellationToken::new();
-                match with_ctrl_c(&cancel, line::handle(ctx, t, &cancel)).await {
+                match with_ctrl_c(&cancel, line::handle(ctx, decision, &cancel)).await {
                     Ok(Flow::Quit) => break,
                     Ok(Flow::Continue) => {}
                     Err(Error::Interrupted) => {}

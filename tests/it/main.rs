@@ -4,6 +4,8 @@
 
 mod support;
 
+mod layout;
+
 mod agent;
 mod chat;
 mod cli;

@@ -86,7 +86,7 @@ impl TestEnv {
             process: None,
             rt,
             dir: tempfile::tempdir().unwrap(),
-            http: reqwest::Client::new(),
+            http: control_client(),
         }
     }
 
@@ -129,7 +129,7 @@ impl TestEnv {
             process: Some(child),
             url,
             dir,
-            http: reqwest::Client::new(),
+            http: control_client(),
         }
     }
 
@@ -286,4 +286,14 @@ pub fn photos(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
             dst
         })
         .collect()
+}
+
+/// The harness's client for control requests: idle connections are let go
+/// before the server closes them (10 s), so a control request never races
+/// a closing kept-alive connection.
+fn control_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(img2yt::api::POOL_IDLE)
+        .build()
+        .unwrap()
 }
