@@ -33,7 +33,7 @@ pub(super) enum Kind {
 
 /// Every phrase a rewrite can start with. English entries are lowercase ASCII and match whole
 /// words case-insensitively; Chinese entries match anywhere (Chinese has no word spaces).
-/// [`TextFilter`] holds text back from the first (possible) match, so everything before it is
+/// [`TextFilter`](super::TextFilter) holds text back from the first (possible) match, so everything before it is
 /// final.
 const TRIGGERS: &[(&str, Kind)] = &[
     ("click", Kind::Click),
