@@ -2,9 +2,10 @@
 //! what the client recovers from by itself, what it tells the user, and
 //! the exit code.
 //!
-//! Most faults are one row of [`faults!`]: who runs, what the server does
-//! wrong, and what must come of it. The tests below the table need more
-//! than a row can say (a file written first, a wait measured, a loop).
+//! Most faults are one row of the `cases!` table: who runs, what the
+//! server does wrong, and what must come of it. The tests below the table
+//! need more than a row can say (a file written first, a wait measured,
+//! a loop).
 
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -197,21 +198,9 @@ impl Case {
     }
 }
 
-/// One `#[test]` per row, named by the row, so the rows run in parallel
-/// and a failing one says which it is.
-macro_rules! faults {
-    ($($(#[$meta:meta])* $name:ident: $case:expr;)+) => {$(
-        $(#[$meta])*
-        #[test]
-        fn $name() {
-            $case.check(stringify!($name));
-        }
-    )+};
-}
-
 const READ_ERROR: &str = "error: The NemoVideo service sent an answer img2yt cannot read.\n";
 
-faults! {
+cases! {
     // ---- 1001: token bad or expired ----
 
     /// The renewal is silent: exactly one, and the request retried once.
