@@ -4,6 +4,10 @@
 //!
 //! Waits are scaled by `IMG2YT_TIME_SCALE=0.01`: "still working" after
 //! 1.2 s, the idle timeout after 6 s, recovery reads after 0.3 s then 0.6 s.
+//!
+//! Most turns are one row of the `cases!` table (a [`Turn`]: the project,
+//! the frames, what must come of it); the tests after it need more than a
+//! row can say.
 
 use serde_json::{json, Value};
 use std::io::Read;
@@ -152,6 +156,18 @@ fn with_video() -> TestEnv {
     env
 }
 
+/// A project with two uploaded photos (red.jpg, blue.png) and nothing else.
+fn with_two_photos() -> TestEnv {
+    let env = TestEnv::new();
+    env.run(&[
+        "upload",
+        fixture("red.jpg").to_str().unwrap(),
+        fixture("blue.png").to_str().unwrap(),
+    ])
+    .ok();
+    env
+}
+
 /// Request counts, to compare before and after a turn.
 struct Counts {
     run_sse: usize,
@@ -170,273 +186,480 @@ fn no_ansi(r: &Run) {
     assert!(!r.stderr.contains('\x1b'), "ANSI on stderr: {:?}", r.stderr);
 }
 
-// ---- text: partials, aggregates, messages ----
+// ---- the table ----
 
-#[test]
-fn partial_pieces_and_their_aggregate_are_printed_once() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            comment("connected"),
-            piece("Adding "),
-            piece("a lo-fi "),
-            piece("track at 35% volume."),
-            say("Adding a lo-fi track at 35% volume."),
-        ],
-    );
-    r.ok();
-    assert_eq!(r.stdout, "Adding a lo-fi track at 35% volume.\n");
-    assert_eq!(r.stderr, "");
-    assert_eq!(env.count("POST", RUN_SSE), 1);
+/// One row: the project a turn starts from, the frames the editor sends,
+/// and what must come of it. Nothing is checked that the row does not name.
+struct Turn {
+    on_video: bool,
+    frames: Vec<Value>,
+    message: &'static str,
+    code: Option<i32>,
+    stdout: Option<String>,
+    stderr: Option<String>,
+    hidden: Vec<&'static str>,
+    no_controls: bool,
+    /// `POST /run_sse` during the turn: 1, never resent.
+    sent: Option<usize>,
+    /// `GET state` during the turn.
+    reads: Option<usize>,
 }
 
-#[test]
-fn an_aggregate_longer_than_its_pieces_adds_only_the_rest() {
-    let env = TestEnv::new();
-    let r = turn(&env, vec![piece("Adding "), say("Adding a title.")]);
-    r.ok();
-    assert_eq!(r.stdout, "Adding a title.\n");
+/// What a checked turn left, for the tests that look further.
+struct Done {
+    env: TestEnv,
+    r: Run,
+    took: Duration,
 }
 
-#[test]
-fn a_lone_complete_text_is_printed_whole() {
-    let env = TestEnv::new();
-    let r = turn(&env, vec![say("Done — each photo now stays 4 seconds.")]);
-    r.ok();
-    assert_eq!(r.stdout, "Done — each photo now stays 4 seconds.\n");
-    assert_eq!(r.stderr, "");
-}
+impl Turn {
+    /// A turn in a new project.
+    fn fresh(frames: Vec<Value>) -> Turn {
+        Turn {
+            on_video: false,
+            frames,
+            message: "do it",
+            code: None,
+            stdout: None,
+            stderr: None,
+            hidden: Vec::new(),
+            no_controls: false,
+            sent: None,
+            reads: None,
+        }
+    }
 
-#[test]
-fn text_after_a_tool_call_starts_a_new_line_and_tools_are_status_lines() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            thought("SECRET PLAN: pick music first"),
-            piece("Adding "),
-            piece("music."),
-            say("Adding music."),
-            call("generate_music"),
-            comment("keepalive"),
-            response("generate_music"),
-            call("edit_draft"),
-            response("edit_draft"),
-            thought("SECRET: now say done"),
-            piece("Done"),
-            piece(" — it plays under all photos."),
-            say("Done — it plays under all photos."),
-        ],
-    );
-    r.ok();
-    assert_eq!(
-        r.stdout,
-        "Adding music.\nDone — it plays under all photos.\n"
-    );
-    assert_eq!(r.stderr, "Generating audio…\nEditing timeline…\n");
-    for hidden in [
-        "SECRET",
-        "RESPONSE-NEVER-SHOWN",
-        "ARGS-NEVER-SHOWN",
-        "functionCall",
-    ] {
-        assert!(!r.all().contains(hidden), "{hidden} shown:\n{}", r.all());
+    /// A turn in a project that already holds a two-photo video
+    /// ([`with_video`]).
+    fn on_video(frames: Vec<Value>) -> Turn {
+        Turn {
+            on_video: true,
+            ..Turn::fresh(frames)
+        }
+    }
+
+    fn message(mut self, m: &'static str) -> Turn {
+        self.message = m;
+        self
+    }
+
+    fn ok(self) -> Turn {
+        self.exits(0)
+    }
+
+    fn exits(mut self, code: i32) -> Turn {
+        self.code = Some(code);
+        self
+    }
+
+    fn stdout(mut self, s: impl Into<String>) -> Turn {
+        self.stdout = Some(s.into());
+        self
+    }
+
+    fn stderr(mut self, s: impl Into<String>) -> Turn {
+        self.stderr = Some(s.into());
+        self
+    }
+
+    /// Text that must appear nowhere in what the user sees.
+    fn hides(mut self, s: &'static str) -> Turn {
+        self.hidden.push(s);
+        self
+    }
+
+    /// No control character but newline and tab on either stream.
+    fn no_controls(mut self) -> Turn {
+        self.no_controls = true;
+        self
+    }
+
+    fn sent(mut self, n: usize) -> Turn {
+        self.sent = Some(n);
+        self
+    }
+
+    fn reads(mut self, n: usize) -> Turn {
+        self.reads = Some(n);
+        self
+    }
+
+    fn check(self, name: &str) -> Done {
+        let env = if self.on_video {
+            with_video()
+        } else {
+            TestEnv::new()
+        };
+        self.check_on(env, name)
+    }
+
+    /// Run the turn in `env`; every failed assertion names the row.
+    fn check_on(self, env: TestEnv, name: &str) -> Done {
+        let before = counts(&env);
+        env.script(Value::Array(self.frames));
+        let start = Instant::now();
+        let r = send(&env, self.message);
+        let took = start.elapsed();
+        let all = r.all();
+        if let Some(code) = self.code {
+            assert_eq!(r.code, code, "{name}: exit code; saw:\n{all}");
+        }
+        if let Some(out) = &self.stdout {
+            assert_eq!(&r.stdout, out, "{name}: stdout");
+        }
+        if let Some(err) = &self.stderr {
+            assert_eq!(&r.stderr, err, "{name}: stderr");
+        }
+        for s in self.hidden {
+            assert!(!all.contains(s), "{name}: {s:?} shown:\n{all}");
+        }
+        if self.no_controls {
+            no_controls(&r);
+        }
+        if let Some(n) = self.sent {
+            let sent = env.count("POST", RUN_SSE) - before.run_sse;
+            assert_eq!(sent, n, "{name}: messages sent (never resent)");
+        }
+        if let Some(n) = self.reads {
+            let reads = env.count("GET", STATE) - before.state;
+            assert_eq!(reads, n, "{name}: state reads");
+        }
+        Done { env, r, took }
     }
 }
 
-#[test]
-fn a_video_generation_says_it_takes_minutes() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            call("generate_video"),
-            response("generate_video"),
-            say("Your video is ready."),
-        ],
+const TEMPORARY: &str =
+    "I encountered a temporary issue while processing your request. Please try again.";
+
+cases! {
+    // ---- text: partials, aggregates, messages ----
+
+    partial_pieces_and_their_aggregate_are_printed_once: Turn::fresh(vec![
+        comment("connected"),
+        piece("Adding "),
+        piece("a lo-fi "),
+        piece("track at 35% volume."),
+        say("Adding a lo-fi track at 35% volume."),
+    ])
+    .ok()
+    .stdout("Adding a lo-fi track at 35% volume.\n")
+    .stderr("")
+    .sent(1);
+
+    an_aggregate_longer_than_its_pieces_adds_only_the_rest: Turn::fresh(vec![
+        piece("Adding "),
+        say("Adding a title."),
+    ])
+    .ok()
+    .stdout("Adding a title.\n");
+
+    a_lone_complete_text_is_printed_whole: Turn::fresh(vec![
+        say("Done — each photo now stays 4 seconds."),
+    ])
+    .ok()
+    .stdout("Done — each photo now stays 4 seconds.\n")
+    .stderr("");
+
+    text_after_a_tool_call_starts_a_new_line_and_tools_are_status_lines: Turn::fresh(vec![
+        thought("SECRET PLAN: pick music first"),
+        piece("Adding "),
+        piece("music."),
+        say("Adding music."),
+        call("generate_music"),
+        comment("keepalive"),
+        response("generate_music"),
+        call("edit_draft"),
+        response("edit_draft"),
+        thought("SECRET: now say done"),
+        piece("Done"),
+        piece(" — it plays under all photos."),
+        say("Done — it plays under all photos."),
+    ])
+    .ok()
+    .stdout("Adding music.\nDone — it plays under all photos.\n")
+    .stderr("Generating audio…\nEditing timeline…\n")
+    .hides("SECRET")
+    .hides("RESPONSE-NEVER-SHOWN")
+    .hides("ARGS-NEVER-SHOWN")
+    .hides("functionCall");
+
+    a_video_generation_says_it_takes_minutes: Turn::fresh(vec![
+        call("generate_video"),
+        response("generate_video"),
+        say("Your video is ready."),
+    ])
+    .ok()
+    .stdout("Your video is ready.\n")
+    .stderr("Generating video — may take 2-5 min…\n");
+
+    // ---- errors ----
+
+    an_error_event_alone_is_shown_plainly_with_exit_8: Turn::fresh(vec![
+        agent_error("The video model is overloaded."),
+    ])
+    .exits(8)
+    .stdout("")
+    .stderr("error: The editor reported a problem: The video model is overloaded.\n")
+    .sent(1);
+
+    an_error_after_text_is_shown_and_the_text_kept: Turn::fresh(vec![
+        say("I started on the music."),
+        agent_error("music service unavailable"),
+    ])
+    .ok()
+    .stdout("I started on the music.\n")
+    .stderr("error: The editor reported a problem: music service unavailable\n");
+
+    // ---- heartbeats, still working ----
+
+    /// 2.8 s of heartbeats of every kind: notices at 1.2 s and 2.4 s.
+    heartbeats_keep_the_wait_alive_and_still_working_is_said: Turn::fresh(
+        [heartbeats(14, 200), vec![say("Here it is.")]].concat(),
+    )
+    .ok()
+    .stdout("Here it is.\n")
+    .stderr(format!("{STILL}{STILL}"))
+    .sent(1);
+
+    // ---- the "temporary issue" noise ----
+
+    a_trailing_temporary_issue_after_text_is_dropped: Turn::fresh(vec![
+        piece("Added the "),
+        piece("title."),
+        say("Added the title."),
+        call("edit_draft"),
+        response("edit_draft"),
+        piece("I encountered a "),
+        piece("temporary issue while processing your request. "),
+        piece("Please try again."),
+        say(TEMPORARY),
+    ])
+    .ok()
+    .stdout("Added the title.\n")
+    .stderr("Editing timeline…\n");
+
+    a_temporary_issue_alone_is_shown: Turn::fresh(vec![say(TEMPORARY)])
+        .stdout(format!("{TEMPORARY}\n"));
+
+    // ---- silent edits ----
+
+    /// The state is read before and after.
+    a_silent_edit_reports_what_changed: Turn::on_video(vec![
+        call("edit_draft"),
+        comment("keepalive"),
+        response("edit_draft"),
+        set_draft(titled_draft()),
+    ])
+    .ok()
+    .stdout(TITLE_ADDED)
+    .stderr("Editing timeline…\n")
+    .reads(2)
+    .sent(1);
+
+    a_silent_turn_without_changes_says_so: Turn::on_video(vec![
+        call("edit_draft"),
+        response("edit_draft"),
+    ])
+    .ok()
+    .stdout("The editor finished without changes.\n")
+    .stderr("Editing timeline…\n");
+
+    // ---- GUI translation ----
+
+    gui_instructions_are_translated: Turn::fresh(vec![
+        piece("Your video is ready. Cli"),
+        piece("ck the Export button to download it."),
+        say("Your video is ready. Click the Export button to download it."),
+    ])
+    .ok()
+    .stdout("Your video is ready. Type `export` to download it.\n");
+
+    // ---- recovery after a drop ----
+
+    a_drop_after_the_edit_landed_reports_the_change_without_a_resend: Turn::on_video(vec![
+        piece("Adding the title"),
+        call("edit_draft"),
+        set_draft(titled_draft()),
+        sleep(100),
+        drop_conn(),
+    ])
+    .ok()
+    .stdout(format!("Adding the title\n{TITLE_ADDED}"))
+    .stderr(format!("Editing timeline…\n{DROPPED}"))
+    .sent(1);
+
+    // ---- two-stage generation ----
+
+    stage_one_is_announced_once_however_many_tools_follow: Turn::fresh(vec![
+        call("edit_draft"),
+        response("edit_draft"),
+        set_draft(video_draft()),
+        say("Your raw video is ready: 2 photos, 6 seconds."),
+        call("generate_music"),
+        response("generate_music"),
+        call("add_title"),
+        response("add_title"),
+        call("edit_draft"),
+        response("edit_draft"),
+        say("Added music and a title."),
+    ])
+    .ok()
+    .stderr(
+        "Editing timeline…\n\
+         ✅ Stage 1 done: the raw video is ready. The editor is now adding music, titles and effects.\n\
+         Generating audio…\nWorking: add_title…\nEditing timeline…\n",
+    )
+    .stdout(
+        "Your raw video is ready: 2 photos, 6 seconds.\nAdded music and a title.\nTimeline (1 track): 1. Video: 2 clips (0-6s)\n",
     );
-    r.ok();
-    assert_eq!(r.stdout, "Your video is ready.\n");
-    assert_eq!(r.stderr, "Generating video — may take 2-5 min…\n");
+
+    // ---- size and encoding ----
+
+    /// Each frame cut one byte into a three-byte character.
+    a_cjk_sentence_split_inside_a_character_prints_correctly: Turn::fresh(vec![
+        split_in(adk_text("你好，我已经为你的视频", true), '好'),
+        split_in(adk_text("添加了背景音乐。", true), '音'),
+        split_in(adk_text("你好，我已经为你的视频添加了背景音乐。", false), '视'),
+    ])
+    .ok()
+    .stdout("你好，我已经为你的视频添加了背景音乐。\n")
+    .hides("\u{FFFD}");
+
+    // ---- the terminal obeys img2yt, not the server ----
+
+    escape_sequences_in_the_agents_text_never_reach_the_terminal: Turn::fresh(hostile_pieces())
+        .ok()
+        .no_controls()
+        .stdout("Copied your photos and more words.\n")
+        .stderr("");
+
+    escape_sequences_in_an_agent_error_or_a_tool_name_never_reach_the_terminal: Turn::fresh(vec![
+        call("\u{1b}]0;pwned\u{7}resize\u{1b}[2J"),
+        agent_error("over\u{1b}[2Jloaded\u{1b}]52;c;SGVsbG8=\u{7}"),
+    ])
+    .message("go")
+    .exits(8)
+    .no_controls()
+    .stderr("Working: resize…\nerror: The editor reported a problem: overloaded\n");
 }
 
-// ---- errors ----
-
-#[test]
-fn an_error_event_alone_is_shown_plainly_with_exit_8() {
-    let env = TestEnv::new();
-    let r = turn(&env, vec![agent_error("The video model is overloaded.")]);
-    r.code(8);
-    assert_eq!(r.stdout, "");
-    assert_eq!(
-        r.stderr,
-        "error: The editor reported a problem: The video model is overloaded.\n"
-    );
-    assert_eq!(env.count("POST", RUN_SSE), 1);
+/// `e` as an SSE frame cut one byte into `ch`, a three-byte character.
+fn split_in(e: Value, ch: char) -> Value {
+    let full = format!("data: {e}\n\n");
+    let at = full.find(ch).unwrap() + 1;
+    assert!(!full.is_char_boundary(at));
+    json!({"type": "split", "event": e, "at": at})
 }
 
-#[test]
-fn an_error_after_text_is_shown_and_the_text_kept() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            say("I started on the music."),
-            agent_error("music service unavailable"),
-        ],
-    );
-    r.ok();
-    assert_eq!(r.stdout, "I started on the music.\n");
-    assert_eq!(
-        r.stderr,
-        "error: The editor reported a problem: music service unavailable\n"
-    );
+/// A clipboard write (OSC 52), a title change and a clear screen, the last
+/// two also cut in two between pieces, then their aggregate.
+fn hostile_pieces() -> Vec<Value> {
+    let pieces = [
+        "Copied\u{1b}]52;c;SGVsbG8=\u{7} ",
+        "your \u{1b}]0;pwned\u{7}photos\u{1b}",
+        "[2J and ",
+        "more\u{1b}]0;pw",
+        "ned\u{7} words.\u{9b}2J",
+    ];
+    let mut frames: Vec<Value> = pieces.iter().map(|p| piece(p)).collect();
+    frames.push(say(&pieces.concat()));
+    frames
 }
 
-// ---- heartbeats, still working, timeout ----
-
-#[test]
-fn heartbeats_keep_the_wait_alive_and_still_working_is_said() {
-    let env = TestEnv::new();
-    // 2.8 s of heartbeats of every kind: notices at 1.2 s and 2.4 s.
-    let mut frames = heartbeats(14, 200);
-    frames.push(say("Here it is."));
-    let r = turn(&env, frames);
-    r.ok();
-    assert_eq!(r.stdout, "Here it is.\n");
-    assert_eq!(r.stderr, format!("{STILL}{STILL}"));
-    assert_eq!(env.count("POST", RUN_SSE), 1);
+/// Nothing that could drive the terminal: no ESC, BEL or other control
+/// character (C0 or C1) besides newline and tab, on either stream.
+fn no_controls(r: &Run) {
+    for (name, s) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
+        assert!(
+            !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "a control character on {name}: {s:?}"
+        );
+    }
 }
+
+// ---- what a row cannot say ----
 
 #[test]
 fn ten_minutes_of_heartbeats_time_out_into_recovery_without_a_resend() {
-    let env = with_video();
-    let before = counts(&env);
     // The edit lands, then only heartbeats for 9 s (the timeout is 6 s).
     let mut frames = vec![call("edit_draft"), set_draft(titled_draft())];
     frames.extend(heartbeats(45, 200));
-    let start = Instant::now();
-    let r = turn(&env, frames);
-    let took = start.elapsed();
-    r.ok();
+    let Done { r, took, .. } = Turn::on_video(frames)
+        .ok()
+        .stdout(TITLE_ADDED)
+        .sent(1)
+        .check("ten_minutes_of_heartbeats_time_out_into_recovery_without_a_resend");
     assert!(took >= Duration::from_secs(6), "gave up after {took:?}");
-    assert_eq!(r.stdout, TITLE_ADDED);
     let notices = r.stderr.matches(STILL).count();
     assert!((4..=5).contains(&notices), "{}", r.stderr);
     assert_eq!(
         r.stderr,
         format!("Editing timeline…\n{}{TIMED_OUT}", STILL.repeat(notices))
     );
-    assert_eq!(
-        env.count("POST", RUN_SSE),
-        before.run_sse + 1,
-        "never resent"
+}
+
+#[test]
+fn a_drop_with_no_change_gives_up_after_five_reads_without_a_resend() {
+    let Done { took, .. } = Turn::on_video(vec![call("edit_draft"), sleep(100), drop_conn()])
+        .exits(8)
+        .stdout("")
+        .stderr(format!(
+            "Editing timeline…\n{DROPPED}error: The edit did not go through. Nothing was sent twice; say it again to retry.\n"
+        ))
+        .sent(1)
+        .reads(6) // one before, five reads
+        .check("a_drop_with_no_change_gives_up_after_five_reads_without_a_resend");
+    // 0.3 s + 4 × 0.6 s of scaled waits.
+    assert!(
+        took >= Duration::from_millis(2700),
+        "gave up after {took:?}"
     );
 }
 
-// ---- the "temporary issue" noise ----
-
-const TEMPORARY: &str =
-    "I encountered a temporary issue while processing your request. Please try again.";
+#[test]
+fn a_drop_before_any_reply_byte_is_recovered_not_reported_as_a_network_error() {
+    // The message reached the editor, then the connection broke before
+    // the response headers: the edit may still land, so it is checked,
+    // never resent.
+    let name = "a_drop_before_any_reply_byte_is_recovered_not_reported_as_a_network_error";
+    let Done { env, .. } = Turn::on_video(vec![set_draft(titled_draft()), drop_conn()])
+        .ok()
+        .stdout(TITLE_ADDED)
+        .stderr(DROPPED)
+        .sent(1)
+        .check(name);
+    // The same without a change: the failure after five reads.
+    Turn::fresh(vec![drop_conn()])
+        .exits(8)
+        .stderr(format!("{DROPPED}error: The edit did not go through. Nothing was sent twice; say it again to retry.\n"))
+        .sent(1)
+        .reads(6)
+        .check_on(env, name);
+}
 
 #[test]
-fn a_trailing_temporary_issue_after_text_is_dropped() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            piece("Added the "),
-            piece("title."),
-            say("Added the title."),
-            call("edit_draft"),
-            response("edit_draft"),
-            piece("I encountered a "),
-            piece("temporary issue while processing your request. "),
-            piece("Please try again."),
-            say(TEMPORARY),
-        ],
-    );
+fn escape_sequences_in_a_title_from_the_draft_never_reach_the_terminal() {
+    let draft = json!({"t": [video_track(), title_track("Paradise\u{1b}]0;pwned\u{7} Found\u{1b}[2J")], "d": 6000});
+    let Done { env, .. } = Turn::on_video(vec![call("edit_draft"), set_draft(draft)])
+        .ok()
+        .no_controls()
+        .stdout(TITLE_ADDED)
+        .check("escape_sequences_in_a_title_from_the_draft_never_reach_the_terminal");
+    let r = env.run(&["status"]);
     r.ok();
-    assert_eq!(r.stdout, "Added the title.\n");
-    assert_eq!(r.stderr, "Editing timeline…\n");
+    no_controls(&r);
+    assert!(r.stdout.contains("\"Paradise Found\""), "{}", r.stdout);
 }
 
-#[test]
-fn a_temporary_issue_alone_is_shown() {
-    let env = TestEnv::new();
-    let r = turn(&env, vec![say(TEMPORARY)]);
-    assert_eq!(r.stdout, format!("{TEMPORARY}\n"));
-}
-
-// ---- silent edits ----
-
-#[test]
-fn a_silent_edit_reports_what_changed() {
-    let env = with_video();
-    let before = counts(&env);
-    let r = turn(
-        &env,
-        vec![
-            call("edit_draft"),
-            comment("keepalive"),
-            response("edit_draft"),
-            set_draft(titled_draft()),
-        ],
-    );
-    r.ok();
-    assert_eq!(r.stdout, TITLE_ADDED);
-    assert_eq!(r.stderr, "Editing timeline…\n");
-    assert_eq!(
-        env.count("GET", STATE),
-        before.state + 2,
-        "before and after"
-    );
-    assert_eq!(env.count("POST", RUN_SSE), before.run_sse + 1);
-}
-
-#[test]
-fn a_silent_turn_without_changes_says_so() {
-    let env = with_video();
-    let r = turn(&env, vec![call("edit_draft"), response("edit_draft")]);
-    r.ok();
-    assert_eq!(r.stdout, "The editor finished without changes.\n");
-    assert_eq!(r.stderr, "Editing timeline…\n");
-}
+// ---- the default agent and the timeline summary ----
 
 #[test]
 fn the_default_agent_title_edit_is_silent_and_reported() {
-    let env = TestEnv::new();
-    env.run(&[
-        "upload",
-        fixture("red.jpg").to_str().unwrap(),
-        fixture("blue.png").to_str().unwrap(),
-    ])
-    .ok();
+    let env = with_two_photos();
     send(&env, "turn these images into a video").ok();
     let r = send(&env, "title: Paradise Found");
     r.ok();
     assert_eq!(r.stdout, TITLE_ADDED);
-}
-
-// ---- GUI translation ----
-
-#[test]
-fn gui_instructions_are_translated() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            piece("Your video is ready. Cli"),
-            piece("ck the Export button to download it."),
-            say("Your video is ready. Click the Export button to download it."),
-        ],
-    );
-    r.ok();
-    assert_eq!(
-        r.stdout,
-        "Your video is ready. Type `export` to download it.\n"
-    );
 }
 
 #[test]
@@ -460,97 +683,6 @@ fn a_reply_that_is_only_a_gui_instruction_is_answered_by_doing_it() {
     r.ok();
     // Not reported as a silent turn: showing the timeline is the answer.
     assert_eq!(r.stdout, format!("{summary}\n"));
-}
-
-// ---- recovery after a drop ----
-
-#[test]
-fn a_drop_after_the_edit_landed_reports_the_change_without_a_resend() {
-    let env = with_video();
-    let before = counts(&env);
-    let r = turn(
-        &env,
-        vec![
-            piece("Adding the title"),
-            call("edit_draft"),
-            set_draft(titled_draft()),
-            sleep(100),
-            drop_conn(),
-        ],
-    );
-    r.ok();
-    assert_eq!(r.stdout, format!("Adding the title\n{TITLE_ADDED}"));
-    assert_eq!(r.stderr, format!("Editing timeline…\n{DROPPED}"));
-    assert_eq!(
-        env.count("POST", RUN_SSE),
-        before.run_sse + 1,
-        "never resent"
-    );
-}
-
-#[test]
-fn a_drop_with_no_change_gives_up_after_five_reads_without_a_resend() {
-    let env = with_video();
-    let before = counts(&env);
-    let start = Instant::now();
-    let r = turn(&env, vec![call("edit_draft"), sleep(100), drop_conn()]);
-    let took = start.elapsed();
-    r.code(8);
-    assert_eq!(r.stdout, "");
-    assert_eq!(
-        r.stderr,
-        format!(
-            "Editing timeline…\n{DROPPED}error: The edit did not go through. Nothing was sent twice; say it again to retry.\n"
-        )
-    );
-    // 0.3 s + 4 × 0.6 s of scaled waits.
-    assert!(
-        took >= Duration::from_millis(2700),
-        "gave up after {took:?}"
-    );
-    assert_eq!(
-        env.count("POST", RUN_SSE),
-        before.run_sse + 1,
-        "never resent"
-    );
-    assert_eq!(
-        env.count("GET", STATE),
-        before.state + 6,
-        "one before, five reads"
-    );
-}
-
-#[test]
-fn a_drop_before_any_reply_byte_is_recovered_not_reported_as_a_network_error() {
-    // The message reached the editor, then the connection broke before
-    // the response headers: the edit may still land, so it is checked,
-    // never resent.
-    let env = with_video();
-    let before = counts(&env);
-    let r = turn(&env, vec![set_draft(titled_draft()), drop_conn()]);
-    r.ok();
-    assert_eq!(r.stdout, TITLE_ADDED);
-    assert_eq!(r.stderr, DROPPED);
-    assert_eq!(
-        env.count("POST", RUN_SSE),
-        before.run_sse + 1,
-        "never resent"
-    );
-
-    // The same without a change: the failure after five reads.
-    let before = counts(&env);
-    let r = turn(&env, vec![drop_conn()]);
-    r.code(8);
-    assert_eq!(
-        r.stderr,
-        format!("{DROPPED}error: The edit did not go through. Nothing was sent twice; say it again to retry.\n")
-    );
-    assert_eq!(
-        env.count("POST", RUN_SSE),
-        before.run_sse + 1,
-        "never resent"
-    );
-    assert_eq!(env.count("GET", STATE), before.state + 6);
 }
 
 // ---- Ctrl-C ----
@@ -649,13 +781,7 @@ fn ctrl_c_stops_waiting_with_exit_130() {
 
 #[test]
 fn two_stage_generation_reports_stage_one_and_shows_all_tracks() {
-    let env = TestEnv::new();
-    let up = env.run(&[
-        "upload",
-        fixture("red.jpg").to_str().unwrap(),
-        fixture("blue.png").to_str().unwrap(),
-    ]);
-    up.ok();
+    let env = with_two_photos();
     let r = send(
         &env,
         "turn these images into a YouTube video with music and transitions",
@@ -687,38 +813,6 @@ fn two_stage_generation_reports_stage_one_and_shows_all_tracks() {
     assert_eq!(env.count("POST", RUN_SSE), 1);
     let world = env.world();
     assert!(world.to_string().contains("Lo-fi"));
-}
-
-#[test]
-fn stage_one_is_announced_once_however_many_tools_follow() {
-    let env = TestEnv::new();
-    let r = turn(
-        &env,
-        vec![
-            call("edit_draft"),
-            response("edit_draft"),
-            set_draft(video_draft()),
-            say("Your raw video is ready: 2 photos, 6 seconds."),
-            call("generate_music"),
-            response("generate_music"),
-            call("add_title"),
-            response("add_title"),
-            call("edit_draft"),
-            response("edit_draft"),
-            say("Added music and a title."),
-        ],
-    );
-    r.ok();
-    assert_eq!(
-        r.stderr,
-        "Editing timeline…\n\
-         ✅ Stage 1 done: the raw video is ready. The editor is now adding music, titles and effects.\n\
-         Generating audio…\nWorking: add_title…\nEditing timeline…\n"
-    );
-    assert_eq!(
-        r.stdout,
-        "Your raw video is ready: 2 photos, 6 seconds.\nAdded music and a title.\nTimeline (1 track): 1. Video: 2 clips (0-6s)\n"
-    );
 }
 
 // ---- output modes ----
@@ -836,7 +930,7 @@ fn json_mode_error_turn_has_the_agent_error_and_one_error_object() {
     );
 }
 
-// ---- size and encoding ----
+// ---- size ----
 
 #[test]
 fn a_two_megabyte_text_event_is_printed_whole() {
@@ -898,39 +992,11 @@ fn a_stream_of_100000_events_is_handled() {
     assert_eq!(r.stderr.replace(STILL, ""), "", "{}", r.stderr);
 }
 
-#[test]
-fn a_cjk_sentence_split_inside_a_character_prints_correctly() {
-    let env = TestEnv::new();
-    let first = adk_text("你好，我已经为你的视频", true);
-    let second = adk_text("添加了背景音乐。", true);
-    let aggregate = adk_text("你好，我已经为你的视频添加了背景音乐。", false);
-    // Cut each frame one byte into a three-byte character.
-    let cut = |e: &Value, ch: char| {
-        let full = format!("data: {e}\n\n");
-        let at = full.find(ch).unwrap() + 1;
-        assert!(!full.is_char_boundary(at));
-        json!({"type": "split", "event": e, "at": at})
-    };
-    let r = turn(
-        &env,
-        vec![cut(&first, '好'), cut(&second, '音'), cut(&aggregate, '视')],
-    );
-    r.ok();
-    assert_eq!(r.stdout, "你好，我已经为你的视频添加了背景音乐。\n");
-    assert!(!r.stdout.contains('\u{FFFD}'));
-}
-
 // ---- credits ----
 
 #[test]
 fn send_when_out_of_credits_exits_5_with_the_registration_link() {
-    let env = TestEnv::new();
-    env.run(&[
-        "upload",
-        fixture("red.jpg").to_str().unwrap(),
-        fixture("blue.png").to_str().unwrap(),
-    ])
-    .ok();
+    let env = with_two_photos();
     env.account(json!({"available": 0}));
     let bind = env.store()["project"]["bind_id"]
         .as_str()
@@ -946,68 +1012,4 @@ fn send_when_out_of_credits_exits_5_with_the_registration_link() {
         )
     );
     assert_eq!(env.count("POST", RUN_SSE), 1, "not retried");
-}
-
-// ---- the terminal obeys img2yt, not the server ----
-
-/// Nothing that could drive the terminal: no ESC, BEL or other control
-/// character (C0 or C1) besides newline and tab, on either stream.
-fn no_controls(r: &Run) {
-    for (name, s) in [("stdout", &r.stdout), ("stderr", &r.stderr)] {
-        assert!(
-            !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
-            "a control character on {name}: {s:?}"
-        );
-    }
-}
-
-#[test]
-fn escape_sequences_in_the_agents_text_never_reach_the_terminal() {
-    let env = TestEnv::new();
-    // A clipboard write (OSC 52), a title change and a clear screen, the
-    // last two also cut in two between pieces.
-    let pieces = [
-        "Copied\u{1b}]52;c;SGVsbG8=\u{7} ",
-        "your \u{1b}]0;pwned\u{7}photos\u{1b}",
-        "[2J and ",
-        "more\u{1b}]0;pw",
-        "ned\u{7} words.\u{9b}2J",
-    ];
-    let mut frames: Vec<Value> = pieces.iter().map(|p| piece(p)).collect();
-    frames.push(say(&pieces.concat()));
-    let r = turn(&env, frames);
-    r.ok();
-    no_controls(&r);
-    assert_eq!(r.stdout, "Copied your photos and more words.\n");
-    assert_eq!(r.stderr, "");
-}
-
-#[test]
-fn escape_sequences_in_an_agent_error_or_a_tool_name_never_reach_the_terminal() {
-    let env = TestEnv::new();
-    env.script(json!([
-        call("\u{1b}]0;pwned\u{7}resize\u{1b}[2J"),
-        agent_error("over\u{1b}[2Jloaded\u{1b}]52;c;SGVsbG8=\u{7}")
-    ]));
-    let r = run_bounded(&env, &["send", "go"], LIMIT, |_| {});
-    r.code(8);
-    no_controls(&r);
-    assert_eq!(
-        r.stderr,
-        "Working: resize…\nerror: The editor reported a problem: overloaded\n"
-    );
-}
-
-#[test]
-fn escape_sequences_in_a_title_from_the_draft_never_reach_the_terminal() {
-    let env = with_video();
-    let draft = json!({"t": [video_track(), title_track("Paradise\u{1b}]0;pwned\u{7} Found\u{1b}[2J")], "d": 6000});
-    let r = turn(&env, vec![call("edit_draft"), set_draft(draft)]);
-    r.ok();
-    no_controls(&r);
-    assert_eq!(r.stdout, TITLE_ADDED);
-    let r = env.run(&["status"]);
-    r.ok();
-    no_controls(&r);
-    assert!(r.stdout.contains("\"Paradise Found\""), "{}", r.stdout);
 }

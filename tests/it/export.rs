@@ -394,20 +394,43 @@ fn an_existing_file_gets_a_suffix_unless_forced() {
     assert!(pending(&env).is_empty());
 }
 
+/// `export -o out.mp4` started in the background, once its job is
+/// recorded as pending: the running process and the job.
+fn export_until_pending(
+    env: &TestEnv,
+) -> (
+    (
+        std::process::Child,
+        std::thread::JoinHandle<String>,
+        std::thread::JoinHandle<String>,
+    ),
+    Value,
+) {
+    let mut c = env.cmd();
+    c.args(["export", "-o", "out.mp4"]);
+    let mut run = spawn(c);
+    let job = wait_for_pending(env, &mut run.0);
+    (run, job)
+}
+
+/// An export killed (SIGKILL, no chance to clean up) once its render is
+/// pending, while status polls are held up: the job it left behind.
+fn export_killed_mid_render(env: &TestEnv) -> Value {
+    env.fault(json!({"path": STATUS, "method": "GET", "times": 3,
+        "action": {"type": "delay", "ms": 1500}}));
+    let ((mut child, o, e), job) = export_until_pending(env);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = (o.join(), e.join());
+    job
+}
+
 // ---- jobs that outlive their process ----
 
 #[test]
 fn a_render_left_by_a_killed_process_is_picked_up() {
     let env = with_draft();
-    env.fault(json!({"path": STATUS, "method": "GET", "times": 3,
-        "action": {"type": "delay", "ms": 1500}}));
-    let mut c = env.cmd();
-    c.args(["export", "-o", "out.mp4"]);
-    let (mut child, o, e) = spawn(c);
-    let job = wait_for_pending(&env, &mut child);
-    child.kill().unwrap(); // SIGKILL: no chance to clean up
-    child.wait().unwrap();
-    let _ = (o.join(), e.join());
+    let job = export_killed_mid_render(&env);
     assert!(!env.work_dir().join("out.mp4").exists());
     let id = job["id"].as_str().unwrap().to_string();
     assert_eq!(pending(&env).len(), 1);
@@ -439,15 +462,7 @@ fn a_render_left_by_a_killed_process_is_picked_up() {
 #[test]
 fn a_picked_up_render_lands_where_it_was_asked_for_from_another_folder() {
     let env = with_draft();
-    env.fault(json!({"path": STATUS, "method": "GET", "times": 3,
-        "action": {"type": "delay", "ms": 1500}}));
-    let mut c = env.cmd();
-    c.args(["export", "-o", "out.mp4"]);
-    let (mut child, o, e) = spawn(c);
-    wait_for_pending(&env, &mut child);
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let _ = (o.join(), e.join());
+    export_killed_mid_render(&env);
 
     let elsewhere = env.dir.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
@@ -473,10 +488,7 @@ fn a_picked_up_render_lands_where_it_was_asked_for_from_another_folder() {
 fn ctrl_c_while_polling_keeps_the_job() {
     let env = with_draft();
     still_processing(&env, 1000);
-    let mut c = env.cmd();
-    c.args(["export", "-o", "out.mp4"]);
-    let mut run = spawn(c);
-    let job = wait_for_pending(&env, &mut run.0);
+    let (run, job) = export_until_pending(&env);
     // Let it poll a few times first.
     let start = Instant::now();
     while env.count("GET", STATUS) < 2 {
@@ -508,10 +520,7 @@ fn ctrl_c_during_a_slow_status_request_stops_at_once() {
     let env = with_draft();
     env.fault(json!({"path": STATUS, "method": "GET", "times": 5,
         "action": {"type": "delay", "ms": 5000}}));
-    let mut c = env.cmd();
-    c.args(["export", "-o", "out.mp4"]);
-    let mut run = spawn(c);
-    let job = wait_for_pending(&env, &mut run.0);
+    let (run, job) = export_until_pending(&env);
     // The first poll is on its way (and held by the server).
     std::thread::sleep(Duration::from_millis(300));
     signal(&run.0, "-INT");

@@ -2,6 +2,7 @@
 //! the embedded server on a loopback port and drives the real `img2yt`
 //! binary (or the real client) against it.
 
+#[macro_use]
 mod support;
 
 mod layout;

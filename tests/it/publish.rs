@@ -125,33 +125,53 @@ impl Env {
     }
 }
 
-#[test]
-fn first_sign_in_with_pkce_then_an_upload_in_chunks() {
-    let env = Env::new();
-    let video = env.video("Iceland_trip.mp4", 2 * UNIT + 1000);
-    let thumb = env.video("Iceland_trip.jpg", 5000);
+/// Start `img2yt publish` with `args` and read its stderr up to the first
+/// line that starts with `prefix` (the sign-in link): the process, the rest
+/// of its stderr, what was read so far and the link. The caller waits for
+/// the process (clippy cannot see through the return).
+#[allow(clippy::zombie_processes)]
+fn until_sign_in_link(
+    env: &Env,
+    args: &[&str],
+    prefix: &str,
+) -> (
+    std::process::Child,
+    BufReader<std::process::ChildStderr>,
+    String,
+    String,
+) {
     let mut child = env
-        .cmd(&["--json", "-v", video.to_str().unwrap()])
+        .cmd(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut seen = String::new();
-    let url = loop {
+    loop {
         let mut line = String::new();
         assert!(
             stderr.read_line(&mut line).unwrap() > 0,
             "no sign-in link in {seen}"
         );
         seen.push_str(&line);
-        if let Some(u) = line
-            .trim()
-            .strip_prefix(&format!("{}/o/oauth2/v2/auth?", env.fake.url))
-        {
-            break format!("{}/o/oauth2/v2/auth?{u}", env.fake.url);
+        if line.trim().starts_with(prefix) {
+            let url = line.trim().to_string();
+            return (child, stderr, seen, url);
         }
-    };
+    }
+}
+
+#[test]
+fn first_sign_in_with_pkce_then_an_upload_in_chunks() {
+    let env = Env::new();
+    let video = env.video("Iceland_trip.mp4", 2 * UNIT + 1000);
+    let thumb = env.video("Iceland_trip.jpg", 5000);
+    let (child, mut stderr, seen, url) = until_sign_in_link(
+        &env,
+        &["--json", "-v", video.to_str().unwrap()],
+        &format!("{}/o/oauth2/v2/auth?", env.fake.url),
+    );
     let q: std::collections::HashMap<String, String> = reqwest::Url::parse(&url)
         .unwrap()
         .query_pairs()
@@ -445,25 +465,8 @@ fn a_revoked_sign_in_asks_to_sign_in_again() {
     let old = env.signed_in();
     env.fake.with(|w| w.refresh_tokens.clear());
     let video = env.video("v.mp4", 1000);
-    let mut child = env
-        .cmd(&[video.to_str().unwrap()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let url = loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "no sign-in link in {seen}"
-        );
-        seen.push_str(&line);
-        if line.trim().starts_with(&env.fake.url) {
-            break line.trim().to_string();
-        }
-    };
+    let (child, _stderr, seen, url) =
+        until_sign_in_link(&env, &[video.to_str().unwrap()], &env.fake.url);
     assert!(seen.contains("revoked or has expired"), "{seen}");
     assert_eq!(env.fake.click(&url), 200);
     let out = child.wait_with_output().unwrap();

@@ -10,6 +10,20 @@ use std::time::Duration;
 
 use img2yt::server::{self, ServerConfig};
 
+/// A table of cases, one `#[test]` per row named by the row, so rows run
+/// in parallel and a failing one says which it is. A row is
+/// `name: expression;` where the expression has a `check(&str)` method
+/// (the area's case type); doc comments on a row stay on its test.
+macro_rules! cases {
+    ($($(#[$meta:meta])* $name:ident: $case:expr;)+) => {$(
+        $(#[$meta])*
+        #[test]
+        fn $name() {
+            $case.check(stringify!($name));
+        }
+    )+};
+}
+
 pub struct TestEnv {
     pub rt: tokio::runtime::Runtime,
     pub server: Option<server::Handle>,

@@ -122,6 +122,27 @@ fn stored_names(env: &TestEnv) -> Vec<String> {
         .collect()
 }
 
+/// A run that uploaded nothing: its exit code and the one message, no
+/// panic, nothing on stdout, `sent` upload requests and no media on the
+/// server.
+#[track_caller]
+fn nothing_uploaded(env: &TestEnv, r: &Run, code: i32, stderr: &str, sent: usize) {
+    r.code(code);
+    no_panic(r);
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, stderr);
+    assert_eq!(env.count("POST", UPLOAD), sent, "{:#?}", env.log());
+    assert_eq!(world_media(env), 0);
+}
+
+/// Upload fixture photos of these names, made in the work dir, in one call.
+fn upload_photos(env: &TestEnv, names: &[&str]) -> Run {
+    photos(&env.work_dir(), names);
+    let mut argv = vec!["upload"];
+    argv.extend(names);
+    run(env, &argv)
+}
+
 fn names(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("img{i}.jpg")).collect()
 }
@@ -176,10 +197,7 @@ fn five_images_in_the_users_order() {
 fn twelve_images_get_a_gentle_note_and_all_go_up() {
     let env = TestEnv::new();
     let all = names(12);
-    photos(&env.work_dir(), &strs(&all));
-    let mut argv = vec!["upload"];
-    argv.extend(strs(&all));
-    let r = run(&env, &argv);
+    let r = upload_photos(&env, &strs(&all));
     r.ok();
     assert_eq!(r.stdout, uploaded_line(&strs(&all)));
     assert_eq!(
@@ -195,10 +213,7 @@ fn twelve_images_get_a_gentle_note_and_all_go_up() {
 fn ten_images_get_no_note() {
     let env = TestEnv::new();
     let all = names(10);
-    photos(&env.work_dir(), &strs(&all));
-    let mut argv = vec!["upload"];
-    argv.extend(strs(&all));
-    let r = run(&env, &argv);
+    let r = upload_photos(&env, &strs(&all));
     r.ok();
     assert_eq!(r.stderr, tick_lines(&strs(&all)));
     assert_eq!(server_media(&env), all);
@@ -243,16 +258,11 @@ fn a_folder_without_supported_files_is_refused() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("a.txt"), "x").unwrap();
     let r = run(&env, &["upload", &arg(&dir)]);
-    r.code(3);
-    assert_eq!(
-        r.stderr,
-        format!(
-            "warning: skipped {}: is a folder with no photos or videos in it\nerror: Nothing was uploaded.\n",
-            arg(&dir)
-        )
+    let msg = format!(
+        "warning: skipped {}: is a folder with no photos or videos in it\nerror: Nothing was uploaded.\n",
+        arg(&dir)
     );
-    assert_eq!(r.stdout, "");
-    assert_eq!(env.count("POST", UPLOAD), 0);
+    nothing_uploaded(&env, &r, 3, &msg, 0);
 }
 
 #[test]
@@ -345,16 +355,15 @@ fn a_file_over_200_mb_is_refused_without_any_upload_request() {
     let huge = env.work_dir().join("huge.jpg");
     sparse_jpeg(&huge, 200 * 1024 * 1024 + 1);
     let r = run(&env, &["upload", &arg(&huge)]);
-    r.code(3);
-    no_panic(&r);
-    assert_eq!(r.stdout, "");
-    assert_eq!(
-        r.stderr,
+    nothing_uploaded(
+        &env,
+        &r,
+        3,
         "warning: skipped huge.jpg: is too large (just over 200 MB; the limit is 200 MB) — \
          save it at a smaller size or compress it, then add it again\n\
-         error: Nothing was uploaded.\n"
+         error: Nothing was uploaded.\n",
+        0,
     );
-    assert_eq!(env.count("POST", UPLOAD), 0, "{:#?}", env.log());
     assert!(
         env.log().is_empty(),
         "nothing at all is sent when nothing can be uploaded: {:#?}",
@@ -465,31 +474,37 @@ fn status_fault(status: u16, times: u32) -> Value {
     json!({"path": UPLOAD, "times": times, "action": {"type": "status", "status": status}})
 }
 
+/// Fixture photos of these names, uploaded by their full paths in one
+/// call to a service that meets them with `fault`.
+fn upload_meeting(fault: Value, names: &[&str]) -> (TestEnv, Run) {
+    let env = TestEnv::new();
+    let files = photos(&env.work_dir(), names);
+    env.fault(fault);
+    let paths: Vec<String> = files.iter().map(|f| arg(f)).collect();
+    let mut argv = vec!["upload"];
+    argv.extend(strs(&paths));
+    let r = run(&env, &argv);
+    (env, r)
+}
+
 #[test]
 fn code_4001_from_the_service_refuses_that_file() {
-    let env = TestEnv::new();
-    let f = photos(&env.work_dir(), &["a.jpg"]);
-    env.fault(code_fault(4001, 1));
-    let r = run(&env, &["upload", &arg(&f[0])]);
-    r.code(3);
-    no_panic(&r);
-    assert_eq!(r.stdout, "");
-    assert_eq!(
-        r.stderr,
+    let (env, r) = upload_meeting(code_fault(4001, 1), &["a.jpg"]);
+    // A refusal is not retried: one request.
+    nothing_uploaded(
+        &env,
+        &r,
+        3,
         "warning: skipped a.jpg: refused by the service — The service does not accept this file type. \
          Accepted: jpg, jpeg, png, gif, webp, heic, mp4, mov, avi, webm, mkv, mp3, wav, m4a, aac.\n\
-         error: Nothing was uploaded.\n"
+         error: Nothing was uploaded.\n",
+        1,
     );
-    assert_eq!(env.count("POST", UPLOAD), 1, "a refusal is not retried");
-    assert_eq!(world_media(&env), 0);
 }
 
 #[test]
 fn code_4002_from_the_service_refuses_one_file_and_the_other_goes() {
-    let env = TestEnv::new();
-    let f = photos(&env.work_dir(), &["a.jpg", "b.png"]);
-    env.fault(code_fault(4002, 1));
-    let r = run(&env, &["upload", &arg(&f[0]), &arg(&f[1])]);
+    let (env, r) = upload_meeting(code_fault(4002, 1), &["a.jpg", "b.png"]);
     r.code(3);
     no_panic(&r);
     // The uploads run in parallel: either one may meet the fault.
@@ -517,10 +532,7 @@ fn code_4002_from_the_service_refuses_one_file_and_the_other_goes() {
 
 #[test]
 fn http_500_once_is_retried_and_the_upload_succeeds() {
-    let env = TestEnv::new();
-    let f = photos(&env.work_dir(), &["a.jpg"]);
-    env.fault(status_fault(500, 1));
-    let r = run(&env, &["upload", &arg(&f[0])]);
+    let (env, r) = upload_meeting(status_fault(500, 1), &["a.jpg"]);
     r.ok();
     assert_eq!(r.stdout, uploaded_line(&["a.jpg"]));
     let ups = requests(&env, "POST", UPLOAD);
@@ -532,19 +544,15 @@ fn http_500_once_is_retried_and_the_upload_succeeds() {
 
 #[test]
 fn http_500_four_times_gives_up_with_exit_8() {
-    let env = TestEnv::new();
-    let f = photos(&env.work_dir(), &["a.jpg"]);
-    env.fault(status_fault(500, 4));
-    let r = run(&env, &["upload", &arg(&f[0])]);
-    r.code(8);
-    no_panic(&r);
-    assert_eq!(r.stdout, "");
-    assert_eq!(
-        r.stderr,
-        "error: The NemoVideo service had a problem (HTTP 500). Try again in a moment.\n"
+    let (env, r) = upload_meeting(status_fault(500, 4), &["a.jpg"]);
+    // 1 + 3 retries.
+    nothing_uploaded(
+        &env,
+        &r,
+        8,
+        "error: The NemoVideo service had a problem (HTTP 500). Try again in a moment.\n",
+        4,
     );
-    assert_eq!(env.count("POST", UPLOAD), 4, "1 + 3 retries");
-    assert_eq!(world_media(&env), 0);
     assert!(stored_uploads(&env).is_empty());
 }
 
