@@ -57,10 +57,10 @@ impl ApiConfig {
         d.mul_f64(self.time_scale)
     }
 
-    /// A scaled network timeout, never below half a second so a tiny scale
+    /// A scaled network timeout, never below two seconds so a tiny scale
     /// cannot make every request fail.
     fn timeout(&self, d: Duration) -> Duration {
-        self.scaled(d).max(Duration::from_millis(500))
+        self.scaled(d).max(Duration::from_secs(2))
     }
 }
 
