@@ -3,6 +3,7 @@
 //! byte is sent, signs in (once; the refresh token is kept), uploads with
 //! the resumable protocol, sets the thumbnail, and ends with the watch link.
 
+use clap::Parser;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -154,23 +155,50 @@ fn shown_on(ctx: &Ctx, bar: &indicatif::ProgressBar) -> upload::OnProgress {
     })
 }
 
-/// `/publish [VIDEO]` or plain words at the prompt: the defaults (private,
-/// the client file from `IMG2YT_YOUTUBE_CLIENT_SECRETS`).
+/// `/publish [VIDEO] [FLAGS]` or plain words at the prompt: the same flags
+/// as `img2yt publish` (private unless `--privacy` says otherwise, the
+/// client file from `IMG2YT_YOUTUBE_CLIENT_SECRETS`), the words split as a
+/// shell would and `~` expanded.
 pub async fn from_prompt(ctx: &Ctx, arg: &str, cancel: &CancellationToken) -> Result<()> {
-    let video = arg.trim().trim_matches(['"', '\'']);
-    let args = PublishArgs {
-        video: (!video.is_empty()).then(|| PathBuf::from(video)),
-        title: None,
-        description: String::new(),
-        tags: None,
-        privacy: Privacy::Private,
-        category: metadata::DEFAULT_CATEGORY.into(),
-        made_for_kids: false,
-        thumbnail: None,
-        client_secrets: std::env::var_os("IMG2YT_YOUTUBE_CLIENT_SECRETS").map(PathBuf::from),
-        sign_out: false,
+    let Some(words) = shlex::split(arg) else {
+        return Err(Error::Usage(
+            "A quote in /publish is never closed; type /publish --help for its flags.".into(),
+        ));
     };
+    let mut args = match PromptPublish::try_parse_from(words) {
+        Ok(p) => p.args,
+        Err(e) if !e.use_stderr() => {
+            // --help: the same text `img2yt publish --help` shows.
+            ctx.out.line(e.render().to_string().trim_end());
+            return Ok(());
+        }
+        Err(e) => {
+            let first = e.render().to_string();
+            let first = first.lines().next().unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "{}; type /publish --help for its flags.",
+                first.trim_start_matches("error: ")
+            )));
+        }
+    };
+    let dirs = crate::input::paths::Dirs::current();
+    let home = |p: &mut Option<PathBuf>| {
+        if let Some(path) = p.as_mut() {
+            *path = dirs.expand_home(&path.to_string_lossy());
+        }
+    };
+    home(&mut args.video);
+    home(&mut args.thumbnail);
+    home(&mut args.client_secrets);
     run(ctx, &args, cancel).await
+}
+
+/// `/publish`'s words, read by `img2yt publish`'s own flags.
+#[derive(clap::Parser)]
+#[command(name = "/publish", no_binary_name = true, disable_version_flag = true)]
+struct PromptPublish {
+    #[command(flatten)]
+    args: PublishArgs,
 }
 
 /// The video this run exported, else export the project now.

@@ -232,9 +232,9 @@ pub static COMMANDS: &[CommandInfo] = &[
         command: Command::Publish,
         name: "publish",
         aliases: &["youtube", "yt"],
-        usage: "/publish [VIDEO]",
-        summary: "Put the video on YouTube (private)",
-        example: "/publish",
+        usage: "/publish [VIDEO] [FLAGS]",
+        summary: "Put the video on YouTube (private unless --privacy)",
+        example: "/publish --privacy unlisted",
     },
 ];
 

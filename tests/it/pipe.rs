@@ -325,7 +325,7 @@ fn help_lists_the_commands_with_examples() {
         "  /export [PATH] Render the video and save it locally e.g. /export ~/Videos/trip.mp4",
         "  /storyboard [PATH] Draw the timeline as a picture (PNG) e.g. /storyboard ~/board.png",
         "  /quit Leave img2yt e.g. /quit",
-        "  /publish [VIDEO] Put the video on YouTube (private) e.g. /publish",
+        "  /publish [VIDEO] [FLAGS] Put the video on YouTube (private unless --privacy) e.g. /publish --privacy unlisted",
     ] {
         assert!(commands.iter().any(|c| c == want), "{want:?} not in /help:\n{}", r.stdout);
     }

@@ -424,15 +424,57 @@ fn publish_from_the_prompt() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    writeln!(child.stdin.take().unwrap(), "/publish {}", video.display()).unwrap();
+    writeln!(
+        child.stdin.take().unwrap(),
+        "/publish --privacy unlisted --title \"Road trip\" --tags 'a, b c' '{}'",
+        video.display()
+    )
+    .unwrap();
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("Published on YouTube (private): https://youtu.be/"),
+        stdout.contains("Published on YouTube (unlisted): https://youtu.be/"),
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    env.assert_uploaded(&video);
+    let (_, meta) = env.assert_uploaded(&video);
+    assert_eq!(meta["snippet"]["title"], "Road trip");
+    assert_eq!(meta["snippet"]["tags"], serde_json::json!(["a", "b c"]));
+}
+
+#[test]
+fn a_wrong_publish_flag_at_the_prompt_is_one_line_and_nothing_is_sent() {
+    let env = Env::new();
+    env.signed_in();
+    let video = env.video("v.mp4", 1000);
+    for (line, says) in [
+        (
+            format!("/publish --privacy everyone {}", video.display()),
+            "invalid value 'everyone' for '--privacy <PRIVACY>'",
+        ),
+        (
+            format!("/publish '{}", video.display()),
+            "A quote in /publish is never closed",
+        ),
+    ] {
+        let mut child = env
+            .bare_cmd()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{line}: {stderr}");
+        let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+        assert_eq!(error.len(), 1, "{line}: {stderr}");
+        assert!(error[0].contains(says), "{line}: {stderr}");
+        assert!(error[0].contains("/publish --help"), "{stderr}");
+    }
+    assert_eq!(env.fake.count("POST /upload/youtube/v3/videos"), 0);
 }
 
 #[test]
