@@ -332,7 +332,10 @@ async fn sign_in_fresh(
     }
     ctx.out
         .status("Waiting for the sign-in to finish in the browser…");
-    let tokens = pending.finish(http, endpoints, &secrets, cancel).await?;
+    let wait = ctx.scaled(Duration::from_secs(60 * oauth::SIGN_IN_MINUTES));
+    let tokens = pending
+        .finish(http, endpoints, &secrets, wait, cancel)
+        .await?;
     let client_id = secrets.client_id.clone();
     let refresh = tokens.refresh.clone();
     keep.update(|k| {

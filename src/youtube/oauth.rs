@@ -93,6 +93,9 @@ pub struct Pending {
     stop: CancellationToken,
 }
 
+/// How long a sign-in in the browser may take (before `IMG2YT_TIME_SCALE`).
+pub const SIGN_IN_MINUTES: u64 = 10;
+
 /// Start a sign-in: listen on a free loopback port and build the URL the
 /// user opens.
 pub async fn begin(ep: &Endpoints, secrets: &ClientSecrets) -> Result<Pending, YoutubeError> {
@@ -199,12 +202,15 @@ impl Pending {
         &self.url
     }
 
-    /// Wait for the browser, then exchange the code (with the verifier).
+    /// Wait for the browser (at most `wait`: a tab closed without signing
+    /// in must not leave img2yt waiting for ever), then exchange the code
+    /// (with the verifier).
     pub async fn finish(
         mut self,
         http: &reqwest::Client,
         ep: &Endpoints,
         secrets: &ClientSecrets,
+        wait: std::time::Duration,
         cancel: &CancellationToken,
     ) -> Result<Tokens, YoutubeError> {
         let got = tokio::select! {
@@ -212,6 +218,13 @@ impl Pending {
             _ = cancel.cancelled() => {
                 self.stop.cancel();
                 return Err(YoutubeError::Interrupted);
+            }
+            _ = tokio::time::sleep(wait) => {
+                self.stop.cancel();
+                return Err(YoutubeError::SignIn(format!(
+                    "no sign-in came back from the browser within {} minutes; run img2yt publish again for a new link",
+                    SIGN_IN_MINUTES
+                )));
             }
         };
         self.stop.cancel();

@@ -163,6 +163,28 @@ fn until_sign_in_link(
 }
 
 #[test]
+fn a_sign_in_never_finished_in_the_browser_is_given_up() {
+    let env = Env::new();
+    let video = env.video("v.mp4", 1000);
+    // The link is printed, nobody opens it: 10 minutes, scaled to 6 s.
+    let (child, mut stderr, seen, _url) = until_sign_in_link(
+        &env,
+        &[video.to_str().unwrap()],
+        &format!("{}/o/oauth2/v2/auth?", env.fake.url),
+    );
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{seen}{rest}");
+    assert!(
+        rest.contains("no sign-in came back from the browser within 10 minutes; run img2yt publish again for a new link"),
+        "{rest}"
+    );
+    assert_eq!(env.fake.count("POST /token"), 0);
+    assert_eq!(env.fake.count("POST /upload/youtube/v3/videos"), 0);
+}
+
+#[test]
 fn first_sign_in_with_pkce_then_an_upload_in_chunks() {
     let env = Env::new();
     let video = env.video("Iceland_trip.mp4", 2 * UNIT + 1000);
