@@ -130,6 +130,7 @@ fn shown_on(ctx: &Ctx, bar: &indicatif::ProgressBar) -> upload::OnProgress {
             offset,
             total,
             resumed,
+            kept_other_metadata,
         } => {
             if resumed {
                 b.suspend(|| {
@@ -138,6 +139,11 @@ fn shown_on(ctx: &Ctx, bar: &indicatif::ProgressBar) -> upload::OnProgress {
                         indicatif::HumanBytes(offset),
                         indicatif::HumanBytes(total)
                     ))
+                });
+            }
+            if kept_other_metadata {
+                b.suspend(|| {
+                    out.warn("YouTube keeps the title, description, tags and privacy given when this upload began; change them in YouTube Studio once it is up.")
                 });
             }
             b.set_position(offset);

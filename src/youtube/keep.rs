@@ -47,6 +47,10 @@ pub struct PendingUpload {
     pub session_uri: Secret,
     /// Unix seconds (YouTube keeps a session about a week).
     pub started: u64,
+    /// The title, tags, privacy… the session was opened with: YouTube
+    /// takes them when an upload begins, so a resumed one keeps them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
 }
 
 /// Which file, as far as resuming is concerned.
@@ -154,6 +158,7 @@ mod tests {
                 mtime: key.mtime,
                 session_uri: Secret::new("http://x/s"),
                 started: 1,
+                metadata: None,
             })
         })
         .unwrap();

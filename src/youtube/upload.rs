@@ -46,6 +46,9 @@ pub enum Progress {
         offset: u64,
         total: u64,
         resumed: bool,
+        /// Resumed, and this run asked for other metadata than the session
+        /// was opened with (YouTube keeps the first).
+        kept_other_metadata: bool,
     },
     /// `offset` bytes have gone out (not all confirmed yet).
     Sent(u64),
@@ -122,11 +125,14 @@ impl Uploader<'_> {
     ) -> Result<Value, YoutubeError> {
         let key = FileKey::of(file)?;
         let total = key.size;
-        let mut session = self
-            .keep
-            .read()
-            .pending_for(&key)
-            .map(|p| p.session_uri.clone());
+        let kept = self.keep.read().pending_for(&key).cloned();
+        // YouTube fixed the metadata when the session began: say so when
+        // this run asks for other metadata.
+        let kept_other_metadata = kept
+            .as_ref()
+            .and_then(|p| p.metadata.as_ref())
+            .is_some_and(|m| *m != meta.to_json());
+        let mut session = kept.map(|p| p.session_uri);
         let mut resumed = session.is_some();
         let mut offset: Option<u64> = None;
         let mut failures = 0u32;
@@ -148,6 +154,7 @@ impl Uploader<'_> {
                                 mtime: key.mtime,
                                 session_uri: uri.clone(),
                                 started: crate::store::now_secs(),
+                                metadata: Some(meta.to_json()),
                             });
                         })?;
                         session = Some(uri);
@@ -156,6 +163,7 @@ impl Uploader<'_> {
                             offset: 0,
                             total,
                             resumed: false,
+                            kept_other_metadata: false,
                         });
                         continue;
                     }
@@ -168,6 +176,7 @@ impl Uploader<'_> {
                             offset: *at,
                             total,
                             resumed,
+                            kept_other_metadata: resumed && kept_other_metadata,
                         });
                         resumed = false;
                     }

@@ -343,15 +343,26 @@ fn ctrl_c_then_publish_again_resumes_the_same_session() {
         video.to_str().unwrap(),
         "--thumbnail",
         thumb.to_str().unwrap(),
+        "--title",
+        "A title asked for too late",
     ]);
     run.ok();
     assert!(run.stderr.contains("Resuming the upload"), "{}", run.stderr);
+    // The session keeps the first run's metadata, and the user is told.
+    assert!(
+        run.stderr.contains(
+            "YouTube keeps the title, description, tags and privacy given when this upload began"
+        ),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("may not set custom thumbnails"),
         "{}",
         run.stderr
     );
-    env.assert_uploaded(&video);
+    let (_, meta) = env.assert_uploaded(&video);
+    assert_eq!(meta["snippet"]["title"], "v");
     assert_eq!(
         env.fake.count("POST /upload/youtube/v3/videos"),
         1,
