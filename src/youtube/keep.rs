@@ -96,7 +96,17 @@ impl Kept {
     pub fn forget_upload(&mut self, key: &FileKey) {
         self.uploads.retain(|p| p.path != key.path);
     }
+
+    /// Forget sessions YouTube no longer holds (it keeps one about a week)
+    /// and those of files that are gone, so the file stays small.
+    pub fn prune(&mut self, now_secs: u64) {
+        self.uploads
+            .retain(|p| now_secs.saturating_sub(p.started) < SESSION_LIFE_SECS && p.path.exists());
+    }
 }
+
+/// How long YouTube keeps an upload session.
+const SESSION_LIFE_SECS: u64 = 7 * 24 * 3600;
 
 /// Handle to `youtube.json`.
 #[derive(Debug, Clone)]
@@ -165,5 +175,15 @@ mod tests {
         assert!(keep.read().pending_for(&key).is_some());
         std::fs::write(&f, b"abcd").unwrap();
         assert!(keep.read().pending_for(&FileKey::of(&f).unwrap()).is_none());
+        // A week later, or once the file is gone, the session is forgotten.
+        let mut k = keep.read();
+        k.prune(1 + SESSION_LIFE_SECS - 1);
+        assert_eq!(k.uploads.len(), 1);
+        k.prune(1 + SESSION_LIFE_SECS);
+        assert!(k.uploads.is_empty());
+        let mut k = keep.read();
+        std::fs::remove_file(&f).unwrap();
+        k.prune(2);
+        assert!(k.uploads.is_empty());
     }
 }

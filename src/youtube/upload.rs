@@ -148,6 +148,7 @@ impl Uploader<'_> {
                     Ok(uri) => {
                         self.keep.update(|k| {
                             k.forget_upload(&key);
+                            k.prune(crate::store::now_secs());
                             k.uploads.push(PendingUpload {
                                 path: key.path.clone(),
                                 size: key.size,
