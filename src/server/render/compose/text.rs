@@ -5,8 +5,8 @@
 //! show on.
 //!
 //! The look follows drawtext's own steps, so that old and new videos agree
-//! (PSNR 36-38 dB over a title on grey, against 19-25 dB when the text was
-//! centred by its ink and kerned): glyphs on whole pixels (FreeType's
+//! (on grey, 35-38 dB PSNR for four titles and 33 dB for "Iceland 2026",
+//! against 15-25 dB when the text was centred by its ink and kerned): glyphs on whole pixels (FreeType's
 //! rounded advances, no kerning), flat edges on whole pixel rows (what
 //! FreeType's hinting does), the text's box centred with drawtext's
 //! arithmetic (the sum of advances wide, the glyph boxes' whole-pixel
