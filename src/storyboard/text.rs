@@ -2,7 +2,7 @@
 //! installed, else the built-in 8×8 bitmap font (`font8x8`), so a clip's
 //! name is always readable, if plainer, on a machine with no fonts at all.
 //!
-//! Finding the font file is [`crate::fonts`]' business (the renderer's
+//! Finding the font file is [`crate::server::fonts`]' business (the renderer's
 //! titles use the same search); this module only measures and paints.
 
 use ab_glyph::{point, Font, FontVec, PxScale, ScaleFont};

@@ -381,6 +381,23 @@ fn return_large_buffers() {
     }
 }
 
+/// The frames' pipe to ffmpeg made 1 MB instead of 64 KB, when the
+/// system allows: a 1080p frame is 3 MB, and each 64 KB the pipe holds is
+/// one more wake-up of the writer and of ffmpeg's reader (a few percent of
+/// a render's CPU). A pipe that stays small only costs that.
+#[cfg(target_os = "linux")]
+fn widen_pipe(stdin: &tokio::process::ChildStdin) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: fcntl on a pipe descriptor this process owns; F_SETPIPE_SZ
+    // only changes the pipe's capacity, and a failure changes nothing.
+    unsafe {
+        libc::fcntl(stdin.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn widen_pipe(_: &tokio::process::ChildStdin) {}
+
 /// Run a render: the compositor makes `scene`'s frames on its own threads,
 /// they are written to the encoder started from `plan`, and `progress`
 /// gets 0-100 as they go. Dropping the future stops both (the compositor
@@ -411,6 +428,7 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
         s
     });
     let mut stdin = child.stdin.take().expect("piped");
+    widen_pipe(&stdin);
     return_large_buffers();
     // One frame waiting for the pipe: the encoder never waits for the
     // compositor's next one, and memory stays a few frames.

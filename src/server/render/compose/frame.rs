@@ -1,9 +1,10 @@
 //! Drawing one output frame in 4:2:0 YUV: the Ken Burns view of a still
 //! (a sub-pixel crop resampled to the canvas, plane by plane), the mix of
 //! two visuals during a transition, and text laid over. Works on exactly
-//! the canvas's pixels, with SIMD resampling (`fast_image_resize`) and
-//! plain loops the compiler vectorises.
+//! the canvas's pixels, with the camera's own SIMD resampling
+//! ([`super::resample`]) and plain loops the compiler vectorises.
 
+use super::resample::Resampler;
 use super::still::{planes_mut, Yuv};
 use super::text::TextLayer;
 use super::timeline::{Mix, View};
@@ -129,69 +130,6 @@ impl Painter {
     }
 }
 
-/// Bilinear resampling of a sub-pixel crop of one plane, for the Ken
-/// Burns camera. The camera only ever downscales, and by at most the Ken
-/// Burns zoom (12 %), so two taps a side are enough; done by hand because
-/// a general convolution spends most of its time on taps this never needs
-/// (it was 70 % of the compositor's time through `fast_image_resize`).
-/// Rows are blended first (whole rows, which vectorise), then each output
-/// pixel takes two neighbours of the blended row.
-#[derive(Default)]
-struct Resampler {
-    /// Per output column: the left source column and its partner's weight
-    /// (0-256).
-    cols: Vec<(u32, u32)>,
-    /// One blended source row, in 256ths.
-    row: Vec<u16>,
-}
-
-impl Resampler {
-    fn resample(
-        &mut self,
-        src: &[u8],
-        (sw, sh): (u32, u32),
-        (left, top, cw, ch): (f64, f64, f64, f64),
-        dst: &mut [u8],
-        (dw, dh): (u32, u32),
-    ) {
-        // Output pixel centres mapped into the source, as a position
-        // between two pixel centres.
-        let at = |i: u32, start: f64, len: f64, out: u32, size: u32| -> (u32, u32) {
-            let x = start + (i as f64 + 0.5) * len / out as f64 - 0.5;
-            let x = x.clamp(0.0, (size - 1) as f64);
-            let i0 = (x.floor() as u32).min(size.saturating_sub(2));
-            let f = ((x - i0 as f64) * 256.0).round().clamp(0.0, 256.0) as u32;
-            (i0, f)
-        };
-        self.cols.clear();
-        self.cols.extend((0..dw).map(|x| at(x, left, cw, dw, sw)));
-        let first = self.cols.first().map_or(0, |c| c.0) as usize;
-        let last = (self.cols.last().map_or(0, |c| c.0) as usize + 1).min(sw as usize - 1);
-        self.row.resize(sw as usize, 0);
-        let sw = sw as usize;
-        for (y, out) in dst
-            .chunks_exact_mut(dw as usize)
-            .enumerate()
-            .take(dh as usize)
-        {
-            let (y0, fy) = at(y as u32, top, ch, dh, sh);
-            let y1 = (y0 + 1).min(sh - 1) as usize;
-            let a = &src[y0 as usize * sw..][first..=last];
-            let b = &src[y1 * sw..][first..=last];
-            let (wa, wb) = ((256 - fy) as u16, fy as u16);
-            for ((r, &p), &q) in self.row[first..=last].iter_mut().zip(a).zip(b) {
-                *r = p as u16 * wa + q as u16 * wb;
-            }
-            let row = &self.row;
-            for (o, &(x0, fx)) in out.iter_mut().zip(&self.cols) {
-                let x0 = x0 as usize;
-                let (p, q) = (row[x0] as u32, row[(x0 + 1).min(last)] as u32);
-                *o = ((p * (256 - fx) + q * fx + (1 << 15)) >> 16) as u8;
-            }
-        }
-    }
-}
-
 /// A weight 0-1 in 256ths.
 fn weight(x: f32) -> u32 {
     (x.clamp(0.0, 1.0) * 256.0).round() as u32
@@ -202,24 +140,45 @@ fn weight(x: f32) -> u32 {
 fn mix_weights(out: &mut [u8], over: &[u8], a: u32, b: u32, w: u32, h: u32) {
     let rest = 256 - a - b;
     let dst = planes_mut(out, w, h);
+    let mut start = 0;
     for (n, d) in dst.into_iter().enumerate() {
-        let k = BLACK[n] as u32 * rest + 128;
-        if over.is_empty() {
+        // At most 255·256 + 128: the sums fit 16 bits, twice as many
+        // lanes per instruction as 32.
+        let k = (BLACK[n] as u32 * rest + 128) as u16;
+        let len = d.len();
+        let s = over.get(start..start + len).unwrap_or(&[]);
+        mix_plane(d, s, a as u16, b as u16, k);
+        start += len;
+    }
+}
+
+/// `d = (d·a + s·b + k) / 256` (`s` empty: no second term).
+fn mix_plane(d: &mut [u8], s: &[u8], a: u16, b: u16, k: u16) {
+    #[inline(always)]
+    fn plain(d: &mut [u8], s: &[u8], a: u16, b: u16, k: u16) {
+        if s.is_empty() {
             for p in d.iter_mut() {
-                *p = ((*p as u32 * a + k) >> 8) as u8;
+                *p = ((*p as u16 * a + k) >> 8) as u8;
             }
-            continue;
+            return;
         }
-        let start = match n {
-            0 => 0,
-            1 => (w * h) as usize,
-            _ => (w * h + (w / 2) * (h / 2)) as usize,
-        };
-        let s = &over[start..start + d.len()];
         for (p, &q) in d.iter_mut().zip(s) {
-            *p = ((*p as u32 * a + q as u32 * b + k) >> 8) as u8;
+            *p = ((*p as u16 * a + q as u16 * b + k) >> 8) as u8;
         }
     }
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2")]
+        fn wide(d: &mut [u8], s: &[u8], a: u16, b: u16, k: u16) {
+            plain(d, s, a, b, k)
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            unsafe { wide(d, s, a, b, k) };
+            return;
+        }
+    }
+    plain(d, s, a, b, k)
 }
 
 #[cfg(test)]
@@ -254,19 +213,6 @@ mod tests {
         assert_eq!((out[0], out[7]), (b.data[0], a.data[0]));
         p.paint(la, Some((lb, Mix::Slide(2))), &mut out);
         assert_eq!((out[1], out[2]), (a.data[0], b.data[0]));
-    }
-
-    #[test]
-    fn the_camera_moves_by_fractions_of_a_pixel() {
-        // A ramp, 10 per pixel: a crop starting 2.5 pixels in reads 25,
-        // 35, 45…, halfway between the pixels.
-        let src: Vec<u8> = (0..4).flat_map(|_| (0..20).map(|x| x * 10)).collect();
-        let mut out = vec![0u8; 40];
-        Resampler::default().resample(&src, (20, 4), (2.5, 0.0, 10.0, 4.0), &mut out, (10, 4));
-        assert_eq!(&out[..10], &[25, 35, 45, 55, 65, 75, 85, 95, 105, 115]);
-        // Shrunk by 10 %: still a ramp, 11 per output pixel (to 1/256).
-        Resampler::default().resample(&src, (20, 4), (0.0, 0.0, 11.0, 4.0), &mut out, (10, 4));
-        assert_eq!(&out[..4], &[1, 11, 23, 34]);
     }
 
     #[test]

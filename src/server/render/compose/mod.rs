@@ -17,6 +17,7 @@
 
 pub mod clip;
 pub mod frame;
+pub mod resample;
 pub mod still;
 pub mod text;
 pub mod timeline;

@@ -305,7 +305,13 @@ pub fn compose(img: DynamicImage, (w, h): (u32, u32)) -> Yuv {
         return Yuv::from_rgb(w, h, &fg);
     };
     let mut rgb = resized_rgb(&small, None, (w, h), fr::FilterType::CatmullRom).0;
-    let (x0, y0) = (((w - fw) / 2) as usize, ((h - fh) / 2) as usize);
+    // Centred on an even pixel, as the filter-graph renderer placed
+    // photos (its 4:2:0 `pad` rounded down to whole chroma samples): a
+    // pixel's shift is invisible, but old and new videos then agree.
+    let (x0, y0) = (
+        (((w - fw) / 2) & !1) as usize,
+        (((h - fh) / 2) & !1) as usize,
+    );
     let (w, fw) = (w as usize, fw as usize);
     for row in 0..fh as usize {
         let dst = &mut rgb[((y0 + row) * w + x0) * 3..][..fw * 3];
@@ -389,5 +395,45 @@ mod tests {
         // transparent pixels' blue.
         assert!(v[9 * 32 + 28] > 200, "{}", v[9 * 32 + 28]);
         assert!(y[18 * 64 + 4] < 100, "{}", y[18 * 64 + 4]);
+    }
+
+    /// A 64×36 JPEG of one colour, in CMYK or progressive, as cameras,
+    /// print workflows and web exports write them (ffmpeg's encoder
+    /// writes neither).
+    fn jpeg(path: &Path, rgb: [u8; 3], cmyk: bool, progressive: bool) {
+        let mut e = jpeg_encoder::Encoder::new_file(path, 92).unwrap();
+        e.set_progressive(progressive);
+        if cmyk {
+            // Ink amounts (0: none): the colour with no black.
+            let px = [255 - rgb[0], 255 - rgb[1], 255 - rgb[2], 0];
+            e.encode(&px.repeat(64 * 36), 64, 36, jpeg_encoder::ColorType::Cmyk)
+                .unwrap();
+        } else {
+            e.encode(&rgb.repeat(64 * 36), 64, 36, jpeg_encoder::ColorType::Rgb)
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn cmyk_and_progressive_jpegs_keep_their_colours() {
+        let dir = tempfile::tempdir().unwrap();
+        let red = [200, 30, 40];
+        let want = yuv_of(red);
+        for (name, cmyk, progressive) in [
+            ("cmyk.jpg", true, false),
+            ("progressive.jpg", false, true),
+            ("cmyk-progressive.jpg", true, true),
+        ] {
+            let path = dir.path().join(name);
+            jpeg(&path, red, cmyk, progressive);
+            let img = decode(&path, 1).unwrap();
+            assert_eq!((img.width(), img.height()), (64, 36), "{name}");
+            let s = compose(img, (32, 18));
+            let [y, u, v] = s.planes();
+            let got = [y[9 * 32 + 16], u[4 * 16 + 8], v[4 * 16 + 8]];
+            for (g, w) in got.iter().zip(want) {
+                assert!(g.abs_diff(w) <= 6, "{name}: {got:?}, want {want:?}");
+            }
+        }
     }
 }
