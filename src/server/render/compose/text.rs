@@ -464,7 +464,8 @@ mod tests {
 
     #[test]
     fn glyphs_sit_on_whole_pixel_rows_as_drawtext_drew_them() {
-        let crate::server::fonts::FontChoice::Found(font) = crate::server::fonts::font_for("H") else {
+        let crate::server::fonts::FontChoice::Found(font) = crate::server::fonts::font_for("H")
+        else {
             return; // no font on this machine: the renderer warns instead
         };
         // The flat top and foot of "H" are whole rows: down the middle of
