@@ -444,11 +444,8 @@ impl Env {
     }
 }
 
-#[test]
-fn publish_from_the_prompt() {
-    let env = Env::new();
-    env.signed_in();
-    let video = env.video("v.mp4", 1000);
+/// One line piped to img2yt's prompt (no terminal), until it exits.
+fn piped_line(env: &Env, line: &str) -> std::process::Output {
     let mut child = env
         .bare_cmd()
         .stdin(Stdio::piped())
@@ -457,13 +454,22 @@ fn publish_from_the_prompt() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    writeln!(
-        child.stdin.take().unwrap(),
-        "/publish --privacy unlisted --title \"Road trip\" --tags 'a, b c' '{}'",
-        video.display()
-    )
-    .unwrap();
-    let out = child.wait_with_output().unwrap();
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn publish_from_the_prompt() {
+    let env = Env::new();
+    env.signed_in();
+    let video = env.video("v.mp4", 1000);
+    let out = piped_line(
+        &env,
+        &format!(
+            "/publish --privacy unlisted --title \"Road trip\" --tags 'a, b c' '{}'",
+            video.display()
+        ),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("Published on YouTube (unlisted): https://youtu.be/"),
@@ -490,16 +496,7 @@ fn a_wrong_publish_flag_at_the_prompt_is_one_line_and_nothing_is_sent() {
             "A quote in /publish is never closed",
         ),
     ] {
-        let mut child = env
-            .bare_cmd()
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = piped_line(&env, &line);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{line}: {stderr}");
         let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
