@@ -227,35 +227,37 @@ fn blur(rgb: &mut [u8], w: usize, h: usize, sigma: f64) {
     let sum: f32 = k.iter().sum();
     let k: Vec<f32> = k.iter().map(|v| v / sum).collect();
     let src: Vec<f32> = rgb.iter().map(|&v| v as f32).collect();
-    let mut tmp = vec![0f32; src.len()];
+    let across = blur_pass(&src, w, h, &k, true);
+    let both = blur_pass(&across, w, h, &k, false);
+    for (out, v) in rgb.iter_mut().zip(both) {
+        *out = v.round().clamp(0.0, 255.0) as u8;
+    }
+}
+
+/// One pass of [`blur`]'s kernel `k` along the rows (`along_rows`) or the
+/// columns of packed RGB, edges clamped.
+fn blur_pass(src: &[f32], w: usize, h: usize, k: &[f32], along_rows: bool) -> Vec<f32> {
+    let r = (k.len() / 2) as isize;
+    let mut out = vec![0f32; src.len()];
     for y in 0..h {
         for x in 0..w {
             let mut acc = [0f32; 3];
             for (j, kv) in k.iter().enumerate() {
-                let sx = (x as isize + j as isize - r).clamp(0, w as isize - 1) as usize;
-                let p = (y * w + sx) * 3;
+                let d = j as isize - r;
+                let (sx, sy) = if along_rows {
+                    ((x as isize + d).clamp(0, w as isize - 1) as usize, y)
+                } else {
+                    (x, (y as isize + d).clamp(0, h as isize - 1) as usize)
+                };
+                let p = (sy * w + sx) * 3;
                 for c in 0..3 {
                     acc[c] += src[p + c] * kv;
                 }
             }
-            tmp[(y * w + x) * 3..][..3].copy_from_slice(&acc);
+            out[(y * w + x) * 3..][..3].copy_from_slice(&acc);
         }
     }
-    for y in 0..h {
-        for x in 0..w {
-            let mut acc = [0f32; 3];
-            for (j, kv) in k.iter().enumerate() {
-                let sy = (y as isize + j as isize - r).clamp(0, h as isize - 1) as usize;
-                let p = (sy * w + x) * 3;
-                for c in 0..3 {
-                    acc[c] += tmp[p + c] * kv;
-                }
-            }
-            for c in 0..3 {
-                rgb[(y * w + x) * 3 + c] = acc[c].round().clamp(0.0, 255.0) as u8;
-            }
-        }
-    }
+    out
 }
 
 /// The fill behind a photo, small: the photo covering `w`×`h` (zoomed 2 %
@@ -341,6 +343,25 @@ pub fn cover_rgb(img: &DynamicImage, (w, h): (u32, u32)) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_blur_keeps_flat_colour_and_spreads_a_point_evenly() {
+        let (w, h) = (9, 7);
+        let mut flat = vec![90u8; w * h * 3];
+        blur(&mut flat, w, h, 1.5);
+        assert!(flat.iter().all(|&v| v == 90));
+        let mut dot = vec![0u8; w * h * 3];
+        let at = |x: usize, y: usize, c: usize| (y * w + x) * 3 + c;
+        dot[at(4, 3, 0)] = 255;
+        blur(&mut dot, w, h, 1.0);
+        let red = |x, y| dot[at(x, y, 0)];
+        assert!(red(4, 3) > red(5, 3) && red(5, 3) > red(6, 3) && red(6, 3) > 0);
+        // The same both ways along rows and columns, and only in red.
+        assert_eq!(red(3, 3), red(5, 3));
+        assert_eq!(red(4, 2), red(4, 4));
+        assert_eq!(red(5, 3), red(4, 4));
+        assert!((0..w * h).all(|i| dot[i * 3 + 1] == 0 && dot[i * 3 + 2] == 0));
+    }
 
     #[test]
     fn colours_in_bt709_limited_range() {
