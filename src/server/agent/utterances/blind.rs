@@ -280,12 +280,6 @@ fn check_blind(b: &BlindRow) -> Option<String> {
 
 /// The fields of two slideshows that differ, as `field: want → got`.
 fn diff(want: &Slideshow, got: &Slideshow) -> String {
-    let mut out = Vec::new();
-    let mut field = |name: &str, w: String, g: String| {
-        if w != g {
-            out.push(format!("{name}: {w} → {g}"));
-        }
-    };
     let photos = |s: &Slideshow| {
         s.photos
             .iter()
@@ -293,36 +287,21 @@ fn diff(want: &Slideshow, got: &Slideshow) -> String {
             .collect::<Vec<_>>()
             .join(",")
     };
-    field("photos", photos(want), photos(got));
-    field(
-        "transition",
-        format!("{:?}", want.transition),
-        format!("{:?}", got.transition),
-    );
-    field(
-        "ken_burns",
-        want.ken_burns.to_string(),
-        got.ken_burns.to_string(),
-    );
-    field(
-        "title",
-        format!("{:?}", want.title),
-        format!("{:?}", got.title),
-    );
-    field(
-        "closing",
-        format!("{:?}", want.closing),
-        format!("{:?}", got.closing),
-    );
-    field(
-        "music",
-        format!("{:?}", want.music),
-        format!("{:?}", got.music),
-    );
-    field(
-        "canvas",
-        format!("{:?}", want.canvas),
-        format!("{:?}", got.canvas),
-    );
-    out.join("; ")
+    let fields: [(&str, &dyn Fn(&Slideshow) -> String); 7] = [
+        ("photos", &photos),
+        ("transition", &|s| format!("{:?}", s.transition)),
+        ("ken_burns", &|s| s.ken_burns.to_string()),
+        ("title", &|s| format!("{:?}", s.title)),
+        ("closing", &|s| format!("{:?}", s.closing)),
+        ("music", &|s| format!("{:?}", s.music)),
+        ("canvas", &|s| format!("{:?}", s.canvas)),
+    ];
+    fields
+        .iter()
+        .filter_map(|(name, of)| {
+            let (w, g) = (of(want), of(got));
+            (w != g).then(|| format!("{name}: {w} → {g}"))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
