@@ -22,3 +22,17 @@ start_backend() {
   [ -n "$url" ] || { echo "the backend did not start:"; cat "$tmp/serve.log"; exit 1; }
   export IMG2YT_CONFIG_DIR="$tmp/cfg" NEMO_API_URL="$url" NO_COLOR=1
 }
+
+# Wait for process $1 (a child of this shell) and set rss_kb to its peak
+# RSS in KiB (its VmHWM, polled every 10 ms); the exit status is the
+# process's.
+wait_peak_rss() {
+  local pid=$1 hwm
+  rss_kb=0
+  while [ -r "/proc/$pid/status" ]; do
+    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$hwm" ] && [ "$hwm" -gt "$rss_kb" ] && rss_kb=$hwm
+    sleep 0.01
+  done
+  wait "$pid"
+}

@@ -64,14 +64,7 @@ echo '{"sign_in":{"client_id":"bench","refresh_token":"1//bench"}}' >"$tmp/cfg/y
 
 start=$(date +%s%N)
 "$bin" publish "$file" --title bench >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-rss_kb=0
-while [ -r "/proc/$pid/status" ]; do
-  hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-  [ -n "$hwm" ] && [ "$hwm" -gt "$rss_kb" ] && rss_kb=$hwm
-  sleep 0.01
-done
-wait "$pid" || { echo "publish failed:"; cat "$tmp/out" "$tmp/err"; exit 1; }
+wait_peak_rss $! || { echo "publish failed:"; cat "$tmp/out" "$tmp/err"; exit 1; }
 end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))
 

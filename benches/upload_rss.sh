@@ -26,14 +26,7 @@ if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
 else
   # No GNU time: poll the process's high-water mark.
   "$bin" upload "$file" >"$tmp/out" 2>"$tmp/err" &
-  pid=$!
-  rss_kb=0
-  while [ -r "/proc/$pid/status" ]; do
-    hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-    [ -n "$hwm" ] && [ "$hwm" -gt "$rss_kb" ] && rss_kb=$hwm
-    sleep 0.01
-  done
-  wait "$pid" || { echo "upload failed:"; cat "$tmp/out" "$tmp/err"; exit 1; }
+  wait_peak_rss $! || { echo "upload failed:"; cat "$tmp/out" "$tmp/err"; exit 1; }
 fi
 end=$(date +%s%N)
 ms=$(( (end - start) / 1000000 ))

@@ -278,6 +278,9 @@ fn check_blind(b: &BlindRow) -> Option<String> {
     (!why.is_empty()).then(|| fail(why.join("; "))).flatten()
 }
 
+/// A field of a slideshow, by name, as text.
+type Field<'a> = (&'a str, &'a dyn Fn(&Slideshow) -> String);
+
 /// The fields of two slideshows that differ, as `field: want → got`.
 fn diff(want: &Slideshow, got: &Slideshow) -> String {
     let photos = |s: &Slideshow| {
@@ -287,7 +290,7 @@ fn diff(want: &Slideshow, got: &Slideshow) -> String {
             .collect::<Vec<_>>()
             .join(",")
     };
-    let fields: [(&str, &dyn Fn(&Slideshow) -> String); 7] = [
+    let fields: [Field; 7] = [
         ("photos", &photos),
         ("transition", &|s| format!("{:?}", s.transition)),
         ("ken_burns", &|s| s.ken_burns.to_string()),
