@@ -447,12 +447,12 @@ fn a_still_the_decoder_crate_cannot_read_is_decoded_by_ffmpeg() {
     let dir = input_dir(&env);
     // BMP is not among the formats this build's decoder reads.
     let bmp = solid(&dir, "old.bmp", "0x2020d0", "40x30");
-    let img = still::decode(&bmp, 6).unwrap();
+    let img = still::decode(&bmp, 6, still::Keep::ALL).unwrap();
     // Turned upright by the orientation given (90° clockwise).
     assert_eq!((img.width(), img.height()), (30, 40));
     let px = img.to_rgb8().get_pixel(10, 10).0;
     assert!(px[2] > 180 && px[0] < 60, "{px:?}");
-    let err = still::decode(&dir.join("missing.jpg"), 1).unwrap_err();
+    let err = still::decode(&dir.join("missing.jpg"), 1, still::Keep::ALL).unwrap_err();
     assert!(!err.is_empty());
 }
 

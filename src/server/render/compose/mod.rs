@@ -134,7 +134,11 @@ fn spawn_decoder(
             else {
                 continue;
             };
-            let r = still::decode(path, *orientation)
+            let keep = still::Keep {
+                contain: size,
+                cover: thumbnail.as_ref().filter(|t| t.index == i).map(|t| t.size),
+            };
+            let r = still::decode(path, *orientation, keep)
                 .map_err(|e| format!("the photo \"{name}\" could not be read: {e}"))
                 .map(|img| {
                     if let Some(t) = thumbnail.as_ref().filter(|t| t.index == i) {

@@ -104,13 +104,54 @@ impl Yuv {
     }
 }
 
-/// Decode a photo and turn it upright (EXIF `orientation`, 1-8).
-pub fn decode(path: &Path, orientation: u8) -> Result<DynamicImage, String> {
-    let mut img = match image::ImageReader::open(path)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.decode().map_err(|e| e.to_string()))
-    {
+/// The least of a photo's pixels a render uses, upright: the photo
+/// contained in its still, and covering the thumbnail when the thumbnail
+/// is cut from it. Decoding keeps no more than that needs (see
+/// [`shrink`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Keep {
+    pub contain: (u32, u32),
+    pub cover: Option<(u32, u32)>,
+}
+
+impl Keep {
+    /// Every pixel: for a caller that does not resize.
+    pub const ALL: Keep = Keep {
+        contain: (u32::MAX, u32::MAX),
+        cover: None,
+    };
+}
+
+/// How much smaller (1, 2, 4 or 8 times) an upright `pw`×`ph` picture
+/// may be decoded and still keep `keep` without enlarging anything.
+pub fn shrink((pw, ph): (u32, u32), keep: Keep) -> u32 {
+    if keep == Keep::ALL || pw == 0 || ph == 0 {
+        return 1;
+    }
+    let (cw, ch) = contain((pw, ph), keep.contain);
+    let mut most = (pw as f64 / cw as f64).min(ph as f64 / ch as f64);
+    if let Some(t) = keep.cover {
+        let (_, _, w, h) = cover_crop((pw, ph), t, 1.0);
+        most = most.min(w / t.0 as f64).min(h / t.1 as f64);
+    }
+    [8, 4, 2]
+        .into_iter()
+        .find(|&k| k as f64 <= most)
+        .unwrap_or(1)
+}
+
+/// Decode a photo and turn it upright (EXIF `orientation`, 1-8), keeping
+/// at least `keep` of it: a large JPEG is decoded straight to a half, a
+/// quarter or an eighth of its size.
+pub fn decode(path: &Path, orientation: u8, keep: Keep) -> Result<DynamicImage, String> {
+    let mut img = match decode_jpeg_smaller(path, orientation, keep)
+        .map(Ok)
+        .unwrap_or_else(|| {
+            image::ImageReader::open(path)
+                .and_then(|r| r.with_guessed_format())
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.decode().map_err(|e| e.to_string()))
+        }) {
         Ok(img) => img,
         Err(ours) => {
             decode_with_ffmpeg(path).map_err(
@@ -128,6 +169,41 @@ pub fn decode(path: &Path, orientation: u8) -> Result<DynamicImage, String> {
         img.apply_orientation(o);
     }
     Ok(img)
+}
+
+/// A JPEG larger than `keep` needs, decoded at 1/2, 1/4 or 1/8 of its
+/// size by a reduced IDCT: a quarter of the pixels (or fewer) from the
+/// start, the same picture a full decode and a box filter would give.
+/// `None` for anything else (not a JPEG, small enough, CMYK, or a file
+/// this decoder refuses): the full decode then reads it, and says what is
+/// wrong with it if anything is.
+fn decode_jpeg_smaller(path: &Path, orientation: u8, keep: Keep) -> Option<DynamicImage> {
+    use jpeg_decoder::{Decoder, PixelFormat};
+    // Read whole: the decoder reads a byte at a time, which costs more
+    // through a file reader than the file's few megabytes in memory.
+    let bytes = std::fs::read(path).ok()?;
+    if !bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+        return None;
+    }
+    let mut d = Decoder::new(bytes.as_slice());
+    d.read_info().ok()?;
+    let info = d.info()?;
+    if !matches!(info.pixel_format, PixelFormat::RGB24 | PixelFormat::L8) {
+        return None;
+    }
+    let (w, h) = (info.width as u32, info.height as u32);
+    let upright = if orientation >= 5 { (h, w) } else { (w, h) };
+    let k = shrink(upright, keep);
+    if k == 1 {
+        return None;
+    }
+    let (sw, sh) = d.scale(w.div_ceil(k) as u16, h.div_ceil(k) as u16).ok()?;
+    let px = d.decode().ok()?;
+    let (sw, sh) = (sw as u32, sh as u32);
+    match info.pixel_format {
+        PixelFormat::RGB24 => image::RgbImage::from_raw(sw, sh, px).map(DynamicImage::ImageRgb8),
+        _ => image::GrayImage::from_raw(sw, sh, px).map(DynamicImage::ImageLuma8),
+    }
 }
 
 /// ffmpeg decodes what the `image` crate cannot read: the first frame,
@@ -418,19 +494,20 @@ mod tests {
         assert!(y[18 * 64 + 4] < 100, "{}", y[18 * 64 + 4]);
     }
 
-    /// A 64×36 JPEG of one colour, in CMYK or progressive, as cameras,
-    /// print workflows and web exports write them (ffmpeg's encoder
-    /// writes neither).
-    fn jpeg(path: &Path, rgb: [u8; 3], cmyk: bool, progressive: bool) {
+    /// A JPEG of one colour, in CMYK or progressive, as cameras, print
+    /// workflows and web exports write them (ffmpeg's encoder writes
+    /// neither).
+    fn jpeg(path: &Path, (w, h): (u16, u16), rgb: [u8; 3], cmyk: bool, progressive: bool) {
         let mut e = jpeg_encoder::Encoder::new_file(path, 92).unwrap();
         e.set_progressive(progressive);
+        let n = w as usize * h as usize;
         if cmyk {
             // Ink amounts (0: none): the colour with no black.
             let px = [255 - rgb[0], 255 - rgb[1], 255 - rgb[2], 0];
-            e.encode(&px.repeat(64 * 36), 64, 36, jpeg_encoder::ColorType::Cmyk)
+            e.encode(&px.repeat(n), w, h, jpeg_encoder::ColorType::Cmyk)
                 .unwrap();
         } else {
-            e.encode(&rgb.repeat(64 * 36), 64, 36, jpeg_encoder::ColorType::Rgb)
+            e.encode(&rgb.repeat(n), w, h, jpeg_encoder::ColorType::Rgb)
                 .unwrap();
         }
     }
@@ -446,8 +523,8 @@ mod tests {
             ("cmyk-progressive.jpg", true, true),
         ] {
             let path = dir.path().join(name);
-            jpeg(&path, red, cmyk, progressive);
-            let img = decode(&path, 1).unwrap();
+            jpeg(&path, (64, 36), red, cmyk, progressive);
+            let img = decode(&path, 1, Keep::ALL).unwrap();
             assert_eq!((img.width(), img.height()), (64, 36), "{name}");
             let s = compose(img, (32, 18));
             let [y, u, v] = s.planes();
@@ -456,5 +533,63 @@ mod tests {
                 assert!(g.abs_diff(w) <= 6, "{name}: {got:?}, want {want:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_photo_is_decoded_no_larger_than_the_render_needs() {
+        let keep = |contain, cover| Keep { contain, cover };
+        let still = (2152, 1210);
+        // A 12 MP photo: contained, it is 1613×1210, so half its size.
+        assert_eq!(shrink((4000, 3000), keep(still, None)), 2);
+        assert_eq!(shrink((4000, 3000), keep(still, Some((1280, 720)))), 2);
+        // Upright portraits and larger photos shrink by their own shape.
+        assert_eq!(shrink((3000, 4000), keep(still, None)), 2);
+        assert_eq!(shrink((8000, 6000), keep(still, None)), 4);
+        assert_eq!(shrink((24000, 18000), keep(still, None)), 8);
+        // Nothing a still would have to enlarge.
+        assert_eq!(shrink((3000, 2000), keep(still, None)), 1);
+        assert_eq!(shrink((1000, 750), keep(still, None)), 1);
+        // A panorama is wide enough to halve for its still, but the
+        // thumbnail cut from it needs all of its height.
+        assert_eq!(shrink((8000, 1000), keep(still, None)), 2);
+        assert_eq!(shrink((8000, 1000), keep(still, Some((1280, 720)))), 1);
+        assert_eq!(shrink((4000, 3000), Keep::ALL), 1);
+    }
+
+    #[test]
+    fn a_large_jpeg_is_decoded_smaller_with_its_colours_and_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let teal = [20, 140, 150];
+        let keep = Keep {
+            contain: (64, 36),
+            cover: None,
+        };
+        let path = dir.path().join("big.jpg");
+        jpeg(&path, (256, 192), teal, false, true);
+        // Contained in 64×36 it is 48×36: a quarter of 256×192 keeps that.
+        let img = decode(&path, 1, keep).unwrap();
+        assert_eq!((img.width(), img.height()), (64, 48));
+        let px = img.to_rgb8().get_pixel(32, 24).0;
+        for (g, w) in px.iter().zip(teal) {
+            assert!(g.abs_diff(w) <= 4, "{px:?}, want {teal:?}");
+        }
+        // Sideways (EXIF 6): turned upright after decoding.
+        let img = decode(&path, 6, keep).unwrap();
+        assert_eq!((img.width(), img.height()), (48, 64));
+        // All of it when asked.
+        let img = decode(&path, 1, Keep::ALL).unwrap();
+        assert_eq!((img.width(), img.height()), (256, 192));
+        // CMYK goes the full decoder's way, colours and all.
+        let path = dir.path().join("cmyk.jpg");
+        jpeg(&path, (256, 192), teal, true, false);
+        let img = decode(&path, 1, keep).unwrap();
+        assert_eq!((img.width(), img.height()), (256, 192));
+        // What is not a JPEG still decodes.
+        let path = dir.path().join("a.png");
+        image::RgbImage::from_pixel(256, 192, image::Rgb(teal))
+            .save(&path)
+            .unwrap();
+        let img = decode(&path, 1, keep).unwrap();
+        assert_eq!((img.width(), img.height()), (256, 192));
     }
 }
