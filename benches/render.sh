@@ -29,6 +29,9 @@
 #
 #   RUNS=3 benches/render.sh          interleaved runs, the fastest is shown
 #   SKIP_MOVIEPY=1 benches/render.sh  no venv, no moviepy column
+#   SKIP_FLOOR=1 benches/render.sh    no `x264` column (x264 alone on the
+#                                     hand-written command's frames: the
+#                                     floor under the CPU ratio)
 #   KEEP=/some/dir benches/render.sh  keep the outputs and img2yt's ffmpeg command
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -331,21 +334,43 @@ cat >"$tmp/hand.graph" <<'EOF'
 [10:a]atrim=duration=28.266667,afade=t=in:d=1,afade=t=out:st=26.266667:d=2,loudnorm=I=-14:TP=-1.5:LRA=11,aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo[aout];
 [t0]scale=1280:720:force_original_aspect_ratio=increase,crop=1280:720,setsar=1,format=yuvj420p[thumb]
 EOF
-cmd_ffmpeg() {
-  local in=() f
+# The hand-written command's inputs, and the encoder settings every tool
+# here uses (moviepy spells the same ones in Python).
+hand_inputs() {
+  local f
+  in=()
   for f in "${photos[@]}"; do
     case $f in
       *.jpg) in+=(-lowres 1 -noautorotate -i "$f") ;;
       *) in+=(-noautorotate -i "$f") ;;
     esac
   done
-  cmd=(ffmpeg -hide_banner -nostdin -loglevel error -y "${in[@]}" -i "$w/music.wav" \
+  in+=(-i "$w/music.wav")
+}
+x264=(-c:v libx264 -preset veryfast -profile:v high -crf 20 -maxrate 12M -bufsize 24M -g 15 -bf 2
+  -pix_fmt yuv420p -r 30 -color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv)
+cmd_ffmpeg() {
+  local in
+  hand_inputs
+  cmd=(ffmpeg -hide_banner -nostdin -loglevel error -y "${in[@]}" \
     -filter_complex "$(tr -d '\n' <"$tmp/hand.graph")" \
-    -map '[vout]' -map '[aout]' \
-    -c:v libx264 -preset veryfast -profile:v high -crf 20 -maxrate 12M -bufsize 24M -g 15 -bf 2 \
-    -pix_fmt yuv420p -r 30 -color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv \
+    -map '[vout]' -map '[aout]' "${x264[@]}" \
     -c:a aac -profile:a aac_low -b:a 192k -ar 48000 -ac 2 -movflags +faststart "$out/ffmpeg-$1.mp4" \
     -map '[thumb]' -frames:v 1 -q:v 2 -update 1 "$out/ffmpeg-$1.jpg")
+}
+
+# ---------------------------------------------------------------- x264 alone
+# The floor under any renderer that encodes with these settings: x264
+# alone, encoding the hand-written command's own frames, written raw to a
+# file beforehand (untimed) and read back from the page cache. Its share of
+# the hand-written command's CPU is the lowest CPU ratio img2yt could reach
+# if composing its frames, piping them to ffmpeg and making the soundtrack
+# cost nothing. (x264 costs the same on img2yt's frames: measured by hand,
+# within the machine's noise.) SKIP_FLOOR=1 leaves it out; it needs 2.6 GB
+# in $TMPDIR.
+cmd_x264() {
+  cmd=(ffmpeg -hide_banner -nostdin -loglevel error -y -f rawvideo -pix_fmt yuv420p -s 1920x1080 -r 30
+    -i "$tmp/hand.yuv" "${x264[@]}" -an -movflags +faststart "$out/x264-$1.mp4")
 }
 
 # ---------------------------------------------------------------- moviepy
@@ -440,10 +465,17 @@ cmd_moviepy() {
 
 # ---------------------------------------------------------------- the runs
 tools=(img2yt ffmpeg)
+if [ -z "${SKIP_FLOOR:-}" ]; then
+  say "x264 alone: the hand-written command's frames, raw, into a file (untimed)"
+  hand_inputs
+  ffmpeg -hide_banner -nostdin -loglevel error -y "${in[@]}" -filter_complex "$(tr -d '\n' <"$tmp/hand.graph")" \
+    -map '[vout]' -f rawvideo -pix_fmt yuv420p "$tmp/hand.yuv" -map '[aout]' -f null - \
+    -map '[thumb]' -frames:v 1 -f null - && tools+=(x264) || echo "x264 alone: skipped, the frames could not be written"
+fi
 [ -n "$py" ] && tools+=(moviepy)
 [ -n "${i2y30[*]:-}" ] && tools+=(img2yt30)
 cmd=()
-declare -A best_ff best_wall best_cpu best_peak best_proc file
+declare -A best_ff best_wall best_cpu best_peak best_proc file cpu_run
 say "rendering: ${tools[*]}, $runs run(s) each, interleaved; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for run in $(seq "$runs"); do
   for t in "${tools[@]}"; do
@@ -454,7 +486,7 @@ for run in $(seq "$runs"); do
     if ! measure "$t-$run" "${cmd[@]}"; then
       echo "$t failed:"; tail -n 20 "$tmp/$t-$run.err" "$tmp/$t-$run.out"; exit 1
     fi
-    extra_roots=$roots
+    extra_roots=$roots cpu_run[$t.$run]=$cpu_s
     printf '  run %d %-8s %6.2f s wall (ffmpeg running %5.1f s) %6.1f s CPU  peak %4d MB (largest process: %s %d MB)\n' \
       "$run" "$t" "$wall" "$ff_s" "$cpu_s" \
       $(( peak_kb / 1024 )) "${proc#* }" $(( ${proc%% *} / 1024 ))
@@ -507,6 +539,19 @@ printf '%-24s %6sx   (target <= %sx)  %s   per frame: %sx\n' "img2yt / ffmpeg by
   "$(verdict "$r" '<=' "$target_ffmpeg")" "$(per_frame img2yt ffmpeg)"
 r=$(ratio "${best_cpu[img2yt]}" "${best_cpu[ffmpeg]}")
 printf '%-24s %6sx   (target <= %sx)  %s\n' "  CPU (user+sys):" "$r" "$target_cpu" "$(verdict "$r" '<=' "$target_cpu")"
+# CPU seconds of one tool over another's, round by round (each pair ran
+# back to back, so they shared the machine's mood), and their median.
+rounds() { # tool-a tool-b
+  local run list=()
+  for run in $(seq "$runs"); do list+=("$(ratio "${cpu_run[$1.$run]}" "${cpu_run[$2.$run]}")"); done
+  printf '%s\n' "${list[@]}" | sort -n | awk '{ v[NR] = $1; l = l (NR > 1 ? " " : "") $1 }
+    END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2fx (rounds, sorted: %s)", m, l }'
+}
+printf '%-24s %s\n' "  CPU, median round:" "$(rounds img2yt ffmpeg)"
+if [ -n "${best_cpu[x264]:-}" ]; then
+  printf '%-24s %6sx   median round %s\n' "x264 alone / by hand:" "$(ratio "${best_cpu[x264]}" "${best_cpu[ffmpeg]}")" "$(rounds x264 ffmpeg)"
+  echo "  (CPU: the floor under img2yt's CPU ratio, were everything but x264 free)"
+fi
 r=$(ratio "${best_peak[img2yt]}" "${best_peak[ffmpeg]}")
 printf '%-24s %6sx\n' "  peak RSS:" "$r"
 mb=$(( best_peak[img2yt] / 1024 ))
