@@ -178,7 +178,7 @@ pub fn decode(path: &Path, orientation: u8, keep: Keep) -> Result<DynamicImage, 
 /// this decoder refuses): the full decode then reads it, and says what is
 /// wrong with it if anything is.
 fn decode_jpeg_smaller(path: &Path, orientation: u8, keep: Keep) -> Option<DynamicImage> {
-    use jpeg_decoder::{Decoder, PixelFormat};
+    use jpeg_decoder::{CodingProcess, Decoder, PixelFormat};
     // Read whole: the decoder reads a byte at a time, which costs more
     // through a file reader than the file's few megabytes in memory.
     let bytes = std::fs::read(path).ok()?;
@@ -188,7 +188,10 @@ fn decode_jpeg_smaller(path: &Path, orientation: u8, keep: Keep) -> Option<Dynam
     let mut d = Decoder::new(bytes.as_slice());
     d.read_info().ok()?;
     let info = d.info()?;
-    if !matches!(info.pixel_format, PixelFormat::RGB24 | PixelFormat::L8) {
+    // Lossless JPEGs have no DCT to scale.
+    if !matches!(info.pixel_format, PixelFormat::RGB24 | PixelFormat::L8)
+        || info.coding_process == CodingProcess::Lossless
+    {
         return None;
     }
     let (w, h) = (info.width as u32, info.height as u32);
@@ -200,6 +203,10 @@ fn decode_jpeg_smaller(path: &Path, orientation: u8, keep: Keep) -> Option<Dynam
     let (sw, sh) = d.scale(w.div_ceil(k) as u16, h.div_ceil(k) as u16).ok()?;
     let px = d.decode().ok()?;
     let (sw, sh) = (sw as u32, sh as u32);
+    let channels = info.pixel_format.pixel_bytes();
+    if px.len() != sw as usize * sh as usize * channels {
+        return None;
+    }
     match info.pixel_format {
         PixelFormat::RGB24 => image::RgbImage::from_raw(sw, sh, px).map(DynamicImage::ImageRgb8),
         _ => image::GrayImage::from_raw(sw, sh, px).map(DynamicImage::ImageLuma8),
@@ -584,6 +591,17 @@ mod tests {
         jpeg(&path, (256, 192), teal, true, false);
         let img = decode(&path, 1, keep).unwrap();
         assert_eq!((img.width(), img.height()), (256, 192));
+        // Greyscale too, as grey.
+        let path = dir.path().join("grey.jpg");
+        jpeg_encoder::Encoder::new_file(&path, 92)
+            .unwrap()
+            .encode(&[90u8; 256 * 192], 256, 192, jpeg_encoder::ColorType::Luma)
+            .unwrap();
+        let img = decode(&path, 1, keep).unwrap();
+        assert_eq!((img.width(), img.height()), (64, 48));
+        assert!(img
+            .as_luma8()
+            .is_some_and(|g| g.get_pixel(9, 9).0[0].abs_diff(90) <= 2));
         // What is not a JPEG still decodes.
         let path = dir.path().join("a.png");
         image::RgbImage::from_pixel(256, 192, image::Rgb(teal))
