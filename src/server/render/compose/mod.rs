@@ -134,14 +134,15 @@ fn spawn_decoder(
             else {
                 continue;
             };
+            let thumb = thumbnail.as_ref().filter(|t| t.index == i);
             let keep = still::Keep {
                 contain: size,
-                cover: thumbnail.as_ref().filter(|t| t.index == i).map(|t| t.size),
+                cover: thumb.map(|t| t.size),
             };
             let r = still::decode(path, *orientation, keep)
                 .map_err(|e| format!("the photo \"{name}\" could not be read: {e}"))
                 .map(|img| {
-                    if let Some(t) = thumbnail.as_ref().filter(|t| t.index == i) {
+                    if let Some(t) = thumb {
                         write_thumbnail(&img, t);
                     }
                     Arc::new(still::compose(img, size))

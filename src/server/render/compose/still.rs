@@ -172,8 +172,9 @@ pub fn decode(path: &Path, orientation: u8, keep: Keep) -> Result<DynamicImage, 
 }
 
 /// A JPEG larger than `keep` needs, decoded at 1/2, 1/4 or 1/8 of its
-/// size by a reduced IDCT: a quarter of the pixels (or fewer) from the
-/// start, the same picture a full decode and a box filter would give.
+/// size by a reduced IDCT (each 8×8 block's lowest frequencies turned
+/// into 4×4, 2×2 or 1 pixels): a quarter of the pixels or fewer from the
+/// start, where a full decode would make them all only to resize them.
 /// `None` for anything else (not a JPEG, small enough, CMYK, or a file
 /// this decoder refuses): the full decode then reads it, and says what is
 /// wrong with it if anything is.
@@ -591,6 +592,10 @@ mod tests {
         jpeg(&path, (256, 192), teal, true, false);
         let img = decode(&path, 1, keep).unwrap();
         assert_eq!((img.width(), img.height()), (256, 192));
+        let px = img.to_rgb8().get_pixel(128, 96).0;
+        for (g, w) in px.iter().zip(teal) {
+            assert!(g.abs_diff(w) <= 6, "{px:?}, want {teal:?}");
+        }
         // Greyscale too, as grey.
         let path = dir.path().join("grey.jpg");
         jpeg_encoder::Encoder::new_file(&path, 92)
