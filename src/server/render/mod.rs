@@ -270,7 +270,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
             .and_then(|t| drawn(t, encode::THUMB, &mut Vec::new())),
     });
     let timeline = Timeline::of(&show, size.0);
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let job = Job {
         size,
         total_frames: timeline.total(),
@@ -278,7 +278,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         volume: show.music.as_ref().map_or(0, |m| m.volume),
         video_out: part("mp4"),
         preset: preset(),
-        threads,
+        threads: (cores * 3).div_ceil(2),
     };
     let plan = encode::plan(&job);
     let scene = Scene {
@@ -289,7 +289,7 @@ pub async fn render(req: RenderRequest<'_>, progress: impl Fn(f64)) -> Result<Re
         aspect: show.canvas.aspect,
         texts,
         thumbnail,
-        workers: threads,
+        workers: cores,
     };
     // A file that cannot be decoded is named, never shown in a decoder's
     // words.
