@@ -117,13 +117,18 @@ pub fn still_size((w, h): (u32, u32), ken_burns: bool) -> (u32, u32) {
 }
 
 /// Photos decoded and composed in order, one ahead, on a thread of their
-/// own (which also writes the thumbnail from its photo's full pixels).
+/// own (which also writes the thumbnail from its photo's pixels). The
+/// hand-over is a rendezvous: the next photo is decoded while the current
+/// one shows (seconds, where decoding takes a fraction of one), and a
+/// finished still never waits in a queue beside the one being decoded,
+/// which kept up to four stills alive instead of three and made the
+/// peak depend on how decoding and transitions happened to line up.
 fn spawn_decoder(
     sources: Vec<Source>,
     size: (u32, u32),
     thumbnail: Option<Thumbnail>,
 ) -> mpsc::Receiver<(usize, Result<Arc<Yuv>, String>)> {
-    let (tx, rx) = mpsc::sync_channel(1);
+    let (tx, rx) = mpsc::sync_channel(0);
     std::thread::spawn(move || {
         for (i, s) in sources.iter().enumerate() {
             let Source::Image {
