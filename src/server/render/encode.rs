@@ -45,10 +45,10 @@ pub struct Job {
     /// x264 preset.
     pub preset: String,
     /// x264 frame threads: its own default, 1.5 per core. With one per
-    /// core each core sat idle an eighth of the time while a frame waited
-    /// for the rows of the one before it; the extra thread fills those
-    /// gaps (a render 8 % sooner on 2 cores, the same CPU) for one more
-    /// frame thread's buffers (24 MB at 1080p).
+    /// core each core sat idle about an eighth of a render, x264's frame
+    /// threads waiting on one another; the extra thread fills those gaps
+    /// (a render 8 % sooner on 2 cores, the same CPU) for one more frame
+    /// thread's buffers (24 MB at 1080p).
     pub threads: usize,
 }
 
