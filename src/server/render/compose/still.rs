@@ -125,7 +125,7 @@ impl Keep {
 /// How much smaller (1, 2, 4 or 8 times) an upright `pw`×`ph` picture
 /// may be decoded and still keep `keep` without enlarging anything.
 pub fn shrink((pw, ph): (u32, u32), keep: Keep) -> u32 {
-    if keep == Keep::ALL || pw == 0 || ph == 0 {
+    if pw == 0 || ph == 0 {
         return 1;
     }
     let (cw, ch) = contain((pw, ph), keep.contain);
