@@ -165,10 +165,17 @@ pub fn plan(job: &Job) -> Plan {
         "error",
         "-y",
         // The frames: raw 4:2:0, already BT.709 limited range. ffmpeg
-        // queues 8 packets per input by default (8 whole frames here);
-        // 4 keep the encoder fed with half the memory.
+        // queues 8 packets per input by default (8 whole frames here).
+        // One is enough: the compositor keeps frames ready on its side of
+        // the pipe. ffmpeg reads each frame into a new 3 MB packet, which
+        // glibc's default (dynamic) mmap threshold serves from the reading
+        // thread's heap, already mapped: a fixed threshold (ffmpeg used to
+        // run with MALLOC_TRIM_THRESHOLD_) mapped and zeroed every packet
+        // anew, 760 page faults a frame, 1 s of kernel time a render. The
+        // heap keeps what was queued at once, so the short queue is what
+        // keeps that small: the same peak as before.
         "-thread_queue_size",
-        "4",
+        "1",
         "-f",
         "rawvideo",
         "-pix_fmt",
@@ -279,7 +286,7 @@ mod tests {
     fn youtube_output_settings() {
         let a = plan(&job()).args.join(" ");
         for want in [
-            "-thread_queue_size 4 -f rawvideo -pix_fmt yuv420p -color_range tv -colorspace bt709 -s 320x180 -r 30 -i pipe:0",
+            "-thread_queue_size 1 -f rawvideo -pix_fmt yuv420p -color_range tv -colorspace bt709 -s 320x180 -r 30 -i pipe:0",
             "-map 0:v -map [aout]",
             "-c:v libx264",
             "-profile:v high",

@@ -407,11 +407,6 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
     die_with_parent(&mut cmd);
     let mut child = cmd
         .args(&plan.args)
-        // glibc otherwise raises its mmap threshold after the first large
-        // buffers are freed and keeps later ones on the heap, where freed
-        // buffers are never handed back: a fixed trim threshold keeps
-        // large buffers mapped and returned. Other C libraries ignore it.
-        .env("MALLOC_TRIM_THRESHOLD_", "4194304")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
