@@ -244,21 +244,34 @@ mod tests {
 
     #[test]
     fn the_shuffle_computes_what_the_plain_loop_does() {
-        // Noise, every zoom of the camera and a few offsets, wide enough
-        // for the eight-pixel steps and a tail after them.
-        let (sw, sh) = (231u32, 40u32);
+        // Noise, every zoom of the camera and a few offsets. 203 columns
+        // are twelve sixteen-pixel steps and a tail after them; 208 are
+        // thirteen steps, the last one ending at the row's end.
+        let (sw, sh) = (240u32, 40u32);
         let src: Vec<u8> = (0..sw * sh)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
             .collect();
-        let (dw, dh) = (203u32, 35u32);
-        for zoom in [1.0, 1.03, 1.07, 1.12] {
-            for left in [0.0, 0.3, 5.75] {
-                let crop = (left, 0.6, dw as f64 * zoom, dh as f64 * zoom);
-                let mut a = vec![0u8; (dw * dh) as usize];
-                let mut b = a.clone();
-                Resampler::default().run(&src, (sw, sh), crop, &mut a, (dw, dh), can_shuffle());
-                Resampler::default().run(&src, (sw, sh), crop, &mut b, (dw, dh), false);
-                assert_eq!(a, b, "zoom {zoom}, left {left}");
+        let dh = 35u32;
+        for dw in [203u32, 208] {
+            for zoom in [1.0, 1.03, 1.07, 1.12] {
+                let (cw, ch) = (dw as f64 * zoom, dh as f64 * zoom);
+                // The last crop ends at the plane's bottom-right corner:
+                // there the last step's 16-byte reads would pass the
+                // plane's end, and the plain loop takes over.
+                for (left, top) in [
+                    (0.0, 0.6),
+                    (0.3, 0.6),
+                    (5.75, 0.6),
+                    (sw as f64 - cw, sh as f64 - ch),
+                ] {
+                    let crop = (left, top, cw, ch);
+                    let mut a = vec![0u8; (dw * dh) as usize];
+                    let mut b = a.clone();
+                    let mut r = Resampler::default();
+                    r.run(&src, (sw, sh), crop, &mut a, (dw, dh), can_shuffle());
+                    Resampler::default().run(&src, (sw, sh), crop, &mut b, (dw, dh), false);
+                    assert_eq!(a, b, "{dw} wide, zoom {zoom}, left {left}, top {top}");
+                }
             }
         }
     }
