@@ -144,14 +144,22 @@ pub fn shrink((pw, ph): (u32, u32), keep: Keep) -> u32 {
 /// at least `keep` of it: a large JPEG is decoded straight to a half, a
 /// quarter or an eighth of its size.
 pub fn decode(path: &Path, orientation: u8, keep: Keep) -> Result<DynamicImage, String> {
-    let mut img = match decode_jpeg_smaller(path, orientation, keep)
-        .map(Ok)
-        .unwrap_or_else(|| {
-            image::ImageReader::open(path)
-                .and_then(|r| r.with_guessed_format())
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.decode().map_err(|e| e.to_string()))
-        }) {
+    // Read once, whole: the JPEG decoder reads a byte at a time, which
+    // costs more through a file reader than the file's few megabytes in
+    // memory, and the full decode reads the same bytes when it has to.
+    let decoded = std::fs::read(path)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| {
+            decode_jpeg_smaller(&bytes, orientation, keep)
+                .map(Ok)
+                .unwrap_or_else(|| {
+                    image::ImageReader::new(std::io::Cursor::new(&bytes))
+                        .with_guessed_format()
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r.decode().map_err(|e| e.to_string()))
+                })
+        });
+    let mut img = match decoded {
         Ok(img) => img,
         Err(ours) => {
             decode_with_ffmpeg(path).map_err(
@@ -178,15 +186,12 @@ pub fn decode(path: &Path, orientation: u8, keep: Keep) -> Result<DynamicImage, 
 /// `None` for anything else (not a JPEG, small enough, CMYK, or a file
 /// this decoder refuses): the full decode then reads it, and says what is
 /// wrong with it if anything is.
-fn decode_jpeg_smaller(path: &Path, orientation: u8, keep: Keep) -> Option<DynamicImage> {
+fn decode_jpeg_smaller(bytes: &[u8], orientation: u8, keep: Keep) -> Option<DynamicImage> {
     use jpeg_decoder::{CodingProcess, Decoder, PixelFormat};
-    // Read whole: the decoder reads a byte at a time, which costs more
-    // through a file reader than the file's few megabytes in memory.
-    let bytes = std::fs::read(path).ok()?;
     if !bytes.starts_with(&[0xff, 0xd8, 0xff]) {
         return None;
     }
-    let mut d = Decoder::new(bytes.as_slice());
+    let mut d = Decoder::new(bytes);
     d.read_info().ok()?;
     let info = d.info()?;
     // Lossless JPEGs have no DCT to scale.
