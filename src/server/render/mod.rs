@@ -14,12 +14,13 @@
 pub mod compose;
 pub mod encode;
 pub mod music;
+mod pipe;
 pub mod probe;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
 
 use super::fonts::{self, FontChoice};
 use super::media::{self, Shown};
@@ -381,23 +382,6 @@ fn return_large_buffers() {
     }
 }
 
-/// The frames' pipe to ffmpeg made 1 MB instead of 64 KB, when the
-/// system allows: a 1080p frame is 3 MB, and each 64 KB the pipe holds is
-/// one more wake-up of the writer and of ffmpeg's reader (a few percent of
-/// a render's CPU). A pipe that stays small only costs that.
-#[cfg(target_os = "linux")]
-fn widen_pipe(stdin: &tokio::process::ChildStdin) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: fcntl on a pipe descriptor this process owns; F_SETPIPE_SZ
-    // only changes the pipe's capacity, and a failure changes nothing.
-    unsafe {
-        libc::fcntl(stdin.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn widen_pipe(_: &tokio::process::ChildStdin) {}
-
 /// Run a render: the compositor makes `scene`'s frames on its own threads,
 /// they are written to the encoder started from `plan`, and `progress`
 /// gets 0-100 as they go. Dropping the future stops both (the compositor
@@ -422,8 +406,8 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
         let _ = stderr.read_to_string(&mut s).await;
         s
     });
-    let mut stdin = child.stdin.take().expect("piped");
-    widen_pipe(&stdin);
+    let stdin = child.stdin.take().expect("piped");
+    let mut pipe = pipe::Frames::new(stdin).map_err(|e| format!("cannot feed ffmpeg: {e}"))?;
     return_large_buffers();
     // One frame waiting for the pipe: the encoder never waits for the
     // compositor's next one, and memory stays a few frames.
@@ -451,10 +435,9 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
         match item {
             Ok(frame) => {
                 // A write fails when ffmpeg has stopped: its stderr says why.
-                if stdin.write_all(&frame).await.is_err() {
+                if pipe.send(frame, &pool).await.is_err() {
                     break;
                 }
-                pool.put(frame);
                 written += 1;
                 if total > 0 {
                     progress((written as f64 / total as f64 * 100.0).clamp(0.0, 99.0));
@@ -471,11 +454,13 @@ pub async fn run(plan: &Plan, scene: Scene, progress: impl Fn(f64)) -> Result<()
         let _ = child.kill().await;
         return Err(e);
     }
-    drop(stdin);
+    // The frames ffmpeg may not have read yet stay alive until it exits.
+    let lent = pipe.close();
     let status = match ended {
         Some(s) => s,
         None => child.wait().await.map_err(|e| e.to_string())?,
     };
+    drop(lent);
     let err = drain.await.unwrap_or_default();
     if !status.success() {
         if let Some(line) = missing_part(&err) {

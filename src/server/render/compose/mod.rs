@@ -86,7 +86,8 @@ impl Pool {
         }
     }
 
-    fn take(&self, len: usize) -> Vec<u8> {
+    /// A buffer of `len` bytes, reused when one was handed back.
+    pub fn take(&self, len: usize) -> Vec<u8> {
         let mut b = self
             .0
             .lock()
