@@ -31,7 +31,9 @@
 #   SKIP_MOVIEPY=1 benches/render.sh  no venv, no moviepy column
 #   SKIP_FLOOR=1 benches/render.sh    no `x264` column (x264 alone on the
 #                                     hand-written command's frames: the
-#                                     floor under the CPU ratio)
+#                                     floor under the CPU ratio) and no
+#                                     `encoder` column (img2yt's ffmpeg
+#                                     command alone, on img2yt's frames)
 #   KEEP=/some/dir benches/render.sh  keep the outputs and img2yt's ffmpeg command
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -373,6 +375,49 @@ cmd_x264() {
     -i "$tmp/hand.yuv" "${x264[@]}" -an -movflags +faststart "$out/x264-$1.mp4")
 }
 
+# ---------------------------------------------------------------- img2yt's encoder alone
+# img2yt's own ffmpeg command, word for word, reading img2yt's own frames
+# from a file (written beforehand, untimed, by a stand-in for ffmpeg on
+# img2yt's PATH that copies the frames and the music on their way to the
+# real one) instead of from the compositor's pipe. It is everything img2yt
+# runs except composing the frames: img2yt's CPU minus this one is what the
+# compositor costs, and this one's share of the hand-written command's CPU
+# is the lowest ratio img2yt could reach were composing free (x264, the
+# soundtrack, and ffmpeg reading 3 MB a frame). Left out with SKIP_FLOOR=1
+# and against `serve`; it needs 2.6 GB more in $TMPDIR.
+tap_encoder() {
+  local real
+  real=$(command -v ffmpeg)
+  mkdir -p "$tmp/tap"
+  cat >"$tmp/tap/ffmpeg" <<EOS
+#!/usr/bin/env bash
+case " \$* " in
+  *" pipe:0 "*)
+    printf '%s\\0' "\$@" >"$tmp/encoder.args"
+    prev=
+    for a in "\$@"; do
+      if [ "\$prev" = -i ] && [ "\$a" != pipe:0 ]; then cp "\$a" "$tmp/encoder.wav"; fi
+      prev=\$a
+    done
+    tee "$tmp/ours.yuv" | "$real" "\$@" ;;
+  *) exec "$real" "\$@" ;;
+esac
+EOS
+  chmod +x "$tmp/tap/ffmpeg"
+  PATH="$tmp/tap:$PATH" "${i2y[@]}" export -o "$tmp/tap.mp4" >"$tmp/tap.log" 2>&1 && [ -s "$tmp/encoder.args" ]
+}
+cmd_encoder() {
+  local a prev='' args=()
+  while IFS= read -r -d '' a; do
+    if [ "$a" = pipe:0 ]; then a=$tmp/ours.yuv
+    elif [ "$prev" = -i ]; then a=$tmp/encoder.wav
+    fi
+    args+=("$a") prev=$a
+  done <"$tmp/encoder.args"
+  # The last word is the video's path.
+  cmd=(ffmpeg "${args[@]:0:${#args[@]}-1}" "$out/encoder-$1.mp4")
+}
+
 # ---------------------------------------------------------------- moviepy
 # The same workload as close as moviepy 2 reasonably allows: the fill and
 # the fitted photo composed once per photo with PIL, Ken Burns by per-frame
@@ -472,6 +517,10 @@ if [ -z "${SKIP_FLOOR:-}" ]; then
     -map '[vout]' -f rawvideo -pix_fmt yuv420p "$tmp/hand.yuv" -map '[aout]' -f null - \
     -map '[thumb]' -frames:v 1 -f null - && tools+=(x264) || echo "x264 alone: skipped, the frames could not be written"
 fi
+if [ -z "${SKIP_FLOOR:-}" ] && [ "$mode" = local ]; then
+  say "img2yt's encoder alone: img2yt's frames, raw, into a file, and its ffmpeg command (untimed)"
+  tap_encoder && tools+=(encoder) || { echo "img2yt's encoder alone: skipped, the frames could not be copied:"; tail -3 "$tmp/tap.log"; }
+fi
 [ -n "$py" ] && tools+=(moviepy)
 [ -n "${i2y30[*]:-}" ] && tools+=(img2yt30)
 cmd=()
@@ -551,6 +600,12 @@ printf '%-24s %s\n' "  CPU, median round:" "$(rounds img2yt ffmpeg)"
 if [ -n "${best_cpu[x264]:-}" ]; then
   printf '%-24s %6sx   median round %s\n' "x264 alone / by hand:" "$(ratio "${best_cpu[x264]}" "${best_cpu[ffmpeg]}")" "$(rounds x264 ffmpeg)"
   echo "  (CPU: the floor under img2yt's CPU ratio, were everything but x264 free)"
+fi
+if [ -n "${best_cpu[encoder]:-}" ]; then
+  printf '%-24s %6sx   median round %s\n' "encoder alone / by hand:" "$(ratio "${best_cpu[encoder]}" "${best_cpu[ffmpeg]}")" "$(rounds encoder ffmpeg)"
+  echo "  (CPU: img2yt's ffmpeg command on img2yt's frames from a file: the floor, were composing free)"
+  printf '%-24s %s\n' "  the compositor's CPU:" "$(for run in $(seq "$runs"); do
+    awk -v a="${cpu_run[img2yt.$run]}" -v b="${cpu_run[encoder.$run]}" 'BEGIN { printf "%.1f s ", a - b }'; done)(img2yt - encoder alone, round by round)"
 fi
 r=$(ratio "${best_peak[img2yt]}" "${best_peak[ffmpeg]}")
 printf '%-24s %6sx\n' "  peak RSS:" "$r"
