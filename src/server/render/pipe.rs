@@ -4,7 +4,8 @@
 //! `vmsplice` puts references to the frame's own pages in the pipe, and
 //! ffmpeg's read copies straight out of them. That is one copy of every
 //! frame fewer (3 MB a frame at 1080p), and no pipe pages to allocate for
-//! it: half a second of a 28-second render's CPU.
+//! it: img2yt's kernel time in a 28-second 1080p render went from about
+//! 0.55 to 0.35 s.
 //!
 //! The price is that a lent frame must not be written again until ffmpeg
 //! has read it, so it is not handed back to the frame [`Pool`] at once. A
@@ -18,18 +19,11 @@
 //! Elsewhere, or where `vmsplice` is refused (a seccomp filter, say),
 //! frames are written as before.
 
-use std::collections::VecDeque;
 use std::io;
 
 use tokio::process::ChildStdin;
 
 use super::compose::Pool;
-
-/// A pipe of 1 MB instead of 64 KB, when the system allows: each 64 KB
-/// the pipe holds is one more wake-up of the writer and of ffmpeg's reader
-/// (a few percent of a render's CPU). A pipe that stays small only costs
-/// that.
-const WIDE: usize = 1 << 20;
 
 #[cfg(target_os = "linux")]
 pub use linux::Frames;
@@ -37,44 +31,51 @@ pub use linux::Frames;
 #[cfg(not(target_os = "linux"))]
 pub use portable::Frames;
 
-/// Frames lent to the pipe, oldest first, each with how many bytes went
-/// in after it.
-#[derive(Default)]
-struct Lent {
-    frames: VecDeque<(Vec<u8>, usize)>,
-}
-
-impl Lent {
-    /// `n` more bytes went in after every frame held here.
-    fn went_in(&mut self, n: usize) {
-        for (_, after) in &mut self.frames {
-            *after += n;
-        }
-    }
-
-    /// Hand back to `pool` the frames a pipe of `capacity` bytes has
-    /// surely been read past.
-    fn release(&mut self, capacity: usize, pool: &Pool) {
-        while self
-            .frames
-            .front()
-            .is_some_and(|(_, after)| *after >= capacity)
-        {
-            if let Some((frame, _)) = self.frames.pop_front() {
-                pool.put(frame);
-            }
-        }
-    }
-}
-
 #[cfg(target_os = "linux")]
 mod linux {
     use super::*;
     use rustix::io::Errno;
     use rustix::pipe::{IoSliceRaw, SpliceFlags};
+    use std::collections::VecDeque;
     use std::os::fd::OwnedFd;
     use tokio::io::unix::AsyncFd;
     use tokio::io::Interest;
+
+    /// A pipe of 1 MB instead of 64 KB, when the system allows: each 64 KB
+    /// the pipe holds is one more wake-up of the writer and of ffmpeg's reader
+    /// (a few percent of a render's CPU). A pipe that stays small only costs
+    /// that.
+    const WIDE: usize = 1 << 20;
+
+    /// Frames lent to the pipe, oldest first, each with how many bytes went
+    /// in after it.
+    #[derive(Default)]
+    pub(super) struct Lent {
+        pub(super) frames: VecDeque<(Vec<u8>, usize)>,
+    }
+
+    impl Lent {
+        /// `n` more bytes went in after every frame held here.
+        pub(super) fn went_in(&mut self, n: usize) {
+            for (_, after) in &mut self.frames {
+                *after += n;
+            }
+        }
+
+        /// Hand back to `pool` the frames a pipe of `capacity` bytes has
+        /// surely been read past.
+        pub(super) fn release(&mut self, capacity: usize, pool: &Pool) {
+            while self
+                .frames
+                .front()
+                .is_some_and(|(_, after)| *after >= capacity)
+            {
+                if let Some((frame, _)) = self.frames.pop_front() {
+                    pool.put(frame);
+                }
+            }
+        }
+    }
 
     pub struct Frames {
         fd: AsyncFd<OwnedFd>,
@@ -182,7 +183,6 @@ mod portable {
 
     impl Frames {
         pub fn new(stdin: ChildStdin) -> io::Result<Frames> {
-            let _ = WIDE;
             Ok(Frames { stdin })
         }
 
@@ -202,10 +202,11 @@ mod portable {
 mod tests {
     use super::*;
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_frame_is_kept_until_a_pipe_full_has_gone_in_after_it() {
         let pool = Pool::default();
-        let mut lent = Lent::default();
+        let mut lent = linux::Lent::default();
         lent.frames.push_back((vec![1; 10], 0));
         lent.went_in(6);
         lent.frames.push_back((vec![2; 6], 0));
