@@ -108,7 +108,6 @@ mod linux {
         /// ffmpeg is done with go back to `pool`.
         pub async fn send(&mut self, frame: Vec<u8>, pool: &Pool) -> io::Result<()> {
             let mut at = 0;
-            let mut lent_any = false;
             while at < frame.len() {
                 let mut ready = self.fd.writable().await?;
                 let rest = &frame[at..];
@@ -134,13 +133,11 @@ mod linux {
                 match put {
                     Ok(Ok(n)) => {
                         at += n;
-                        lent_any |= lend;
                         self.lent.went_in(n);
                     }
-                    // vmsplice refused before anything was lent: write.
-                    Ok(Err(e))
-                        if lend && !lent_any && self.lent.frames.is_empty() && refused(&e) =>
-                    {
+                    // vmsplice refused before anything was lent: write
+                    // (so `lend` only ever changes while nothing is lent).
+                    Ok(Err(e)) if lend && at == 0 && self.lent.frames.is_empty() && refused(&e) => {
                         self.lend = false;
                     }
                     Ok(Err(e)) => return Err(e),
@@ -149,7 +146,7 @@ mod linux {
                 }
             }
             self.lent.release(self.capacity, pool);
-            if lent_any {
+            if self.lend {
                 self.lent.frames.push_back((frame, 0));
             } else {
                 pool.put(frame);
